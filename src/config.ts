@@ -1,0 +1,139 @@
+// Environment → typed configuration. The only module that reads process.env (scripts pass overrides in).
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(/[\s,;]+/)
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item.length > 0),
+  );
+
+const guidList = list.pipe(
+  z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a GUID')),
+);
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    // Storage: a connection string (Azurite or Azure), or an account URL used with DefaultAzureCredential.
+    STORAGE_CONNECTION_STRING: z.string().trim().default(''),
+    STORAGE_ACCOUNT_URL: z.string().trim().url().or(z.literal('')).default(''),
+    TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'letters and digits only, starting with a letter, at most 30')
+      .default('bowonen'),
+
+    // Bot identity. Empty locally: no token checks (the Agents Playground sends none).
+    MICROSOFT_APP_ID: z.string().trim().default(''),
+    MICROSOFT_APP_PASSWORD: z.string().default(''),
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    MICROSOFT_APP_TENANT_ID: z.string().trim().default(''),
+
+    // Access
+    ALLOWED_TENANT_IDS: guidList,
+    BOOTSTRAP_ADMINS: guidList,
+    DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['STORAGE_CONNECTION_STRING'],
+        message: 'set STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL (npm start sets Azurite for you)',
+      });
+    }
+    if (env.ALLOWED_TENANT_IDS.length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ALLOWED_TENANT_IDS'],
+        message: 'list at least one Entra tenant id that may use the bot',
+      });
+    }
+    if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MICROSOFT_APP_PASSWORD'],
+        message: 'is required when MICROSOFT_APP_ID is set (except for UserAssignedMSI)',
+      });
+    }
+    if (env.MICROSOFT_APP_TYPE !== 'MultiTenant' && env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MICROSOFT_APP_TENANT_ID'],
+        message: `is required for MICROSOFT_APP_TYPE=${env.MICROSOFT_APP_TYPE}`,
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  storage: { connectionString: string; accountUrl: string; tablePrefix: string };
+  bot: { appId: string; appPassword: string; appType: string; tenantId: string };
+  access: { allowedTenantIds: string[]; bootstrapAdmins: string[] };
+  defaultLocale: 'nl' | 'en';
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError with one readable sentence per problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    throw new ConfigError(`Bad configuration: ${problems.join('; ')}. See .env.example.`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    storage: {
+      connectionString: e.STORAGE_CONNECTION_STRING,
+      accountUrl: e.STORAGE_ACCOUNT_URL,
+      tablePrefix: e.TABLE_PREFIX,
+    },
+    bot: {
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      appType: e.MICROSOFT_APP_TYPE,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+    },
+    access: { allowedTenantIds: e.ALLOWED_TENANT_IDS, bootstrapAdmins: e.BOOTSTRAP_ADMINS },
+    defaultLocale: e.DEFAULT_LOCALE,
+  };
+}
+
+/** The connection string Azurite answers to on a given port (the well-known development account). */
+export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
+  return (
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+    'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+    `TableEndpoint=http://${host}:${port}/devstoreaccount1;`
+  );
+}
+
+const packageEnvSchema = z.object({
+  MICROSOFT_APP_ID: z
+    .string()
+    .trim()
+    .regex(/^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID')
+    .default(''),
+  BOT_DOMAIN: z.string().trim().default(''),
+});
+
+/** What `npm run package` needs: the bot's app id (and optionally the domain it runs on). */
+export function loadPackageConfig(env: Record<string, string | undefined> = process.env): { appId: string; botDomain: string } {
+  const parsed = packageEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
+  }
+  return { appId: parsed.data.MICROSOFT_APP_ID, botDomain: parsed.data.BOT_DOMAIN };
+}

@@ -1,0 +1,36 @@
+// The welcome card (the menu) and the hint for words the bot does not know.
+import { t, type Locale, type MessageKey } from '../../i18n';
+import { card, commandButton, heading, textBlock, type AdaptiveCard } from '../../cards/adaptive';
+import type { Role } from '../members/model';
+
+/** A button on the welcome card; features add their own. Without roles, every member sees it. */
+export interface MenuItem {
+  label: MessageKey;
+  command: string;
+  roles?: readonly Role[];
+}
+
+export interface Greeting {
+  name: string;
+  role: string;
+  organisation: string;
+}
+
+export function welcomeCard(locale: Locale, items: MenuItem[], role: Role, greeting?: Greeting): AdaptiveCard {
+  const visible = items.filter((item) => !item.roles || item.roles.includes(role));
+  return card(
+    [
+      heading(t(locale, 'welcome.title')),
+      ...(greeting ? [textBlock(t(locale, 'welcome.hello', { ...greeting }))] : []),
+      textBlock(t(locale, 'welcome.intro')),
+      textBlock(t(locale, 'welcome.tip'), { isSubtle: true, size: 'Small' }),
+    ],
+    visible.map((item) => commandButton(t(locale, item.label), item.command)),
+  );
+}
+
+export function unknownCommandCard(locale: Locale, command: string): AdaptiveCard {
+  // Only a short, single-line echo of what was typed, so a long paste does not fill the chat.
+  const shown = command.replace(/\s+/g, ' ').trim().slice(0, 40) + (command.length > 40 ? '…' : '');
+  return card([textBlock(t(locale, 'unknown.command', { command: shown }))], [commandButton(t(locale, 'menu.help'), 'help')]);
+}

@@ -1,0 +1,157 @@
+// Cards for access requests and the secretariaat's management view. Pure functions of data and locale.
+import { t, formatDate, type Locale } from '../../i18n';
+import {
+  actionSet,
+  card,
+  choiceSet,
+  fieldError,
+  heading,
+  submit,
+  subheading,
+  textBlock,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../cards/adaptive';
+import { ROLES, type AccessRequest, type Member, type Organisation } from './model';
+
+// A card stays well under Teams' ~80 KB limit with this many member rows.
+export const MEMBERS_ON_CARD = 40;
+
+export interface AccessFormState {
+  organisationId?: string;
+  role?: string;
+  problems?: { organisationId?: 'missing'; role?: 'missing' };
+}
+
+export function accessRequestCard(locale: Locale, organisations: Organisation[], state: AccessFormState = {}): AdaptiveCard {
+  const body: CardElement[] = [
+    heading(t(locale, 'access.title')),
+    textBlock(t(locale, 'access.intro')),
+    choiceSet(
+      'organisationId',
+      t(locale, 'access.organisation'),
+      organisations.map((o) => ({ title: o.name, value: o.id })),
+      {
+        placeholder: t(locale, 'access.choose'),
+        isRequired: true,
+        errorMessage: t(locale, 'access.organisationMissing'),
+        ...(state.organisationId ? { value: state.organisationId } : {}),
+      },
+    ),
+  ];
+  if (state.problems?.organisationId) body.push(fieldError(t(locale, 'access.organisationMissing'), 'organisationId'));
+  body.push(
+    choiceSet(
+      'role',
+      t(locale, 'access.role'),
+      ROLES.map((r) => ({ title: t(locale, `role.${r}`), value: r })),
+      {
+        placeholder: t(locale, 'access.choose'),
+        isRequired: true,
+        errorMessage: t(locale, 'access.roleMissing'),
+        ...(state.role ? { value: state.role } : {}),
+      },
+    ),
+  );
+  if (state.problems?.role) body.push(fieldError(t(locale, 'access.roleMissing'), 'role'));
+  return card(body, [submit(t(locale, 'access.submit'), { verb: 'requestAccess' })]);
+}
+
+function requestLine(locale: Locale, request: AccessRequest, organisationName: (id: string) => string): string {
+  return t(locale, 'access.requestLine', {
+    name: request.name || '?',
+    role: t(locale, `role.${request.role}`),
+    organisation: organisationName(request.organisationId),
+  });
+}
+
+function decisionButtons(locale: Locale, request: AccessRequest): CardElement[] {
+  const target = { tenantId: request.tenantId, aadObjectId: request.aadObjectId };
+  return [
+    submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target }, { style: 'positive' }),
+    submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target }, { style: 'destructive' }),
+  ];
+}
+
+/** Sent to every secretariaat member when someone asks for access. */
+export function accessRequestNoticeCard(
+  locale: Locale,
+  request: AccessRequest,
+  organisationName: (id: string) => string,
+): AdaptiveCard {
+  return card(
+    [heading(t(locale, 'access.newRequest')), textBlock(requestLine(locale, request, organisationName))],
+    decisionButtons(locale, request),
+  );
+}
+
+export function decidedCard(locale: Locale, request: AccessRequest): AdaptiveCard {
+  return card([
+    textBlock(
+      t(locale, 'access.decided', {
+        name: request.name || '?',
+        decision: t(locale, request.status === 'approved' ? 'access.decision.approved' : 'access.decision.rejected'),
+      }),
+    ),
+  ]);
+}
+
+export function adminCard(
+  locale: Locale,
+  requests: AccessRequest[],
+  members: Member[],
+  organisationName: (id: string) => string,
+): AdaptiveCard {
+  const body: CardElement[] = [heading(t(locale, 'admin.title')), subheading(t(locale, 'admin.requests'))];
+  if (requests.length === 0) body.push(textBlock(t(locale, 'admin.noRequests'), { isSubtle: true }));
+  for (const request of requests) {
+    body.push({
+      type: 'Container',
+      separator: true,
+      items: [
+        textBlock(requestLine(locale, request, organisationName)),
+        textBlock(formatDate(new Date(request.requestedAt), locale), { isSubtle: true, spacing: 'None', size: 'Small' }),
+        actionSet(decisionButtons(locale, request)),
+      ],
+    });
+  }
+  body.push(subheading(t(locale, 'admin.members', { count: members.length })));
+  members.slice(0, MEMBERS_ON_CARD).forEach((member, index) => {
+    const target = { tenantId: member.tenantId, aadObjectId: member.aadObjectId };
+    const inputId = `role-${index}`;
+    body.push({
+      type: 'Container',
+      separator: true,
+      items: [
+        textBlock(`**${member.name || '?'}**`),
+        textBlock(`${t(locale, `role.${member.role}`)} · ${organisationName(member.organisationId)}`, {
+          isSubtle: true,
+          spacing: 'None',
+        }),
+        actionSet([
+          {
+            type: 'Action.ShowCard',
+            title: t(locale, 'admin.changeRole'),
+            card: {
+              type: 'AdaptiveCard',
+              body: [
+                choiceSet(
+                  inputId,
+                  t(locale, 'access.role'),
+                  ROLES.map((r) => ({ title: t(locale, `role.${r}`), value: r })),
+                  { value: member.role },
+                ),
+              ],
+              actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId })],
+            },
+          },
+          submit(t(locale, 'admin.remove'), { verb: 'removeMember', target }, { style: 'destructive' }),
+        ]),
+      ],
+    });
+  });
+  if (members.length > MEMBERS_ON_CARD) {
+    body.push(textBlock(t(locale, 'admin.moreMembers', { count: members.length - MEMBERS_ON_CARD }), { isSubtle: true }));
+  }
+  return card(body);
+}

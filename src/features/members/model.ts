@@ -1,0 +1,79 @@
+// Members, organisations and access requests: zod schemas and the types inferred from them.
+import { z } from 'zod';
+
+export const ROLES = ['wethouder', 'directeur-bestuurder', 'secretariaat', 'gespreksleider'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+export const organisationSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{2,60}$/),
+  name: z.string().min(1).max(120),
+  kind: z.enum(['gemeente', 'corporatie', 'regio']),
+});
+export type Organisation = z.infer<typeof organisationSchema>;
+export const organisationFileSchema = z.object({ organisations: z.array(organisationSchema).min(1) });
+
+const guid = z.string().regex(/^[0-9a-fA-F-]{1,64}$/);
+
+/** Who is acting, as Teams tells it. Tenant and object id are lower-cased so lookups match. */
+export const personSchema = z.object({
+  tenantId: guid.transform((v) => v.toLowerCase()),
+  aadObjectId: guid.transform((v) => v.toLowerCase()),
+  name: z.string().trim().max(200).default(''),
+});
+export type Person = z.infer<typeof personSchema>;
+
+export const memberSchema = z.object({
+  tenantId: z.string(),
+  aadObjectId: z.string(),
+  name: z.string(),
+  organisationId: z.string(),
+  role: roleSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export const accessRequestSchema = z.object({
+  tenantId: z.string(),
+  aadObjectId: z.string(),
+  name: z.string(),
+  organisationId: z.string(),
+  role: roleSchema,
+  status: z.enum(['pending', 'approved', 'rejected']),
+  requestedAt: z.string(),
+  decidedAt: z.string().optional(),
+  decidedBy: z.string().optional(),
+});
+export type AccessRequest = z.infer<typeof accessRequestSchema>;
+
+/** A reference to one person from a card; ids are checked again in the service. */
+export const personRefSchema = z.object({
+  tenantId: z.string().min(1).max(64),
+  aadObjectId: z.string().min(1).max(64),
+});
+export type PersonRef = z.infer<typeof personRefSchema>;
+
+// Card submits. Everything from Teams is unknown until these have parsed it.
+export const accessRequestSubmitSchema = z.object({
+  verb: z.literal('requestAccess'),
+  organisationId: z.string().max(60).optional().default(''),
+  role: z.string().max(40).optional().default(''),
+});
+
+export const accessDecisionSubmitSchema = z.object({
+  verb: z.literal('decideAccess'),
+  decision: z.enum(['approved', 'rejected']),
+  target: personRefSchema,
+});
+
+export const changeRoleSubmitSchema = z.object({
+  verb: z.literal('changeRole'),
+  target: personRefSchema,
+  // Teams names an Input.ChoiceSet's value by the input id; the id carries the member so each row has its own.
+}).passthrough();
+
+export const removeMemberSubmitSchema = z.object({
+  verb: z.literal('removeMember'),
+  target: personRefSchema,
+});

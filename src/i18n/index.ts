@@ -1,0 +1,47 @@
+// Message lookup and Dutch date formats. Dutch is the default; English for en-* Teams locales.
+import { nl, type MessageKey } from './nl';
+import { en } from './en';
+
+export type Locale = 'nl' | 'en';
+export type { MessageKey };
+
+export const catalogs: Record<Locale, Record<MessageKey, string>> = { nl, en };
+
+/** Teams sends locales like "nl-NL" or "en-US"; anything English gets English, all else the default. */
+export function localeOf(teamsLocale: string | undefined, fallback: Locale = 'nl'): Locale {
+  if (!teamsLocale) return fallback;
+  return /^en\b/i.test(teamsLocale) ? 'en' : /^nl\b/i.test(teamsLocale) ? 'nl' : fallback;
+}
+
+export function t(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
+
+export const TIME_ZONE = 'Europe/Amsterdam';
+
+export function formatDate(date: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', {
+    timeZone: TIME_ZONE,
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(date);
+}
+
+export function formatDateTime(date: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', {
+    timeZone: TIME_ZONE,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
+}
+
+export function formatNumber(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL').format(value);
+}

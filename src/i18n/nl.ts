@@ -1,0 +1,61 @@
+// Dutch (default). B1: short sentences, common words. Placeholders look like {name}.
+export const nl = {
+  'app.name': 'BO Wonen',
+  'welcome.title': 'Welkom bij BO Wonen',
+  'welcome.intro':
+    'Hier werken gemeenten en corporaties in Gooi en Vechtstreek samen aan betaalbare woningen. Kies hieronder wat je wilt doen.',
+  'welcome.hello': 'Hallo {name}. Je bent ingeschreven als {role} bij {organisation}.',
+  'welcome.tip': 'Tip: je kunt ook een woord typen, zoals "help" of "beheer".',
+  'menu.help': 'Menu',
+  'menu.admin': 'Beheer',
+  'install.welcome': 'Hallo! Ik ben BO Wonen. Typ "help" om te zien wat ik kan.',
+  'unknown.command': 'Dat begrijp ik niet: "{command}". Kies in het menu wat je wilt doen.',
+  'refused.tenant': 'Sorry, BO Wonen is alleen voor de deelnemers aan het BO Wonen van Gooi en Vechtstreek.',
+  'error.apology':
+    'Sorry, er ging iets mis. Probeer het later nog eens. Blijft het misgaan? Geef dan deze code door aan het secretariaat: {code}.',
+  'error.invalidInput': 'Dit formulier klopt niet of is verlopen. Open het opnieuw via het menu.',
+  'error.notAllowed': 'Dit mag alleen het secretariaat.',
+  'error.notFound': 'Dit bestaat niet (meer). Open het menu opnieuw.',
+  'error.tooLong': 'Je bericht is te lang. Houd het korter dan {max} tekens.',
+
+  'access.title': 'Toegang aanvragen',
+  'access.intro':
+    'Je staat nog niet op de lijst van BO Wonen. Vraag hier toegang aan. Het secretariaat bekijkt je aanvraag.',
+  'access.organisation': 'Organisatie',
+  'access.role': 'Functie',
+  'access.choose': 'Kies…',
+  'access.submit': 'Aanvraag versturen',
+  'access.organisationMissing': 'Kies je organisatie.',
+  'access.roleMissing': 'Kies je functie.',
+  'access.sent': 'Bedankt. Je aanvraag is verstuurd naar het secretariaat. Je krijgt hier bericht.',
+  'access.pending': 'Je aanvraag is nog in behandeling bij het secretariaat. Je krijgt hier bericht.',
+  'access.approved': 'Goed nieuws: je hebt nu toegang tot BO Wonen. Typ "help" om te beginnen.',
+  'access.rejected': 'Je aanvraag voor BO Wonen is niet goedgekeurd. Vragen? Neem contact op met het secretariaat.',
+  'access.newRequest': 'Nieuwe aanvraag voor toegang',
+  'access.requestLine': '{name} vraagt toegang als {role} bij {organisation}.',
+  'access.approve': 'Goedkeuren',
+  'access.reject': 'Afwijzen',
+  'access.decided': 'De aanvraag van {name} is {decision}.',
+  'access.decision.approved': 'goedgekeurd',
+  'access.decision.rejected': 'afgewezen',
+  'access.alreadyDecided': 'Deze aanvraag is al afgehandeld.',
+
+  'admin.title': 'Beheer',
+  'admin.requests': 'Open aanvragen',
+  'admin.noRequests': 'Er zijn geen open aanvragen.',
+  'admin.members': 'Leden ({count})',
+  'admin.changeRole': 'Rol wijzigen',
+  'admin.remove': 'Verwijderen',
+  'admin.roleChanged': 'De rol van {name} is nu {role}.',
+  'admin.removed': '{name} is verwijderd uit BO Wonen.',
+  'admin.memberGone': 'Dit lid bestaat niet (meer).',
+  'admin.lastAdmin': 'Dit kan niet: er moet minstens één lid van het secretariaat overblijven.',
+  'admin.moreMembers': 'En nog {count} leden. Die staan niet op deze kaart.',
+
+  'role.wethouder': 'wethouder',
+  'role.directeur-bestuurder': 'directeur-bestuurder',
+  'role.secretariaat': 'secretariaat',
+  'role.gespreksleider': 'gespreksleider',
+} as const;
+
+export type MessageKey = keyof typeof nl;

@@ -1,0 +1,59 @@
+// HTTP: /api/messages for Teams, /healthz and /readyz for the platform.
+import restify from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { Logger } from './log';
+import type { Bot } from './bot';
+
+export interface ServerDeps {
+  adapter: CloudAdapter;
+  bot: Bot;
+  log: Logger;
+  /** Resolves when storage answers; rejects otherwise. */
+  ready(): Promise<void>;
+}
+
+export function createServer({ adapter, bot, log, ready }: ServerDeps): restify.Server {
+  const server = restify.createServer({ name: 'bo-wonen', handleUncaughtExceptions: false });
+  // Teams messages are at most ~28 KB of text plus card data; 1 MB leaves room and stops abuse.
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024, mapParams: false, rejectUnknown: true }));
+
+  server.post('/api/messages', async (req, res) => {
+    const body: unknown = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+      res.send(400, { error: 'Body must be a Bot Framework activity (JSON object with a type).' });
+      return;
+    }
+    try {
+      await adapter.process(req, res, (context) => bot.handle(context));
+    } catch (err) {
+      log.error({ event: 'http.messages.failed', err }, 'processing an activity failed');
+      if (!res.headersSent) res.send(500);
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(ready(), 3000);
+      res.send(200, { status: 'ready' });
+    } catch (err) {
+      log.warn({ event: 'readyz.failed', err: err instanceof Error ? err.message : String(err) }, 'storage not reachable');
+      res.send(503, { status: 'storage unreachable' });
+    }
+  });
+
+  return server;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (err: unknown) => (clearTimeout(timer), reject(err)),
+    );
+  });
+}

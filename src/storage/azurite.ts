@@ -1,0 +1,96 @@
+// Starts Azurite's Table service as a child process: the embedded store for development and tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface AzuriteHandle {
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** A folder to keep data in; without it Azurite keeps everything in memory. */
+  location?: string;
+  host?: string;
+}
+
+export class AzuriteError extends Error {}
+
+export function azuriteBinary(): string {
+  const bin = path.resolve(__dirname, '../../node_modules/.bin/azurite-table');
+  const fromDist = path.resolve(__dirname, '../../../node_modules/.bin/azurite-table');
+  if (existsSync(bin)) return bin;
+  if (existsSync(fromDist)) return fromDist;
+  throw new AzuriteError('Azurite is not installed: run "npm install" first.');
+}
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port || (await freePort(host));
+  if (!(await portIsFree(port, host))) {
+    throw new AzuriteError(`Port ${port} is already in use: stop the other program or set AZURITE_PORT.`);
+  }
+  const args = ['--tableHost', host, '--tablePort', String(port), '--disableTelemetry', '--skipApiVersionCheck', '--silent'];
+  args.push(...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']));
+  const child = spawn(azuriteBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+
+  await new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + 30_000;
+    const onExit = (code: number | null) => reject(new AzuriteError(`Azurite stopped at start (exit ${code}): ${output.trim().slice(-300)}`));
+    child.once('exit', onExit);
+    child.once('error', (err) => reject(new AzuriteError(`Azurite could not start: ${err.message}`)));
+    const tryConnect = () => {
+      const socket = net.connect(port, host);
+      socket.once('connect', () => {
+        socket.destroy();
+        child.off('exit', onExit);
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new AzuriteError('Azurite did not start within 30 seconds.'));
+        else setTimeout(tryConnect, 50);
+      });
+    };
+    tryConnect();
+  });
+
+  return {
+    port,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}

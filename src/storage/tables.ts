@@ -1,0 +1,80 @@
+// Table clients for the configured account, table creation, and ETag-checked updates.
+import { TableClient, TableServiceClient, RestError, type TableEntity } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { Config } from '../config';
+import { TABLES, type TableName } from './keys';
+
+export type Tables = Record<TableName, TableClient> & { ping(): Promise<void> };
+
+export function createTables(storage: Config['storage']): Tables {
+  const fullName = (name: TableName) => `${storage.tablePrefix}${name}`;
+  let make: (name: TableName) => TableClient;
+  let service: TableServiceClient;
+  if (storage.connectionString) {
+    // Azurite speaks plain http on loopback; Azure itself is https and needs no exception.
+    const options = { allowInsecureConnection: /DefaultEndpointsProtocol=http;|=http:\/\//i.test(storage.connectionString) };
+    make = (name) => TableClient.fromConnectionString(storage.connectionString, fullName(name), options);
+    service = TableServiceClient.fromConnectionString(storage.connectionString, options);
+  } else {
+    const credential = new DefaultAzureCredential();
+    make = (name) => new TableClient(storage.accountUrl, fullName(name), credential);
+    service = new TableServiceClient(storage.accountUrl, credential);
+  }
+  const clients = Object.fromEntries(Object.values(TABLES).map((name) => [name, make(name)])) as Record<TableName, TableClient>;
+  return {
+    ...clients,
+    async ping() {
+      // One cheap call that needs the account to answer.
+      await service.listTables({ queryOptions: { filter: `TableName eq '${fullName(TABLES.members)}'` } }).next();
+    },
+  };
+}
+
+/** Creates every table that does not exist yet. */
+export async function ensureTables(tables: Tables): Promise<void> {
+  await Promise.all(Object.values(TABLES).map((name) => tables[name].createTable()));
+}
+
+export function isStatus(err: unknown, status: number): boolean {
+  return err instanceof RestError ? err.statusCode === status : (err as { statusCode?: number })?.statusCode === status;
+}
+
+export async function getOrUndefined<T extends object>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<(TableEntity<T> & { etag: string }) | undefined> {
+  try {
+    return (await client.getEntity<T>(partitionKey, rowKey)) as TableEntity<T> & { etag: string };
+  } catch (err) {
+    if (isStatus(err, 404)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Read-modify-write with optimistic concurrency: re-reads and tries again when someone else wrote in between.
+ * `change` gets the current entity (or undefined) and returns the new one, or undefined to write nothing.
+ */
+export async function updateWithEtag<T extends object>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+  change: (current: TableEntity<T> | undefined) => TableEntity<T> | undefined,
+  attempts = 10,
+): Promise<TableEntity<T> | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await getOrUndefined<T>(client, partitionKey, rowKey);
+    const next = change(current);
+    if (!next) return current;
+    try {
+      if (current) await client.updateEntity(next, 'Replace', { etag: current.etag });
+      else await client.createEntity(next);
+      return next;
+    } catch (err) {
+      const conflict = isStatus(err, 412) || isStatus(err, 409);
+      if (!conflict || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}

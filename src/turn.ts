@@ -1,0 +1,64 @@
+// What every route needs from a Teams turn: who is acting, in which language, and how to answer with a card.
+import { CardFactory, MessageFactory, type TurnContext, type Activity } from 'botbuilder';
+import { z } from 'zod';
+import { localeOf, t, type Locale, type MessageKey } from './i18n';
+import { summaryOf, type AdaptiveCard } from './cards/adaptive';
+import { personSchema, type Person } from './features/members/model';
+
+const channelDataSchema = z
+  .object({ tenant: z.object({ id: z.string().min(1).max(64) }).optional() })
+  .passthrough()
+  .optional();
+
+/** The Entra tenant of the activity, lower-cased; undefined when Teams did not say. */
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  const parsed = channelDataSchema.safeParse(activity.channelData);
+  const id = (parsed.success ? parsed.data?.tenant?.id : undefined) ?? activity.conversation?.tenantId;
+  return id ? id.toLowerCase() : undefined;
+}
+
+/** The person behind the activity, or undefined when Teams did not give an Entra object id. */
+export function personOf(context: TurnContext): Person | undefined {
+  const parsed = personSchema.safeParse({
+    tenantId: tenantOf(context.activity) ?? '',
+    aadObjectId: context.activity.from?.aadObjectId ?? '',
+    name: context.activity.from?.name ?? '',
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function localeFor(context: TurnContext, fallback: Locale = 'nl'): Locale {
+  return localeOf(context.activity.locale, fallback);
+}
+
+export function cardActivity(card: AdaptiveCard, summary = summaryOf(card)): Partial<Activity> {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  // Teams shows this in notifications instead of "Sent a card".
+  activity.summary = summary;
+  return activity;
+}
+
+export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(cardActivity(card));
+}
+
+/**
+ * Replaces the card a button was pressed on (so no stale buttons stay behind), or sends a new one
+ * when there is nothing to replace or the channel does not allow it.
+ */
+export async function replaceCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  const replyToId = context.activity.replyToId;
+  if (replyToId) {
+    try {
+      await context.updateActivity({ ...cardActivity(card), id: replyToId });
+      return;
+    } catch {
+      // Fall through: a fresh message is better than none.
+    }
+  }
+  await sendCard(context, card);
+}
+
+export async function say(context: TurnContext, key: MessageKey, vars: Record<string, string | number> = {}): Promise<void> {
+  await context.sendActivity(t(localeFor(context), key, vars));
+}

@@ -1,0 +1,25 @@
+// A member types help in a personal chat and in a channel, over real HTTP with Teams-shaped activities.
+import { startTestBot, people, channel, cardOf, readable, buttonsOf, type TestBot } from '../helpers/harness';
+
+let bot: TestBot;
+beforeAll(async () => {
+  bot = await startTestBot();
+});
+afterAll(async () => {
+  await bot.stop();
+});
+
+it('shows the Dutch welcome card with a Beheer button to a bootstrap secretariaat member', async () => {
+  const replies = await bot.say(people.admin, 'help');
+  expect(replies).toHaveLength(1);
+  const card = cardOf(replies[0]);
+  expect(card?.version).toBe('1.5');
+  expect(readable(replies[0])).toContain('Welkom bij BO Wonen');
+  expect(buttonsOf(replies[0]).map((b) => b.title)).toContain('Beheer');
+  expect(replies[0]!.activity.summary).toBeTruthy();
+});
+
+it('answers an @mention in a team channel the same way', async () => {
+  const replies = await bot.say(people.admin, '<at>BO Wonen</at> hulp', channel);
+  expect(readable(replies[0])).toContain('Welkom bij BO Wonen');
+});

@@ -1,0 +1,73 @@
+// A fake Bot Connector on loopback: the real Bot Framework REST protocol, recording what the bot sends.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recorded {
+  method: string;
+  conversationId: string;
+  activityId?: string;
+  activity: Record<string, unknown>;
+}
+
+/** Decides the response to one request; return undefined for the normal 200. */
+export type FaultPlan = (req: { method: string; conversationId: string }) => { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
+
+export class FakeConnector {
+  readonly records: Recorded[] = [];
+  serviceUrl = '';
+  fault: FaultPlan | undefined;
+  private server?: http.Server;
+  private counter = 0;
+  private waiters: Array<() => void> = [];
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => this.handle(req, res, body));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.serviceUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    if (req.method === 'POST' && url.pathname === '/v3/conversations') {
+      return send(200, { id: `conv-${++this.counter}` });
+    }
+    if (!m) return send(404, { error: { code: 'NotFound', message: url.pathname } });
+    const conversationId = decodeURIComponent(m[1]!);
+    const planned = this.fault?.({ method: req.method ?? '', conversationId });
+    if (planned) return send(planned.status, planned.body ?? { error: { code: 'Fault' } }, planned.headers);
+    const activity = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    const activityId = m[2] ? decodeURIComponent(m[2]) : undefined;
+    this.records.push({ method: req.method ?? '', conversationId, ...(activityId ? { activityId } : {}), activity });
+    for (const wake of this.waiters.splice(0)) wake();
+    send(200, { id: req.method === 'PUT' && activityId ? activityId : `act-${++this.counter}` });
+  }
+
+  /** Waits until at least `count` records exist (after the given index), or fails after a while. */
+  async waitFor(count: number, from = 0, timeoutMs = 10_000): Promise<Recorded[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.records.length - from < count) {
+      if (Date.now() > deadline) {
+        throw new Error(`expected ${count} messages from the bot, got ${this.records.length - from}`);
+      }
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+    return this.records.slice(from);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
