@@ -61,7 +61,7 @@ export async function startApp(config: Config, options: { log?: Logger } = {}): 
 
   const adapter = createAdapter(config);
   const references = new ReferenceStore(tables);
-  const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId });
+  const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
   const services: Services = { config, log, members, references, sender };
   const bot = createBot(services, new TableStorage(tables.BotState));
   const server = createServer({ adapter, bot, log, ready: () => tables.ping() });

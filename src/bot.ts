@@ -35,7 +35,7 @@ export function createBot(services: Services, storage: Storage): Bot {
     if (!member) return;
     await answerKnownErrors(context, locale(context), () => handler({ context, member, locale: locale(context), args: '' }));
   };
-  const locale = (context: TurnContext): Locale => localeFor(context, config.defaultLocale);
+  const locale = (context: TurnContext): Locale => localeFor(context, config.locale);
 
   const features: Feature[] = [membersFeature(services, memberTurn)];
 

@@ -39,6 +39,8 @@ const envSchema = z
     ALLOWED_TENANT_IDS: guidList,
     BOOTSTRAP_ADMINS: guidList,
     DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
+    // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
+    FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -78,7 +80,14 @@ export interface Config {
   storage: { connectionString: string; accountUrl: string; tablePrefix: string };
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
   access: { allowedTenantIds: string[]; bootstrapAdmins: string[] };
-  defaultLocale: 'nl' | 'en';
+  locale: LocaleSettings;
+}
+
+export interface LocaleSettings {
+  /** For people whose Teams locale is neither Dutch nor English. */
+  fallback: 'nl' | 'en';
+  /** When set, everyone gets this language whatever Teams says. */
+  force?: 'nl' | 'en';
 }
 
 export class ConfigError extends Error {}
@@ -107,7 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MICROSOFT_APP_TENANT_ID,
     },
     access: { allowedTenantIds: e.ALLOWED_TENANT_IDS, bootstrapAdmins: e.BOOTSTRAP_ADMINS },
-    defaultLocale: e.DEFAULT_LOCALE,
+    locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
   };
 }
 
@@ -136,4 +145,38 @@ export function loadPackageConfig(env: Record<string, string | undefined> = proc
     throw new ConfigError(`Bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
   }
   return { appId: parsed.data.MICROSOFT_APP_ID, botDomain: parsed.data.BOT_DOMAIN };
+}
+
+const startEnvSchema = z.object({
+  AZURITE_PORT: z.coerce.number().int().min(1).max(65535).default(10002),
+  AZURITE_LOCATION: z.string().min(1).default('.azurite'),
+  PLAYGROUND: z.enum(['on', 'off']).default('on'),
+  PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
+  PLAYGROUND_AS: z.string().trim().default(''),
+});
+
+export interface StartOptions {
+  azuritePort: number;
+  azuriteLocation: string;
+  playground: boolean;
+  playgroundPort: number;
+  playgroundAs: string;
+}
+
+/** Options of `npm start` (the local launcher): environment first, command-line flags win. */
+export function loadStartOptions(env: Record<string, string | undefined>, argv: string[]): StartOptions {
+  const parsed = startEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
+  }
+  const asIndex = argv.indexOf('--as');
+  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--no-playground', '--as'].includes(arg) && argv[i - 1] !== '--as');
+  if (unknown.length) throw new ConfigError(`Unknown option ${unknown[0]}: use --no-playground or --as <name>.`);
+  return {
+    azuritePort: parsed.data.AZURITE_PORT,
+    azuriteLocation: parsed.data.AZURITE_LOCATION,
+    playground: parsed.data.PLAYGROUND === 'on' && !argv.includes('--no-playground'),
+    playgroundPort: parsed.data.PLAYGROUND_PORT,
+    playgroundAs: asIndex >= 0 ? (argv[asIndex + 1] ?? '') : parsed.data.PLAYGROUND_AS,
+  };
 }

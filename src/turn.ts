@@ -1,7 +1,7 @@
 // What every route needs from a Teams turn: who is acting, in which language, and how to answer with a card.
 import { CardFactory, MessageFactory, type TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
-import { localeOf, t, type Locale, type MessageKey } from './i18n';
+import { localeOf, type Locale, type LocaleSettings } from './i18n';
 import { summaryOf, type AdaptiveCard } from './cards/adaptive';
 import { personSchema, type Person } from './features/members/model';
 
@@ -27,8 +27,8 @@ export function personOf(context: TurnContext): Person | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export function localeFor(context: TurnContext, fallback: Locale = 'nl'): Locale {
-  return localeOf(context.activity.locale, fallback);
+export function localeFor(context: TurnContext, settings: LocaleSettings): Locale {
+  return localeOf(context.activity.locale, settings);
 }
 
 export function cardActivity(card: AdaptiveCard, summary = summaryOf(card)): Partial<Activity> {
@@ -57,8 +57,4 @@ export async function replaceCard(context: TurnContext, card: AdaptiveCard): Pro
     }
   }
   await sendCard(context, card);
-}
-
-export async function say(context: TurnContext, key: MessageKey, vars: Record<string, string | number> = {}): Promise<void> {
-  await context.sendActivity(t(localeFor(context), key, vars));
 }

@@ -7,10 +7,16 @@ export type { MessageKey };
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = { nl, en };
 
-/** Teams sends locales like "nl-NL" or "en-US"; anything English gets English, all else the default. */
-export function localeOf(teamsLocale: string | undefined, fallback: Locale = 'nl'): Locale {
-  if (!teamsLocale) return fallback;
-  return /^en\b/i.test(teamsLocale) ? 'en' : /^nl\b/i.test(teamsLocale) ? 'nl' : fallback;
+export interface LocaleSettings {
+  fallback: Locale;
+  force?: Locale;
+}
+
+/** Teams sends locales like "nl-NL" or "en-US"; anything English gets English, all else the fallback. */
+export function localeOf(teamsLocale: string | undefined, settings: LocaleSettings = { fallback: 'nl' }): Locale {
+  if (settings.force) return settings.force;
+  if (!teamsLocale) return settings.fallback;
+  return /^en\b/i.test(teamsLocale) ? 'en' : /^nl\b/i.test(teamsLocale) ? 'nl' : settings.fallback;
 }
 
 export function t(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {

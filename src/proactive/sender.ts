@@ -2,7 +2,7 @@
 // conversations that Teams says are gone for good.
 import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Logger } from '../log';
-import { localeOf, type Locale } from '../i18n';
+import { localeOf, type Locale, type LocaleSettings } from '../i18n';
 import type { ReferenceStore, StoredReference } from './references';
 import type { Throttle } from './throttle';
 
@@ -14,6 +14,7 @@ const GONE_STATUS = new Set([403, 404]);
 
 export interface SenderOptions {
   appId: string;
+  locale: LocaleSettings;
   maxAttempts?: number;
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -47,7 +48,7 @@ export class ProactiveSender {
       this.log.info({ event: 'proactive.noConversation' }, 'person has no personal chat with the bot yet');
       return 'noConversation';
     }
-    return this.send(stored, build(localeOf(stored.locale)));
+    return this.send(stored, build(localeOf(stored.locale, this.options.locale)));
   }
 
   async send(stored: StoredReference, activity: Partial<Activity>): Promise<SendOutcome> {

@@ -20,7 +20,7 @@ import {
  */
 export async function memberOrOnboard(context: TurnContext, services: Services): Promise<Member | undefined> {
   const person = personOf(context);
-  const locale = localeFor(context, services.config.defaultLocale);
+  const locale = localeFor(context, services.config.locale);
   if (!person) {
     await context.sendActivity(t(locale, 'refused.tenant'));
     return undefined;
@@ -69,7 +69,7 @@ export function membersFeature(services: Services, memberTurn: MemberRouteWrappe
     register(app: BotApp) {
       // Open to people who are not members yet: this is how they become one.
       app.adaptiveCards.actionSubmit('requestAccess', async (context) => {
-        const locale = localeFor(context, services.config.defaultLocale);
+        const locale = localeFor(context, services.config.locale);
         const person = personOf(context);
         const input = accessRequestSubmitSchema.safeParse(context.activity.value);
         if (!person || !input.success) {

@@ -1,0 +1,106 @@
+// `npm start`: the bot on embedded Azurite (unless real storage is configured) with the Agents Playground to chat in.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { azuriteConnectionString, ConfigError, loadConfig, loadStartOptions } from '../src/config';
+import { startApp, StartupError, type RunningApp } from '../src/app';
+import { createLogger } from '../src/log';
+import { AzuriteError, startAzurite, type AzuriteHandle } from '../src/storage/azurite';
+import { roleSchema } from '../src/features/members/model';
+import {
+  configAs,
+  playgroundMembers,
+  PlaygroundError,
+  readPlaygroundFile,
+  startPlayground,
+  type PlaygroundHandle,
+} from './playground';
+
+const root = path.resolve(__dirname, '..');
+
+async function main(): Promise<void> {
+  const envFile = path.join(root, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  const env: Record<string, string | undefined> = { ...process.env };
+  const options = loadStartOptions(env, process.argv.slice(2));
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  let stopping = false;
+  const onSignal = () => {
+    stopping = true;
+    void stopAll().then(() => process.exit(0));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    let azurite: AzuriteHandle | undefined;
+    if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
+      const location = path.resolve(root, options.azuriteLocation);
+      mkdirSync(location, { recursive: true });
+      azurite = await startAzurite({ port: options.azuritePort, location });
+      stops.push(() => azurite!.stop());
+      env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite.port);
+    }
+
+    const playgroundFile = options.playground ? readPlaygroundFile() : undefined;
+    if (playgroundFile) {
+      // The Playground's people live in its own tenant, and it always says en-US: show what Dutch users see.
+      env.ALLOWED_TENANT_IDS ||= playgroundFile.tenantId;
+      if (env.FORCE_LOCALE === undefined) env.FORCE_LOCALE = 'nl';
+    }
+    // Keep the terminal readable: warnings and errors only, unless LOG_LEVEL says otherwise.
+    env.LOG_LEVEL ||= 'warn';
+    const config = loadConfig(env);
+    if (playgroundFile && config.bot.appId) {
+      throw new ConfigError('The Playground sends no Bot Framework token: leave MICROSOFT_APP_ID empty, or start with --no-playground.');
+    }
+
+    const log = createLogger(config.logLevel);
+    const app: RunningApp = await startApp(config, { log });
+    stops.push(() => app.stop());
+
+    let playground: PlaygroundHandle | undefined;
+    if (playgroundFile) {
+      await app.services.members.seed(
+        playgroundMembers().map((person) => ({
+          tenantId: playgroundFile.tenantId.toLowerCase(),
+          aadObjectId: person.aadObjectId.toLowerCase(),
+          name: person.name,
+          organisationId: person.organisationId,
+          role: roleSchema.parse(person.role),
+        })),
+      );
+      const workDir = path.join(root, '.playground');
+      playground = await startPlayground({
+        botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
+        port: options.playgroundPort,
+        workDir,
+        ...(options.playgroundAs ? { configFile: configAs(options.playgroundAs, workDir) } : {}),
+      });
+      stops.push(() => playground!.stop());
+      playground.process.once('exit', (code) => {
+        if (stopping) return;
+        console.error(`The Agents Playground stopped (exit ${code}); the bot keeps running. Ctrl-C stops it.`);
+      });
+    }
+
+    const storage = azurite ? `embedded Azurite (data in ${options.azuriteLocation}/)` : 'the configured storage account';
+    console.log(
+      playground
+        ? `BO Wonen is running on ${storage}. Open the chat at ${playground.url} — Ctrl-C stops everything.`
+        : `BO Wonen is running at ${app.url} on ${storage} — Ctrl-C stops it.`,
+    );
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  const known =
+    err instanceof ConfigError || err instanceof StartupError || err instanceof AzuriteError || err instanceof PlaygroundError;
+  console.error(known ? (err as Error).message : err);
+  process.exit(1);
+});
