@@ -1,0 +1,86 @@
+// Membership rules on real tables: requests, decisions, roles, and the reference organisations.
+import { MemberStore } from '../../src/features/members/store';
+import { MemberService } from '../../src/features/members/service';
+import { organisationFileSchema, type Member } from '../../src/features/members/model';
+import organisationFile from '../../src/features/members/organisations.json';
+import { AccessDenied, RuleViolation } from '../../src/errors';
+import { freshTables } from '../helpers/storage';
+
+const TENANT = '11111111-1111-4111-8111-111111111111';
+const ADMIN = 'aaaaaaaa-0000-4000-8000-000000000001';
+const organisations = organisationFileSchema.parse(organisationFile).organisations;
+let service: MemberService;
+let admin: Member;
+
+beforeAll(async () => {
+  service = new MemberService(new MemberStore(await freshTables()), [ADMIN]);
+  await service.loadOrganisations(organisations);
+  admin = (await service.resolve({ tenantId: TENANT, aadObjectId: ADMIN, name: 'Sanne' }))!;
+});
+
+const person = (n: number) => ({ tenantId: TENANT, aadObjectId: `bbbbbbbb-0000-4000-8000-${String(n).padStart(12, '0')}`, name: `Persoon ${n}` });
+
+it('loads the six municipalities, the corporations and the region, idempotently', async () => {
+  await service.loadOrganisations(organisations);
+  const list = service.listOrganisations();
+  expect(list).toHaveLength(organisations.length);
+  expect(list.filter((o) => o.kind === 'gemeente').map((o) => o.id).sort()).toEqual(
+    ['blaricum', 'gooise-meren', 'hilversum', 'huizen', 'laren', 'wijdemeren'],
+  );
+});
+
+it('makes bootstrap admins secretariaat on first sight, and nobody else', async () => {
+  expect(admin.role).toBe('secretariaat');
+  expect(await service.resolve(person(1))).toBeUndefined();
+});
+
+it('names what is missing in an access request and stores nothing', async () => {
+  const result = await service.requestAccess(person(2), { organisationId: 'atlantis', role: 'koning' });
+  expect(result).toEqual({ status: 'invalid', problems: { organisationId: 'missing', role: 'missing' } });
+  expect(await service.pendingRequest(person(2))).toBeUndefined();
+});
+
+it('keeps one open request per person', async () => {
+  const first = await service.requestAccess(person(3), { organisationId: 'laren', role: 'wethouder' });
+  const again = await service.requestAccess(person(3), { organisationId: 'huizen', role: 'wethouder' });
+  expect(first.status).toBe('sent');
+  expect(again.status).toBe('pending');
+  expect((await service.openRequests(admin)).filter((r) => r.aadObjectId === person(3).aadObjectId)).toHaveLength(1);
+});
+
+it('lets only one of two simultaneous decisions win', async () => {
+  await service.requestAccess(person(4), { organisationId: 'ymere', role: 'directeur-bestuurder' });
+  const results = await Promise.all([
+    service.decide(admin, person(4), 'approved'),
+    service.decide(admin, person(4), 'rejected'),
+  ]);
+  expect(results.map((r) => r.status).sort()).toEqual(['alreadyDecided', 'decided']);
+  const member = await service.resolve(person(4));
+  const winner = results.find((r) => r.status === 'decided')!;
+  expect(Boolean(member)).toBe(winner.request.status === 'approved');
+});
+
+it('refuses decisions and management by a member who is not secretariaat', async () => {
+  await service.requestAccess(person(5), { organisationId: 'huizen', role: 'wethouder' });
+  await service.decide(admin, person(5), 'approved');
+  const wethouder = (await service.resolve(person(5)))!;
+  await service.requestAccess(person(6), { organisationId: 'huizen', role: 'wethouder' });
+  await expect(service.decide(wethouder, person(6), 'approved')).rejects.toThrow(AccessDenied);
+  await expect(service.changeRole(wethouder, person(5), 'secretariaat')).rejects.toThrow(AccessDenied);
+  await expect(service.listMembers(wethouder)).rejects.toThrow(AccessDenied);
+  expect((await service.resolve(person(5)))!.role).toBe('wethouder');
+  expect(await service.resolve(person(6))).toBeUndefined();
+});
+
+it('keeps at least one secretariaat member', async () => {
+  await expect(service.changeRole(admin, admin, 'wethouder')).rejects.toThrow(RuleViolation);
+  await expect(service.removeMember(admin, admin)).rejects.toThrow(RuleViolation);
+  expect((await service.resolve({ ...admin, name: admin.name }))!.role).toBe('secretariaat');
+});
+
+it('changes a role and removes a member', async () => {
+  const changed = await service.changeRole(admin, person(5), 'gespreksleider');
+  expect(changed.role).toBe('gespreksleider');
+  await service.removeMember(admin, person(5));
+  expect(await service.resolve(person(5))).toBeUndefined();
+});

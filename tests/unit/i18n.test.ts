@@ -1,0 +1,36 @@
+import { catalogs, formatDate, localeOf, t } from '../../src/i18n';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+it('has the same keys in Dutch and English', () => {
+  expect(Object.keys(catalogs.en).sort()).toEqual(Object.keys(catalogs.nl).sort());
+});
+
+it('uses the same placeholders in both languages, and no message is empty', () => {
+  for (const key of Object.keys(catalogs.nl) as Array<keyof typeof catalogs.nl>) {
+    expect({ key, p: placeholders(catalogs.en[key]) }).toEqual({ key, p: placeholders(catalogs.nl[key]) });
+    expect(catalogs.nl[key].trim()).not.toBe('');
+    expect(catalogs.en[key].trim()).not.toBe('');
+  }
+});
+
+it('answers English Teams locales in English and everything else in Dutch', () => {
+  expect(localeOf('en-US')).toBe('en');
+  expect(localeOf('en-GB')).toBe('en');
+  expect(localeOf('nl-NL')).toBe('nl');
+  expect(localeOf('de-DE')).toBe('nl');
+  expect(localeOf(undefined)).toBe('nl');
+  expect(localeOf('de-DE', { fallback: 'en' })).toBe('en');
+  expect(localeOf('en-US', { fallback: 'nl', force: 'nl' })).toBe('nl');
+});
+
+it('fills in placeholders', () => {
+  expect(t('nl', 'error.apology', { code: 'AB12CD' })).toContain('AB12CD');
+});
+
+it('writes dates in Dutch, in Amsterdam time', () => {
+  // 23:30 UTC on 28 November is already 29 November in Amsterdam.
+  expect(formatDate(new Date('2026-11-28T23:30:00Z'), 'nl')).toBe('29 november 2026');
+  expect(formatDate(new Date('2026-07-01T22:30:00Z'), 'nl')).toBe('2 juli 2026');
+  expect(formatDate(new Date('2026-07-01T12:00:00Z'), 'en')).toBe('1 July 2026');
+});
