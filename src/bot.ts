@@ -20,9 +20,17 @@ export interface Bot {
   handle(context: TurnContext): Promise<void>;
 }
 
+/**
+ * teams-ai 1.7 starts its typing timer on every message turn whatever `startTypingTimer` says, and keeps one
+ * timer for all turns, so concurrent turns stop each other's timers and a late "typing" can follow a reply.
+ */
+class BotApplication extends Application<TurnState> {
+  override startTypingTimer(): void {}
+}
+
 export function createBot(services: Services, storage: Storage): Bot {
   const { config, log } = services;
-  const app = new Application<TurnState>({
+  const app = new BotApplication({
     storage,
     // Its typing timer is shared by all turns; long-running replies are not needed here.
     startTypingTimer: false,
@@ -83,7 +91,7 @@ export function createBot(services: Services, storage: Storage): Bot {
     await runCommand(context, typeof value?.command === 'string' ? value.command : '');
   });
 
-  app.message(/[\s\S]*/, async (context) => {
+  app.message(async (context) => context.activity.type === 'message', async (context) => {
     const text = context.activity.text ?? '';
     if (!text.trim() && context.activity.value !== undefined) {
       // A card submit that no route knows: forged or from an old card.

@@ -1,0 +1,143 @@
+// The HTTP surface and the turn pipeline: tenants, bad requests, health, tokens, concurrency, failures.
+import { startAzurite } from '../../src/storage/azurite';
+import { azuriteConnectionString } from '../../src/config';
+import { TABLES } from '../../src/storage/keys';
+import { startTestBot, people, personalChat, readable, OTHER_TENANT, TENANT, type TestBot } from '../helpers/harness';
+
+let bot: TestBot;
+beforeAll(async () => {
+  bot = await startTestBot();
+});
+afterAll(async () => {
+  await bot.stop();
+});
+
+async function countRows(b: TestBot, table: (typeof TABLES)[keyof typeof TABLES]): Promise<number> {
+  let n = 0;
+  for await (const _row of b.app.tables[table].listEntities()) n++;
+  return n;
+}
+
+it('gives another tenant one short refusal and stores nothing', async () => {
+  const before = await Promise.all([countRows(bot, 'Members'), countRows(bot, 'Conversations'), countRows(bot, 'BotState'), countRows(bot, 'AccessRequests')]);
+  const outsider = { aadObjectId: people.admin.aadObjectId, name: 'Eve', tenantId: OTHER_TENANT };
+  const replies = await bot.say(outsider, 'help');
+  expect(replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('alleen voor de deelnemers')]);
+  const install = await bot.post(bot.activity(outsider, personalChat(outsider), { type: 'installationUpdate', action: 'add' }));
+  expect(install.status).toBeLessThan(300);
+  expect(install.replies).toHaveLength(0);
+  const after = await Promise.all([countRows(bot, 'Members'), countRows(bot, 'Conversations'), countRows(bot, 'BotState'), countRows(bot, 'AccessRequests')]);
+  expect(after).toEqual(before);
+});
+
+it('answers malformed JSON and non-activities with 400', async () => {
+  expect((await bot.post('{"type": "message", ')).status).toBe(400);
+  expect((await bot.post('[1,2,3]')).status).toBe(400);
+  expect((await bot.post({ hello: 'world' })).status).toBe(400);
+  // Still alive afterwards.
+  expect(readable((await bot.say(people.admin, 'help'))[0])).toContain('Welkom');
+});
+
+it('reports health and readiness', async () => {
+  const base = bot.app.url.replace('/api/messages', '');
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  const ready = await fetch(`${base}/readyz`);
+  expect(ready.status).toBe(200);
+});
+
+it('answers every one of ten messages sent at once in the same conversation', async () => {
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () => bot.post(bot.activity(people.admin, personalChat(people.admin), { text: 'help' }))),
+  );
+  expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+  const welcomes = bot.connector.records.filter((r) => readable(r).includes('Welkom bij BO Wonen'));
+  expect(welcomes.length).toBeGreaterThanOrEqual(10);
+});
+
+it('asks for a shorter message instead of reading a huge one', async () => {
+  const [reply] = await bot.say(people.admin, 'x'.repeat(20_000));
+  expect(reply!.activity.text).toContain('te lang');
+});
+
+it('remembers where it was installed and forgets on uninstall', async () => {
+  const chat = { id: 'a:install-test', type: 'personal' as const };
+  const user = { aadObjectId: 'dddddddd-0000-4000-8000-000000000001', name: 'Ilse Installeer' };
+  const added = await bot.post(bot.activity(user, chat, { type: 'installationUpdate', action: 'add' }));
+  expect(added.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Typ "help"')]);
+  expect(await bot.app.services.references.personalChat(TENANT, user.aadObjectId)).toBeDefined();
+  await bot.post(bot.activity(user, chat, { type: 'installationUpdate', action: 'remove' }));
+  expect(await bot.app.services.references.personalChat(TENANT, user.aadObjectId)).toBeUndefined();
+  expect(await bot.app.services.references.conversation(chat.id)).toBeUndefined();
+});
+
+it('stores a team channel when the bot is added to a team', async () => {
+  const team = { id: '19:newteam@thread.tacv2', type: 'channel' as const };
+  await bot.post(
+    bot.activity(people.admin, team, { type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }], text: undefined }),
+  );
+  expect((await bot.app.services.references.conversation(team.id))?.conversationType).toBe('channel');
+  await bot.post(bot.activity(people.admin, team, { type: 'conversationUpdate', membersRemoved: [{ id: '28:bot' }] }));
+  expect(await bot.app.services.references.conversation(team.id)).toBeUndefined();
+});
+
+it('retries a proactive message after 429 and forgets a conversation Teams says is gone', async () => {
+  await bot.say(people.admin, 'help');
+  let calls = 0;
+  bot.connector.fault = () => (++calls === 1 ? { status: 429, headers: { 'retry-after': '0' } } : undefined);
+  const sent = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));
+  expect(sent).toBe('sent');
+  expect(calls).toBe(2);
+
+  bot.connector.fault = () => ({ status: 403, body: { error: { code: 'ConversationBlockedByUser' } } });
+  const gone = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));
+  bot.connector.fault = undefined;
+  expect(gone).toBe('gone');
+  expect(await bot.app.services.references.personalChat(TENANT, people.admin.aadObjectId)).toBeUndefined();
+});
+
+describe('with a bot app id configured', () => {
+  let secured: TestBot;
+  beforeAll(async () => {
+    secured = await startTestBot({ MICROSOFT_APP_ID: '0c0ffee0-0000-4000-8000-000000000001', MICROSOFT_APP_PASSWORD: 'not-used' });
+  });
+  afterAll(async () => {
+    await secured.stop();
+  });
+
+  it('rejects requests without a Bot Framework token', async () => {
+    const result = await secured.post(secured.activity(people.admin, personalChat(people.admin), { text: 'help' }));
+    expect(result.status).toBe(401);
+    expect(result.replies).toHaveLength(0);
+  });
+});
+
+describe('when storage stops answering', () => {
+  let fragile: TestBot;
+  let stopAzurite: () => Promise<void>;
+  beforeAll(async () => {
+    const azurite = await startAzurite();
+    stopAzurite = () => azurite.stop();
+    fragile = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port) });
+    await fragile.say(people.admin, 'help');
+    await stopAzurite();
+  });
+  afterAll(async () => {
+    await fragile.stop();
+  });
+
+  it('says it is not ready', async () => {
+    const base = fragile.app.url.replace('/api/messages', '');
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('apologises in Dutch with a reference code, and keeps running', async () => {
+    const replies = await fragile.say(people.admin, 'help');
+    expect(replies).toHaveLength(1);
+    const reply = replies[0];
+    expect(reply!.activity.text).toMatch(/Sorry, er ging iets mis.*code.*: [0-9A-F]{6}\./s);
+    const [again] = await fragile.say(people.admin, 'help');
+    expect(again!.activity.text).toMatch(/Sorry/);
+  });
+});
+
