@@ -14,6 +14,9 @@ import { MemberStore } from './features/members/store';
 import { MemberService } from './features/members/service';
 import { organisationFileSchema } from './features/members/model';
 import organisationFile from './features/members/organisations.json';
+import { DilemmaStore } from './features/dilemmas/store';
+import { DilemmaService } from './features/dilemmas/service';
+import { dilemmaNotifier } from './features/dilemmas/routes';
 import { ReferenceStore } from './proactive/references';
 import { ProactiveSender } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
@@ -62,7 +65,12 @@ export async function startApp(config: Config, options: { log?: Logger } = {}): 
   const adapter = createAdapter(config);
   const references = new ReferenceStore(tables);
   const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
-  const services: Services = { config, log, members, references, sender };
+  const dilemmas = new DilemmaService(
+    new DilemmaStore(tables),
+    () => members.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
+    dilemmaNotifier(sender, log),
+  );
+  const services: Services = { config, log, members, dilemmas, references, sender };
   const bot = createBot(services, new TableStorage(tables.BotState));
   const server = createServer({ adapter, bot, log, ready: () => tables.ping() });
 

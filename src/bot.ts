@@ -3,12 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { TurnContext, type Storage } from 'botbuilder';
-import { ZodError } from 'zod';
 import { t, type Locale } from './i18n';
-import { AccessDenied, NotFound, RuleViolation } from './errors';
-import { localeFor, personOf, sendCard, tenantOf } from './turn';
+import { knownErrorMessage, localeFor, personOf, sendCard, tenantOf } from './turn';
 import { unknownCommandCard, welcomeCard, type MenuItem } from './features/core/cards';
 import { memberOrOnboard, membersFeature, type MemberRouteWrapper } from './features/members/routes';
+import { dilemmasFeature } from './features/dilemmas/routes';
 import type { CommandHandler, Feature, MemberTurn, Services } from './features/types';
 import type { StoredReference } from './proactive/references';
 
@@ -45,7 +44,7 @@ export function createBot(services: Services, storage: Storage): Bot {
   };
   const locale = (context: TurnContext): Locale => localeFor(context, config.locale);
 
-  const features: Feature[] = [membersFeature(services, memberTurn)];
+  const features: Feature[] = [dilemmasFeature(services, memberTurn), membersFeature(services, memberTurn)];
 
   // Commands: the first word picks the handler; a button on a card can run the same command.
   const commands = new Map<string, CommandHandler>();
@@ -74,7 +73,7 @@ export function createBot(services: Services, storage: Storage): Bot {
     const member = await memberOrOnboard(context, services);
     if (!member) return;
     // Mentions Teams did not mark as entities still arrive as <at>…</at>: they are not part of the command.
-    const normalised = text.replace(/<at>[^<]*<\/at>/gi, ' ').trim().replace(/\s+/g, ' ');
+    const normalised = text.replace(/[’‘]/g, "'").replace(/<at>[^<]*<\/at>/gi, ' ').trim().replace(/\s+/g, ' ');
     const [first = '', ...rest] = normalised.split(' ');
     const handler = commands.get(first.toLowerCase()) ?? commands.get(normalised.toLowerCase());
     if (!handler) {
@@ -134,13 +133,9 @@ export function createBot(services: Services, storage: Storage): Bot {
     try {
       await work();
     } catch (err) {
-      if (err instanceof ZodError) return void (await context.sendActivity(t(lang, 'error.invalidInput')));
-      if (err instanceof AccessDenied) return void (await context.sendActivity(t(lang, 'error.notAllowed')));
-      if (err instanceof NotFound) return void (await context.sendActivity(t(lang, 'error.notFound')));
-      if (err instanceof RuleViolation && err.reason === 'lastSecretariaat') {
-        return void (await context.sendActivity(t(lang, 'admin.lastAdmin')));
-      }
-      throw err;
+      const message = knownErrorMessage(err, lang);
+      if (message === undefined) throw err;
+      await context.sendActivity(message);
     }
   }
 

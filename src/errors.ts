@@ -1,9 +1,12 @@
-// Domain errors that services throw and routes turn into a Dutch sentence. No Teams types.
+// Domain errors that services throw and routes turn into a sentence. No Teams types.
 
-/** The actor's role may not do this (checked in services, so forged card submits stop here too). */
+/** Why an action is not allowed; each reason has its own sentence for the person. */
+export type DeniedReason = 'secretariaatOnly' | 'notAuthor' | 'role';
+
+/** The actor may not do this (checked in services, so forged card submits stop here too). */
 export class AccessDenied extends Error {
-  constructor(message = 'Not allowed for this role') {
-    super(message);
+  constructor(readonly reason: DeniedReason = 'secretariaatOnly') {
+    super(`Access denied: ${reason}`);
   }
 }
 

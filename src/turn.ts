@@ -1,7 +1,10 @@
 // What every route needs from a Teams turn: who is acting, in which language, and how to answer with a card.
 import { CardFactory, MessageFactory, type TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
-import { localeOf, type Locale, type LocaleSettings } from './i18n';
+import { ZodError } from 'zod';
+import { localeOf, t, type Locale, type LocaleSettings, type MessageKey } from './i18n';
+import { AccessDenied, NotFound, RuleViolation } from './errors';
+import { LIMITS } from './features/dilemmas/model';
 import { summaryOf, type AdaptiveCard } from './cards/adaptive';
 import { personSchema, type Person } from './features/members/model';
 
@@ -57,4 +60,32 @@ export async function replaceCard(context: TurnContext, card: AdaptiveCard): Pro
     }
   }
   await sendCard(context, card);
+}
+
+const DENIED: Record<AccessDenied['reason'], MessageKey> = {
+  secretariaatOnly: 'error.notAllowed',
+  notAuthor: 'dilemma.notAuthor',
+  role: 'dilemma.notForRole',
+};
+
+const RULES: Record<string, [MessageKey, Record<string, number>?]> = {
+  lastSecretariaat: ['admin.lastAdmin'],
+  notNew: ['dilemma.notNew'],
+  withdrawn: ['dilemma.isWithdrawn'],
+  responseEmpty: ['dilemma.responseEmpty'],
+  responseTooLong: ['dilemma.responseTooLong', { max: LIMITS.response }],
+  outcomeRequired: ['dilemma.outcomeRequired'],
+  outcomeTooLong: ['dilemma.outcomeTooLong', { max: LIMITS.outcome }],
+};
+
+/** The sentence for an error a person caused (bad input, not allowed, gone); undefined for real failures. */
+export function knownErrorMessage(err: unknown, locale: Locale): string | undefined {
+  if (err instanceof ZodError) return t(locale, 'error.invalidInput');
+  if (err instanceof AccessDenied) return t(locale, DENIED[err.reason]);
+  if (err instanceof NotFound) return t(locale, 'error.notFound');
+  if (err instanceof RuleViolation && RULES[err.reason]) {
+    const [key, vars] = RULES[err.reason]!;
+    return t(locale, key, vars);
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { ProactiveSender } from '../proactive/sender';
 import type { ReferenceStore } from '../proactive/references';
 import type { MemberService } from './members/service';
+import type { DilemmaService } from './dilemmas/service';
 import type { Member } from './members/model';
 import type { MenuItem } from './core/cards';
 import type { Locale } from '../i18n';
@@ -14,6 +15,7 @@ export interface Services {
   config: Config;
   log: Logger;
   members: MemberService;
+  dilemmas: DilemmaService;
   references: ReferenceStore;
   sender: ProactiveSender;
 }

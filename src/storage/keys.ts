@@ -7,6 +7,7 @@ export const TABLES = {
   accessRequests: 'AccessRequests',
   organisations: 'Organisations',
   conversations: 'Conversations',
+  dilemmas: 'Dilemmas',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
@@ -42,6 +43,18 @@ export const keys = {
   /** A conversation the bot is in (personal chat, group chat, channel). */
   conversation: (conversationId: string) => ({ partitionKey: 'conversation', rowKey: encodeKey(conversationId) }),
   conversationPartition: 'conversation',
+  dilemma: (id: string) => ({ partitionKey: 'dilemma', rowKey: encodeKey(id) }),
+  dilemmaPartition: 'dilemma',
+  /** One counter per year, so numbers are D-2026-001, D-2026-002, … */
+  dilemmaSequence: (year: number) => ({ partitionKey: 'sequence', rowKey: String(year) }),
+  /** A form's submission id, so a double click or a resent submit makes one dilemma. */
+  dilemmaSubmission: (submissionId: string) => ({ partitionKey: 'submission', rowKey: encodeKey(submissionId) }),
+  /** Responses of one dilemma, in the order they came in. */
+  dilemmaResponse: (dilemmaId: string, at: string, unique: string) => ({
+    partitionKey: `response|${encodeKey(dilemmaId)}`,
+    rowKey: `${at}|${encodeKey(unique)}`,
+  }),
+  dilemmaResponsePartition: (dilemmaId: string) => `response|${encodeKey(dilemmaId)}`,
   /** The personal chat of one person, so the bot can reach them proactively. */
   personalChat: (tenantId: string, aadObjectId: string) => ({
     partitionKey: 'personal',

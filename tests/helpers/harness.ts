@@ -148,6 +148,7 @@ export function readable(record: Recorded | undefined): string {
       if (typeof o.text === 'string') parts.push(o.text);
       if (typeof o.title === 'string') parts.push(o.title);
       if (typeof o.label === 'string') parts.push(o.label);
+      if (Array.isArray(o.facts)) for (const f of o.facts as Array<{ value?: unknown }>) parts.push(String(f.value ?? ''));
       Object.values(o).forEach(walk);
     }
   };

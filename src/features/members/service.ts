@@ -174,7 +174,7 @@ export class MemberService {
 }
 
 export function requireSecretariaat(actor: Member): void {
-  if (actor.role !== 'secretariaat') throw new AccessDenied('Only the secretariaat may do this');
+  if (actor.role !== 'secretariaat') throw new AccessDenied('secretariaatOnly');
 }
 
 function sortMembers(members: Member[]): Member[] {

@@ -1,0 +1,386 @@
+// Dilemma cards: the form, confirmation, list, detail and the author's notice. Pure functions of data and locale.
+import { formatDate, t, type Locale, type MessageKey } from '../../i18n';
+import {
+  actionSet,
+  card,
+  choiceSet,
+  fieldError,
+  heading,
+  submit,
+  subheading,
+  textBlock,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../cards/adaptive';
+import type { Organisation } from '../members/model';
+import {
+  LIMITS,
+  REGION_WIDE,
+  SECRETARIAAT_STATUSES,
+  STATUSES,
+  THEMES,
+  type Dilemma,
+  type DilemmaField,
+  type DilemmaResponse,
+  type DilemmaStatus,
+  type ListFilter,
+} from './model';
+import type { FieldProblem } from './service';
+
+export const PAGE_SIZE = 10;
+
+export function themeLabel(locale: Locale, id: string): string {
+  return THEMES.find((th) => th.id === id)?.[locale] ?? id;
+}
+
+export function statusLabel(locale: Locale, status: DilemmaStatus): string {
+  return t(locale, `dilemma.status.${status}` as MessageKey);
+}
+
+function municipalityChoices(locale: Locale, municipalities: Organisation[]) {
+  return [
+    { title: t(locale, 'dilemma.regionWide'), value: REGION_WIDE },
+    ...municipalities.map((m) => ({ title: m.name.replace(/^Gemeente /, ''), value: m.id })),
+  ];
+}
+
+function municipalityNames(locale: Locale, ids: string[], municipalities: Organisation[]): string {
+  return ids
+    .map((id) => (id === REGION_WIDE ? t(locale, 'dilemma.regionWide') : municipalities.find((m) => m.id === id)?.name.replace(/^Gemeente /, '') ?? id))
+    .join(', ');
+}
+
+/** What the form shows: the values as typed (strings), so nothing is lost when it comes back. */
+export interface DilemmaFormValues {
+  title?: string;
+  description?: string;
+  theme?: string;
+  municipalities?: string;
+  relatedPlan?: string;
+  visibility?: string;
+  wantsAgenda?: string;
+}
+
+export interface DilemmaFormOptions {
+  submissionId: string;
+  municipalities: Organisation[];
+  values?: DilemmaFormValues;
+  problems?: Partial<Record<DilemmaField, FieldProblem | 'truncated'>>;
+  editId?: string;
+}
+
+export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): AdaptiveCard {
+  const v = options.values ?? {};
+  const problems = options.problems ?? {};
+  const problem = (field: DilemmaField, max?: number): CardElement[] => {
+    const p = problems[field];
+    if (!p) return [];
+    return [fieldError(t(locale, `dilemma.problem.${p}` as MessageKey, max ? { max } : {}), field)];
+  };
+  const body: CardElement[] = [
+    heading(options.editId ? t(locale, 'dilemma.editTitle', { id: options.editId }) : t(locale, 'dilemma.formTitle')),
+    ...(options.editId ? [] : [textBlock(t(locale, 'dilemma.formIntro'))]),
+    textBlock(t(locale, 'dilemma.privacy'), { isSubtle: true, size: 'Small' }),
+  ];
+  if (Object.keys(problems).length) body.push(textBlock(t(locale, 'dilemma.formProblems'), { color: 'Attention', weight: 'Bolder' }));
+  body.push(
+    {
+      type: 'Input.Text',
+      id: 'title',
+      label: t(locale, 'dilemma.field.title'),
+      maxLength: LIMITS.title,
+      isRequired: true,
+      errorMessage: t(locale, 'dilemma.problem.required'),
+      value: v.title ?? '',
+    },
+    ...problem('title', LIMITS.title),
+    {
+      type: 'Input.Text',
+      id: 'description',
+      label: t(locale, 'dilemma.field.description'),
+      isMultiline: true,
+      maxLength: LIMITS.description,
+      isRequired: true,
+      errorMessage: t(locale, 'dilemma.problem.required'),
+      value: v.description ?? '',
+    },
+    ...problem('description', LIMITS.description),
+    choiceSet(
+      'theme',
+      t(locale, 'dilemma.field.theme'),
+      THEMES.map((th) => ({ title: th[locale], value: th.id })),
+      { placeholder: t(locale, 'dilemma.choose'), isRequired: true, errorMessage: t(locale, 'dilemma.problem.unknownTheme'), ...(v.theme ? { value: v.theme } : {}) },
+    ),
+    ...problem('theme'),
+    choiceSet('municipalities', t(locale, 'dilemma.field.municipalities'), municipalityChoices(locale, options.municipalities), {
+      isMultiSelect: true,
+      isRequired: true,
+      errorMessage: t(locale, 'dilemma.problem.required'),
+      ...(v.municipalities ? { value: v.municipalities } : {}),
+    }),
+    ...problem('municipalities'),
+    {
+      type: 'Input.Text',
+      id: 'relatedPlan',
+      label: t(locale, 'dilemma.field.relatedPlan'),
+      maxLength: LIMITS.relatedPlan,
+      value: v.relatedPlan ?? '',
+    },
+    ...problem('relatedPlan', LIMITS.relatedPlan),
+    choiceSet(
+      'visibility',
+      t(locale, 'dilemma.field.visibility'),
+      [
+        { title: t(locale, 'dilemma.visibility.members'), value: 'members' },
+        { title: t(locale, 'dilemma.visibility.confidential'), value: 'confidential' },
+      ],
+      { style: 'expanded', value: v.visibility === 'confidential' ? 'confidential' : 'members' },
+    ),
+    {
+      type: 'Input.Toggle',
+      id: 'wantsAgenda',
+      title: t(locale, 'dilemma.field.wantsAgenda'),
+      valueOn: 'true',
+      valueOff: 'false',
+      value: v.wantsAgenda === 'true' ? 'true' : 'false',
+    },
+  );
+  return card(body, [
+    submit(t(locale, 'dilemma.save'), {
+      verb: 'dilemmaSave',
+      submissionId: options.submissionId,
+      ...(options.editId ? { editId: options.editId } : {}),
+    }),
+  ]);
+}
+
+export function dilemmaSavedCard(locale: Locale, dilemma: Dilemma, created: boolean): AdaptiveCard {
+  return card(
+    [
+      textBlock(t(locale, created ? 'dilemma.saved' : 'dilemma.updated', { id: dilemma.id }), { weight: 'Bolder' }),
+      textBlock(`**${dilemma.title}**`),
+      textBlock(`${themeLabel(locale, dilemma.theme)} · ${statusLabel(locale, dilemma.status)}`, { isSubtle: true, spacing: 'None' }),
+    ],
+    [submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: dilemma.id })],
+  );
+}
+
+export interface ListView {
+  dilemmas: Dilemma[];
+  total: number;
+  page: number;
+  filter: ListFilter;
+  organisationName: (id: string) => string;
+  municipalities: Organisation[];
+}
+
+export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
+  const f = view.filter;
+  const all = { title: t(locale, 'dilemma.filter.all'), value: '' };
+  const body: CardElement[] = [
+    heading(t(locale, 'dilemma.listTitle')),
+    {
+      type: 'ColumnSet',
+      columns: [
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            choiceSet('theme', t(locale, 'dilemma.filter.theme'), [all, ...THEMES.map((th) => ({ title: th[locale], value: th.id }))], {
+              value: f.theme ?? '',
+            }),
+          ],
+        },
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            choiceSet('municipality', t(locale, 'dilemma.filter.municipality'), [all, ...municipalityChoices(locale, view.municipalities)], {
+              value: f.municipality ?? '',
+            }),
+          ],
+        },
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            choiceSet(
+              'status',
+              t(locale, 'dilemma.filter.status'),
+              [all, ...STATUSES.filter((s) => s !== 'ingetrokken').map((s) => ({ title: statusLabel(locale, s), value: s }))],
+              { value: f.status ?? '' },
+            ),
+          ],
+        },
+      ],
+    },
+    { type: 'Input.Text', id: 'words', label: t(locale, 'dilemma.filter.words'), maxLength: LIMITS.search, value: f.words ?? '' },
+    actionSet([submit(t(locale, 'dilemma.filter.apply'), { verb: 'dilemmaList', page: 0 })]),
+  ];
+  if (view.dilemmas.length === 0) body.push(textBlock(t(locale, 'dilemma.listEmpty'), { isSubtle: true }));
+  for (const d of view.dilemmas) {
+    const marks = [
+      t(locale, 'dilemma.recognisedCount', { count: d.recognisedBy.length }),
+      t(locale, 'dilemma.responsesCount', { count: d.responseCount }),
+      ...(d.visibility === 'confidential' ? [t(locale, 'dilemma.confidentialMark')] : []),
+      ...(d.wantsAgenda && d.status === 'nieuw' ? [t(locale, 'dilemma.agendaMark')] : []),
+    ];
+    body.push({
+      type: 'Container',
+      separator: true,
+      selectAction: submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: d.id }),
+      items: [
+        textBlock(`**${d.id}** · ${d.title}`),
+        textBlock(
+          t(locale, 'dilemma.meta', {
+            theme: themeLabel(locale, d.theme),
+            organisation: view.organisationName(d.author.organisationId),
+            date: formatDate(new Date(d.createdAt), locale),
+          }),
+          { isSubtle: true, spacing: 'None', size: 'Small' },
+        ),
+        textBlock(`${statusLabel(locale, d.status)} · ${marks.join(' · ')}`, { isSubtle: true, spacing: 'None', size: 'Small' }),
+      ],
+    });
+  }
+  const shown = view.page * PAGE_SIZE + view.dilemmas.length;
+  if (view.total > 0) body.push(textBlock(t(locale, 'dilemma.listCount', { shown, total: view.total }), { isSubtle: true, size: 'Small' }));
+  const actions = shown < view.total ? [submit(t(locale, 'dilemma.more'), { verb: 'dilemmaList', page: view.page + 1 })] : [];
+  return card(body, actions);
+}
+
+export interface DetailView {
+  dilemma: Dilemma;
+  responses: DilemmaResponse[];
+  recognised: boolean;
+  isAuthor: boolean;
+  isSecretariaat: boolean;
+  /** In a shared chat or channel: no refresh, no author or secretariaat tools. */
+  shared: boolean;
+  organisationName: (id: string) => string;
+  municipalities: Organisation[];
+  /** A line at the top, e.g. the result of the button just pressed. */
+  notice?: string;
+  /** A response that came back (too long), so the text is not lost. */
+  draftResponse?: string;
+}
+
+export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCard {
+  const d = view.dilemma;
+  const body: CardElement[] = [];
+  if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Accent' }));
+  body.push(
+    heading(`${d.id} · ${d.title}`),
+    textBlock(
+      t(locale, 'dilemma.author', {
+        name: d.author.name || '?',
+        organisation: view.organisationName(d.author.organisationId),
+        date: formatDate(new Date(d.createdAt), locale),
+      }),
+      { isSubtle: true, spacing: 'None' },
+    ),
+  );
+  if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { color: 'Warning' }));
+  const facts = [
+    { title: t(locale, 'dilemma.field.theme'), value: themeLabel(locale, d.theme) },
+    { title: t(locale, 'dilemma.filter.municipality'), value: municipalityNames(locale, d.municipalities, view.municipalities) },
+    { title: t(locale, 'dilemma.filter.status'), value: statusLabel(locale, d.status) },
+    ...(d.relatedPlan ? [{ title: t(locale, 'dilemma.field.relatedPlan'), value: d.relatedPlan }] : []),
+  ];
+  body.push({ type: 'FactSet', facts }, textBlock(d.description));
+  if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: d.outcome }), { weight: 'Bolder' }));
+  body.push(textBlock(t(locale, 'dilemma.recognisedCount', { count: d.recognisedBy.length }), { isSubtle: true }));
+
+  body.push(subheading(t(locale, 'dilemma.responses')));
+  if (view.responses.length === 0) body.push(textBlock(t(locale, 'dilemma.noResponses'), { isSubtle: true }));
+  for (const r of view.responses) {
+    body.push({
+      type: 'Container',
+      separator: true,
+      items: [
+        textBlock(
+          `**${r.author.name || '?'}** (${view.organisationName(r.author.organisationId)}) · ${formatDate(new Date(r.createdAt), locale)}` +
+            (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
+          { size: 'Small' },
+        ),
+        textBlock(r.text, { spacing: 'Small' }),
+      ],
+    });
+  }
+
+  const withdrawn = d.status === 'ingetrokken';
+  const actions: CardElement[] = [];
+  if (!withdrawn) {
+    const recognise = {
+      type: 'Action.Execute',
+      title: t(locale, view.recognised ? 'dilemma.unrecognise' : 'dilemma.recognise'),
+      verb: 'dilemmaRecognise',
+      data: { id: d.id },
+      // Clients without Universal Actions send the same thing as a plain submit.
+      fallback: submit(t(locale, view.recognised ? 'dilemma.unrecognise' : 'dilemma.recognise'), { verb: 'dilemmaRecognise', id: d.id }),
+    };
+    actions.push(recognise, {
+      type: 'Action.ShowCard',
+      title: t(locale, 'dilemma.respond'),
+      card: {
+        type: 'AdaptiveCard',
+        body: [
+          {
+            type: 'Input.Text',
+            id: 'responseText',
+            label: t(locale, 'dilemma.responseText'),
+            isMultiline: true,
+            maxLength: LIMITS.response,
+            isRequired: true,
+            errorMessage: t(locale, 'dilemma.responseEmpty'),
+            value: view.draftResponse ?? '',
+          },
+          { type: 'Input.Toggle', id: 'wantsToTalk', title: t(locale, 'dilemma.responseWantsToTalk'), valueOn: 'true', valueOff: 'false', value: 'false' },
+        ],
+        actions: [submit(t(locale, 'dilemma.responseSend'), { verb: 'dilemmaRespond', id: d.id })],
+      },
+    });
+  }
+  if (!view.shared && view.isAuthor && d.status === 'nieuw') {
+    actions.push(
+      submit(t(locale, 'dilemma.edit'), { verb: 'dilemmaEdit', id: d.id }),
+      submit(t(locale, 'dilemma.withdraw'), { verb: 'dilemmaWithdraw', id: d.id }, { style: 'destructive' }),
+    );
+  }
+  if (!view.shared && view.isSecretariaat && !withdrawn) {
+    actions.push({
+      type: 'Action.ShowCard',
+      title: t(locale, 'dilemma.changeStatus'),
+      card: {
+        type: 'AdaptiveCard',
+        body: [
+          choiceSet(
+            'status',
+            t(locale, 'dilemma.filter.status'),
+            SECRETARIAAT_STATUSES.map((s) => ({ title: statusLabel(locale, s), value: s })),
+            { value: d.status },
+          ),
+          { type: 'Input.Text', id: 'outcome', label: t(locale, 'dilemma.outcomeLabel'), isMultiline: true, maxLength: LIMITS.outcome, value: d.outcome },
+        ],
+        actions: [submit(t(locale, 'dilemma.statusSave'), { verb: 'dilemmaStatus', id: d.id })],
+      },
+    });
+  }
+  const result = card(body, actions);
+  if (!view.shared) {
+    // In a personal chat Teams asks for a fresh card when it is shown again, so counts are never stale.
+    result.refresh = { action: { type: 'Action.Execute', verb: 'dilemmaRefresh', data: { id: d.id } } };
+  }
+  return result;
+}
+
+export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'response' | 'status'): AdaptiveCard {
+  const line =
+    what === 'response'
+      ? t(locale, 'dilemma.noticeResponse', { id: dilemma.id, title: dilemma.title })
+      : t(locale, 'dilemma.noticeStatus', { id: dilemma.id, status: statusLabel(locale, dilemma.status) });
+  return card(
+    [textBlock(line), ...(what === 'status' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: dilemma.outcome }))] : [])],
+    [submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: dilemma.id })],
+  );
+}

@@ -1,0 +1,113 @@
+// Dilemmas: what members log, recognise and respond to. zod schemas and the types inferred from them.
+import { z } from 'zod';
+import themeFile from './themes.json';
+
+export const LIMITS = { title: 120, description: 4000, relatedPlan: 120, response: 2000, outcome: 1000, search: 200 } as const;
+
+const themeEntry = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), nl: z.string().min(1), en: z.string().min(1) });
+export const THEMES = z.object({ themes: z.array(themeEntry).min(1) }).parse(themeFile).themes;
+export type Theme = z.infer<typeof themeEntry>;
+export const themeIds = THEMES.map((t) => t.id);
+
+/** "Regio-breed": the dilemma concerns the whole region rather than named municipalities. */
+export const REGION_WIDE = 'regio';
+
+export const STATUSES = ['nieuw', 'geagendeerd', 'besproken', 'afgerond', 'ingetrokken'] as const;
+export const statusSchema = z.enum(STATUSES);
+export type DilemmaStatus = z.infer<typeof statusSchema>;
+/** Statuses the secretariaat sets; "ingetrokken" is the author's own. */
+export const SECRETARIAAT_STATUSES = ['nieuw', 'geagendeerd', 'besproken', 'afgerond'] as const;
+
+export const visibilitySchema = z.enum(['members', 'confidential']);
+export type Visibility = z.infer<typeof visibilitySchema>;
+
+export const dilemmaIdSchema = z.string().regex(/^D-\d{4}-\d{3,6}$/);
+
+export const authorSchema = z.object({
+  tenantId: z.string(),
+  aadObjectId: z.string(),
+  name: z.string(),
+  organisationId: z.string(),
+});
+export type Author = z.infer<typeof authorSchema>;
+
+export const dilemmaSchema = z.object({
+  id: dilemmaIdSchema,
+  title: z.string(),
+  description: z.string(),
+  theme: z.string(),
+  municipalities: z.array(z.string()),
+  relatedPlan: z.string(),
+  visibility: visibilitySchema,
+  wantsAgenda: z.boolean(),
+  status: statusSchema,
+  outcome: z.string(),
+  author: authorSchema,
+  /** Person keys of the members who recognise it; the count is its length. */
+  recognisedBy: z.array(z.string()),
+  responseCount: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Dilemma = z.infer<typeof dilemmaSchema>;
+
+export const responseSchema = z.object({
+  dilemmaId: dilemmaIdSchema,
+  author: authorSchema,
+  text: z.string(),
+  wantsToTalk: z.boolean(),
+  createdAt: z.string(),
+});
+export type DilemmaResponse = z.infer<typeof responseSchema>;
+
+/** What the form sends. Inputs arrive as strings (Teams sends every input value as text). */
+export const dilemmaInputSchema = z.object({
+  title: z.string().trim().min(1, 'required').max(LIMITS.title, 'tooLong'),
+  description: z.string().trim().min(1, 'required').max(LIMITS.description, 'tooLong'),
+  theme: z.enum(themeIds as [string, ...string[]], { errorMap: () => ({ message: 'unknownTheme' }) }),
+  municipalities: z.array(z.string()).min(1, 'required'),
+  relatedPlan: z.string().trim().max(LIMITS.relatedPlan, 'tooLong'),
+  visibility: visibilitySchema,
+  wantsAgenda: z.boolean(),
+});
+export type DilemmaInput = z.infer<typeof dilemmaInputSchema>;
+export type DilemmaField = keyof DilemmaInput;
+
+/** A raw form submit: anything goes in, strings come out, so the form can always be shown again. */
+const text = z.unknown().transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''));
+export const dilemmaFormSubmitSchema = z.object({
+  verb: z.literal('dilemmaSave'),
+  submissionId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  editId: dilemmaIdSchema.optional(),
+  title: text,
+  description: text,
+  theme: text,
+  municipalities: text,
+  relatedPlan: text,
+  visibility: text,
+  wantsAgenda: text,
+});
+export type DilemmaFormSubmit = z.infer<typeof dilemmaFormSubmitSchema>;
+
+export const idSubmitSchema = z.object({ id: dilemmaIdSchema });
+
+export const responseSubmitSchema = z.object({
+  id: dilemmaIdSchema,
+  responseText: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
+  wantsToTalk: z.unknown().transform((v) => v === true || v === 'true'),
+});
+
+export const statusSubmitSchema = z.object({
+  id: dilemmaIdSchema,
+  status: z.enum(SECRETARIAAT_STATUSES),
+  outcome: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
+});
+
+export const listSubmitSchema = z.object({
+  theme: z.string().max(60).optional(),
+  municipality: z.string().max(60).optional(),
+  status: z.string().max(20).optional(),
+  words: z.string().max(LIMITS.search).optional(),
+  page: z.coerce.number().int().min(0).max(1000).optional(),
+});
+export type ListFilter = { theme?: string; municipality?: string; status?: DilemmaStatus; words?: string };

@@ -1,0 +1,260 @@
+// Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
+import { AccessDenied, NotFound, RuleViolation } from '../../errors';
+import { personKey } from '../../storage/keys';
+import type { Member } from '../members/model';
+import {
+  dilemmaInputSchema,
+  LIMITS,
+  REGION_WIDE,
+  themeIds,
+  type Author,
+  type Dilemma,
+  type DilemmaField,
+  type DilemmaInput,
+  type DilemmaResponse,
+  type DilemmaStatus,
+  type ListFilter,
+} from './model';
+import type { DilemmaStore } from './store';
+
+/** Who is looking, and where: in a shared chat or channel, confidential dilemmas stay out, whoever asks. */
+export interface Viewer {
+  member: Member;
+  shared: boolean;
+}
+
+export type FieldProblem = 'required' | 'tooLong' | 'unknownTheme' | 'unknownMunicipality';
+export type SaveResult =
+  | { status: 'saved'; dilemma: Dilemma; created: boolean }
+  | { status: 'invalid'; problems: Partial<Record<DilemmaField, FieldProblem>> }
+  | { status: 'busy' };
+
+export interface Notifier {
+  /** Tells the author something happened to their dilemma (runs after the change is stored). */
+  authorNotice(dilemma: Dilemma, what: 'response' | 'status'): Promise<void>;
+}
+
+const DILEMMA_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
+
+export function mayUseDilemmas(member: Member): boolean {
+  return DILEMMA_ROLES.includes(member.role);
+}
+
+function requireDilemmaRole(member: Member): void {
+  if (!mayUseDilemmas(member)) throw new AccessDenied('role');
+}
+
+function isAuthor(member: Member, dilemma: Dilemma): boolean {
+  return personKey(member.tenantId, member.aadObjectId) === personKey(dilemma.author.tenantId, dilemma.author.aadObjectId);
+}
+
+/** The one rule for who sees a dilemma; every path (list, detail, search, responses, notices, digest) uses it. */
+export function canSee(viewer: Viewer, dilemma: Dilemma): boolean {
+  if (!mayUseDilemmas(viewer.member)) return false;
+  const privileged = viewer.member.role === 'secretariaat' || isAuthor(viewer.member, dilemma);
+  if (dilemma.status === 'ingetrokken' && !privileged) return false;
+  if (dilemma.visibility === 'confidential') return privileged && !viewer.shared;
+  return true;
+}
+
+/** Lower case without accents, so "Participatie" finds "participátie" and back. */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export function formatId(year: number, sequence: number): string {
+  return `D-${year}-${String(sequence).padStart(3, '0')}`;
+}
+
+export class DilemmaService {
+  constructor(
+    private readonly store: DilemmaStore,
+    private readonly municipalityIds: () => string[],
+    private readonly notifier: Notifier,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Checks form input; returns the clean input or the problem per field. */
+  validate(raw: Record<string, unknown>): { ok: true; input: DilemmaInput } | { ok: false; problems: Partial<Record<DilemmaField, FieldProblem>> } {
+    const parsed = dilemmaInputSchema.safeParse(raw);
+    const problems: Partial<Record<DilemmaField, FieldProblem>> = {};
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0] as DilemmaField;
+        if (problems[field]) continue;
+        problems[field] = (['required', 'tooLong', 'unknownTheme'].includes(issue.message) ? issue.message : 'required') as FieldProblem;
+      }
+    }
+    const known = new Set([...this.municipalityIds(), REGION_WIDE]);
+    const municipalities = Array.isArray(raw.municipalities) ? (raw.municipalities as string[]) : [];
+    if (!problems.municipalities && municipalities.some((m) => !known.has(m))) problems.municipalities = 'unknownMunicipality';
+    if (Object.keys(problems).length || !parsed.success) return { ok: false, problems };
+    return { ok: true, input: parsed.data };
+  }
+
+  /** Logs a new dilemma, once per form submission. */
+  async create(actor: Member, raw: Record<string, unknown>, submissionId: string): Promise<SaveResult> {
+    requireDilemmaRole(actor);
+    const checked = this.validate(raw);
+    if (!checked.ok) return { status: 'invalid', problems: checked.problems };
+    const now = this.now();
+    const claim = await this.store.claimSubmission(submissionId, now);
+    if (claim.status === 'busy') return { status: 'busy' };
+    if (claim.status === 'done') {
+      const existing = await this.store.get(claim.dilemmaId);
+      if (!existing) throw new NotFound('The submission points to a missing dilemma');
+      return { status: 'saved', dilemma: existing, created: false };
+    }
+    try {
+      const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+      const id = formatId(year, await this.store.nextSequence(year));
+      const dilemma: Dilemma = {
+        id,
+        ...normalise(checked.input),
+        status: 'nieuw',
+        outcome: '',
+        author: authorOf(actor),
+        recognisedBy: [],
+        responseCount: 0,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      await this.store.create(dilemma);
+      await this.store.completeSubmission(submissionId, id, now);
+      return { status: 'saved', dilemma, created: true };
+    } catch (err) {
+      await this.store.releaseSubmission(submissionId);
+      throw err;
+    }
+  }
+
+  /** The author changes their own dilemma while it is still new. */
+  async edit(actor: Member, id: string, raw: Record<string, unknown>): Promise<SaveResult> {
+    requireDilemmaRole(actor);
+    const checked = this.validate(raw);
+    if (!checked.ok) return { status: 'invalid', problems: checked.problems };
+    const updated = await this.store.update(id, (current) => {
+      this.requireOwnNew(actor, current);
+      return { ...current, ...normalise(checked.input), updatedAt: this.now().toISOString() };
+    });
+    if (!updated) throw new NotFound('No such dilemma');
+    return { status: 'saved', dilemma: updated, created: false };
+  }
+
+  async withdraw(actor: Member, id: string): Promise<Dilemma> {
+    requireDilemmaRole(actor);
+    const updated = await this.store.update(id, (current) => {
+      this.requireOwnNew(actor, current);
+      return { ...current, status: 'ingetrokken', updatedAt: this.now().toISOString() };
+    });
+    if (!updated) throw new NotFound('No such dilemma');
+    return updated;
+  }
+
+  async get(viewer: Viewer, id: string): Promise<{ dilemma: Dilemma; responses: DilemmaResponse[] }> {
+    requireDilemmaRole(viewer.member);
+    const dilemma = await this.store.get(id);
+    // Not allowed to see it is answered as if it did not exist: its existence is information too.
+    if (!dilemma || !canSee(viewer, dilemma)) throw new NotFound('No such dilemma');
+    return { dilemma, responses: await this.store.responses(id) };
+  }
+
+  /** Dilemmas the viewer may see, newest first, filtered by theme, municipality, status and words. */
+  async list(viewer: Viewer, filter: ListFilter = {}): Promise<Dilemma[]> {
+    requireDilemmaRole(viewer.member);
+    const words = fold(filter.words ?? '').split(/\s+/).filter(Boolean);
+    return (await this.store.list())
+      .filter((d) => canSee(viewer, d))
+      .filter((d) => (filter.status ? d.status === filter.status : d.status !== 'ingetrokken'))
+      .filter((d) => !filter.theme || d.theme === filter.theme)
+      .filter((d) => !filter.municipality || d.municipalities.includes(filter.municipality))
+      .filter((d) => {
+        if (!words.length) return true;
+        const haystack = fold(`${d.title} ${d.description}`);
+        return words.every((w) => haystack.includes(w));
+      })
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  }
+
+  /** Marks that the member faces this too; pressing again withdraws it. Returns the new state. */
+  async toggleRecognition(viewer: Viewer, id: string): Promise<{ dilemma: Dilemma; recognised: boolean }> {
+    requireDilemmaRole(viewer.member);
+    const key = personKey(viewer.member.tenantId, viewer.member.aadObjectId);
+    let recognised = false;
+    const updated = await this.store.update(id, (current) => {
+      if (!canSee(viewer, current)) throw new NotFound('No such dilemma');
+      recognised = !current.recognisedBy.includes(key);
+      const recognisedBy = recognised ? [...current.recognisedBy, key] : current.recognisedBy.filter((k) => k !== key);
+      return { ...current, recognisedBy };
+    });
+    if (!updated) throw new NotFound('No such dilemma');
+    return { dilemma: updated, recognised };
+  }
+
+  async respond(viewer: Viewer, id: string, text: string, wantsToTalk: boolean): Promise<{ dilemma: Dilemma }> {
+    requireDilemmaRole(viewer.member);
+    const clean = text.trim();
+    if (!clean) throw new RuleViolation('responseEmpty');
+    if (clean.length > LIMITS.response) throw new RuleViolation('responseTooLong');
+    const current = await this.store.get(id);
+    if (!current || !canSee(viewer, current)) throw new NotFound('No such dilemma');
+    if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
+    await this.store.addResponse({
+      dilemmaId: id,
+      author: authorOf(viewer.member),
+      text: clean,
+      wantsToTalk,
+      createdAt: this.now().toISOString(),
+    });
+    const updated = (await this.store.update(id, (d) => ({ ...d, responseCount: d.responseCount + 1 }))) ?? current;
+    if (!isAuthor(viewer.member, updated)) await this.notifier.authorNotice(updated, 'response');
+    return { dilemma: updated };
+  }
+
+  /** Only the secretariaat moves a dilemma along; discussed and closed ones need a short outcome. */
+  async setStatus(actor: Member, id: string, status: DilemmaStatus, outcome: string): Promise<Dilemma> {
+    if (actor.role !== 'secretariaat') throw new AccessDenied('secretariaatOnly');
+    const cleanOutcome = outcome.trim();
+    if ((status === 'besproken' || status === 'afgerond') && !cleanOutcome) throw new RuleViolation('outcomeRequired');
+    if (cleanOutcome.length > LIMITS.outcome) throw new RuleViolation('outcomeTooLong');
+    let changed = false;
+    const updated = await this.store.update(id, (current) => {
+      if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
+      changed = current.status !== status || current.outcome !== cleanOutcome;
+      return changed ? { ...current, status, outcome: cleanOutcome, updatedAt: this.now().toISOString() } : undefined;
+    });
+    if (!updated) throw new NotFound('No such dilemma');
+    if (changed) await this.notifier.authorNotice(updated, 'status');
+    return updated;
+  }
+
+  isAuthor(member: Member, dilemma: Dilemma): boolean {
+    return isAuthor(member, dilemma);
+  }
+
+  private requireOwnNew(actor: Member, dilemma: Dilemma): void {
+    if (!isAuthor(actor, dilemma)) {
+      // Someone else's confidential dilemma does not exist for them; a visible one is simply not theirs.
+      if (dilemma.visibility === 'confidential' && actor.role !== 'secretariaat') throw new NotFound('No such dilemma');
+      throw new AccessDenied('notAuthor');
+    }
+    if (dilemma.status !== 'nieuw') throw new RuleViolation('notNew');
+  }
+}
+
+function authorOf(member: Member): Author {
+  return {
+    tenantId: member.tenantId,
+    aadObjectId: member.aadObjectId,
+    name: member.name,
+    organisationId: member.organisationId,
+  };
+}
+
+function normalise(input: DilemmaInput): Omit<DilemmaInput, never> {
+  // "Regio-breed" stands alone: with it, naming municipalities adds nothing.
+  const municipalities = input.municipalities.includes(REGION_WIDE) ? [REGION_WIDE] : [...new Set(input.municipalities)];
+  return { ...input, municipalities };
+}
+
+export { themeIds };

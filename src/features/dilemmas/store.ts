@@ -1,0 +1,144 @@
+// Dilemmas, their numbers, submissions and responses in Table Storage. The only code that knows their keys.
+import { randomUUID } from 'node:crypto';
+import { keys, odataString } from '../../storage/keys';
+import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
+import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse } from './model';
+
+// Many members may press at once; each retry re-reads, so a generous number of attempts is cheap.
+const CONTENDED_ATTEMPTS = 60;
+
+type DilemmaRow = Omit<Dilemma, 'municipalities' | 'author' | 'recognisedBy'> & {
+  municipalities: string;
+  author: string;
+  recognisedBy: string;
+};
+
+function toRow(d: Dilemma): DilemmaRow & { partitionKey: string; rowKey: string } {
+  return {
+    ...keys.dilemma(d.id),
+    ...d,
+    municipalities: JSON.stringify(d.municipalities),
+    author: JSON.stringify(d.author),
+    recognisedBy: JSON.stringify(d.recognisedBy),
+  };
+}
+
+function fromRow(row: Record<string, unknown>): Dilemma {
+  return dilemmaSchema.parse({
+    ...row,
+    municipalities: JSON.parse(String(row.municipalities)),
+    author: JSON.parse(String(row.author)),
+    recognisedBy: JSON.parse(String(row.recognisedBy)),
+  });
+}
+
+export type SubmissionClaim = { status: 'claimed' } | { status: 'done'; dilemmaId: string } | { status: 'busy' };
+
+export class DilemmaStore {
+  constructor(private readonly tables: Tables) {}
+
+  private get table() {
+    return this.tables.Dilemmas;
+  }
+
+  /** The next number of the year; unique even when many people submit at the same moment. */
+  async nextSequence(year: number): Promise<number> {
+    const k = keys.dilemmaSequence(year);
+    const row = await updateWithEtag<{ value: number }>(
+      this.table,
+      k.partitionKey,
+      k.rowKey,
+      (current) => ({ ...k, value: (current?.value ?? 0) + 1 }),
+      CONTENDED_ATTEMPTS,
+    );
+    return row!.value;
+  }
+
+  /**
+   * Claims a form submission. The first caller gets "claimed" and must finish it with completeSubmission;
+   * a repeat gets the dilemma it made, or "busy" while the first is still at work.
+   */
+  async claimSubmission(submissionId: string, now: Date, staleAfterMs = 30_000): Promise<SubmissionClaim> {
+    const k = keys.dilemmaSubmission(submissionId);
+    try {
+      await this.table.createEntity({ ...k, dilemmaId: '', claimedAt: now.toISOString() });
+      return { status: 'claimed' };
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+    }
+    const row = await getOrUndefined<{ dilemmaId: string; claimedAt: string }>(this.table, k.partitionKey, k.rowKey);
+    if (row?.dilemmaId) return { status: 'done', dilemmaId: row.dilemmaId };
+    if (row && now.getTime() - Date.parse(row.claimedAt) > staleAfterMs) {
+      // The first attempt died half-way; take it over, but only if nobody else just did.
+      try {
+        await this.table.updateEntity({ ...k, dilemmaId: '', claimedAt: now.toISOString() }, 'Replace', { etag: row.etag });
+        return { status: 'claimed' };
+      } catch (err) {
+        if (!isStatus(err, 412)) throw err;
+      }
+    }
+    return { status: 'busy' };
+  }
+
+  async completeSubmission(submissionId: string, dilemmaId: string, now: Date): Promise<void> {
+    const k = keys.dilemmaSubmission(submissionId);
+    await this.table.upsertEntity({ ...k, dilemmaId, claimedAt: now.toISOString() }, 'Replace');
+  }
+
+  async releaseSubmission(submissionId: string): Promise<void> {
+    const k = keys.dilemmaSubmission(submissionId);
+    await this.table.deleteEntity(k.partitionKey, k.rowKey).catch(() => undefined);
+  }
+
+  async create(dilemma: Dilemma): Promise<void> {
+    await this.table.createEntity(toRow(dilemma));
+  }
+
+  async get(id: string): Promise<Dilemma | undefined> {
+    const k = keys.dilemma(id);
+    const row = await getOrUndefined<Record<string, unknown>>(this.table, k.partitionKey, k.rowKey);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Read-modify-write of one dilemma with ETags. `change` returns the new dilemma, or undefined to leave it;
+   * it may throw to refuse (nothing is written then).
+   */
+  async update(id: string, change: (current: Dilemma) => Dilemma | undefined): Promise<Dilemma | undefined> {
+    const k = keys.dilemma(id);
+    const row = await updateWithEtag<Record<string, unknown>>(
+      this.table,
+      k.partitionKey,
+      k.rowKey,
+      (current) => {
+        if (!current) return undefined;
+        const next = change(fromRow(current));
+        return next ? toRow(next) : undefined;
+      },
+      CONTENDED_ATTEMPTS,
+    );
+    return row ? fromRow(row) : undefined;
+  }
+
+  async list(): Promise<Dilemma[]> {
+    const out: Dilemma[] = [];
+    const filter = `PartitionKey eq ${odataString(keys.dilemmaPartition)}`;
+    for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) out.push(fromRow(row));
+    return out;
+  }
+
+  async addResponse(response: DilemmaResponse): Promise<void> {
+    const k = keys.dilemmaResponse(response.dilemmaId, response.createdAt, randomUUID());
+    await this.table.createEntity({ ...k, ...response, author: JSON.stringify(response.author) });
+  }
+
+  async responses(dilemmaId: string): Promise<DilemmaResponse[]> {
+    const out: DilemmaResponse[] = [];
+    const filter = `PartitionKey eq ${odataString(keys.dilemmaResponsePartition(dilemmaId))}`;
+    for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      out.push(responseSchema.parse({ ...row, author: JSON.parse(String(row.author)) }));
+    }
+    // Row keys start with the time, so this is the order they came in.
+    return out;
+  }
+}

@@ -1,0 +1,267 @@
+// Dilemmas end to end over real HTTP: log, find, recognise, respond, status, and confidentiality with two members.
+import { startTestBot, personalChat, channel, cardOf, readable, buttonsOf, TENANT, type TestBot, type TestUser } from '../helpers/harness';
+import type { Recorded } from '../helpers/connector';
+import type { Role } from '../../src/features/members/model';
+
+let bot: TestBot;
+const year = new Date().getFullYear();
+
+const user = (n: number, name: string, locale?: string): TestUser => ({
+  aadObjectId: `eeeeeeee-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  name,
+  ...(locale ? { locale } : {}),
+});
+const author = user(1, 'Marieke Melder');
+const reader = user(2, 'Ruud Lezer');
+const secretary = user(3, 'Sanne Secretaris');
+const facilitator = user(4, 'Linda Leider');
+
+async function seed(u: TestUser, role: Role, organisationId: string) {
+  await bot.app.services.members.seed([{ tenantId: TENANT, aadObjectId: u.aadObjectId, name: u.name, organisationId, role }]);
+}
+
+beforeAll(async () => {
+  bot = await startTestBot({ BOOTSTRAP_ADMINS: '' });
+  await seed(author, 'wethouder', 'hilversum');
+  await seed(reader, 'directeur-bestuurder', 'dudok-wonen');
+  await seed(secretary, 'secretariaat', 'regio-gooi-en-vechtstreek');
+  await seed(facilitator, 'gespreksleider', 'regio-gooi-en-vechtstreek');
+  // Each has talked to the bot once, so it can reach them.
+  for (const u of [author, reader, secretary]) await bot.say(u, 'help');
+});
+afterAll(async () => {
+  await bot.stop();
+});
+
+const validForm = (submissionId: string, extra: Record<string, unknown> = {}) => ({
+  verb: 'dilemmaSave',
+  submissionId,
+  title: 'Grondprijs maakt sociale huur onhaalbaar',
+  description: 'De grondprijs voor de locatie is zo hoog dat de corporatie geen sociale huur kan bouwen. Hoe lossen anderen dat op?',
+  theme: 'financiering',
+  municipalities: 'hilversum,huizen',
+  relatedPlan: '',
+  visibility: 'members',
+  wantsAgenda: 'true',
+  ...extra,
+});
+
+async function logDilemma(u: TestUser, extra: Record<string, unknown> = {}): Promise<string> {
+  const [formReply] = await bot.say(u, 'dilemma');
+  const save = buttonsOf(formReply).find((b) => b.data.verb === 'dilemmaSave')!;
+  const replies = await bot.submit(u, validForm(String(save.data.submissionId), extra), { replyToId: 'form' });
+  const id = /D-\d{4}-\d{3,}/.exec(readable(replies[0]))?.[0];
+  if (!id) throw new Error(`no dilemma id in: ${readable(replies[0])}`);
+  return id;
+}
+
+async function invoke(u: TestUser, verb: string, data: unknown): Promise<{ status: number; card?: Record<string, unknown>; text: string }> {
+  const result = await bot.post(
+    bot.activity(u, personalChat(u), {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      replyToId: 'card-1',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    }),
+  );
+  const body = result.body ? (JSON.parse(result.body) as { value?: unknown; type?: string }) : {};
+  const card = body.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as Record<string, unknown>) : undefined;
+  return { status: result.status, ...(card ? { card } : {}), text: JSON.stringify(body) };
+}
+
+const detailText = (r: Recorded | undefined) => readable(r);
+
+describe('logging', () => {
+  it('opens a form that asks not to name persons, and keeps what was typed when something is missing', async () => {
+    const [formReply] = await bot.say(author, 'dilemma');
+    expect(readable(formReply)).toContain('Noem geen namen van personen');
+    expect(readable(formReply)).toContain('Woo');
+    const save = buttonsOf(formReply).find((b) => b.data.verb === 'dilemmaSave')!;
+    const replies = await bot.submit(author, validForm(String(save.data.submissionId), { title: '', theme: 'onbekend' }), { replyToId: 'f1' });
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.method).toBe('PUT');
+    const text = readable(replies[0]);
+    expect(text).toContain('Vul dit in.');
+    expect(text).toContain('Kies een thema uit de lijst.');
+    expect(JSON.stringify(cardOf(replies[0]))).toContain('De grondprijs voor de locatie is zo hoog');
+    expect((await bot.app.services.dilemmas.list({ member: (await bot.app.services.members.resolve({ tenantId: TENANT, ...author }))!, shared: false })).length).toBe(0);
+  });
+
+  it('stores it with a readable number, replaces the form, and makes one dilemma of a double click', async () => {
+    const [formReply] = await bot.say(author, 'dilemma');
+    const submissionId = String(buttonsOf(formReply).find((b) => b.data.verb === 'dilemmaSave')!.data.submissionId);
+    const [first, second] = await Promise.all([
+      bot.submit(author, validForm(submissionId), { replyToId: 'form-a' }),
+      bot.submit(author, validForm(submissionId), { replyToId: 'form-a' }),
+    ]);
+    const ids = [first, second].map((r) => /D-\d{4}-\d{3}/.exec(readable(r[0]))?.[0]);
+    expect(ids[0]).toMatch(new RegExp(`^D-${year}-\\d{3}$`));
+    expect(ids[1]).toBe(ids[0]);
+    expect(first[0]!.method).toBe('PUT');
+    const list = await bot.say(reader, "dilemma's");
+    expect(readable(list[0]).split(ids[0]!).length - 1).toBe(1);
+  });
+
+  it('gives a clear answer to forged and oversized submits, and writes nothing', async () => {
+    const before = (await bot.say(secretary, "dilemma's")).map(readable).join();
+    const forged = [
+      { verb: 'dilemmaSave' },
+      { ...validForm('abcdefgh-1'), theme: 42, municipalities: ['x'] },
+      { ...validForm('abcdefgh-2'), municipalities: 'atlantis' },
+      { ...validForm('abcdefgh-3'), description: 'x'.repeat(1_000_000) },
+      { ...validForm('abcdefgh-4'), editId: 'D-1999-001' },
+    ];
+    const answers = [];
+    for (const value of forged) answers.push(readable((await bot.submit(author, value))[0]));
+    expect(answers[0]).toMatch(/klopt niet|verlopen/);
+    expect(answers[1]).toContain('Kies een thema uit de lijst.');
+    expect(answers[2]).toContain('Kies gemeenten uit de lijst.');
+    expect(answers[3]).toContain('ingekort tot 4000 tekens');
+    expect(answers[4]).toMatch(/bestaat niet/);
+    const after = (await bot.say(secretary, "dilemma's")).map(readable).join();
+    expect(after).toBe(before);
+  });
+
+  it('sends people to their personal chat to log a dilemma from a channel', async () => {
+    const [reply] = await bot.say(author, '<at>BO Wonen</at> dilemma', channel);
+    expect(reply!.activity.text).toContain('persoonlijke chat');
+  });
+
+  it('is not for a gespreksleider', async () => {
+    const [reply] = await bot.say(facilitator, 'dilemma');
+    expect(reply!.activity.text).toContain("Dilemma's zijn voor BO-leden en het secretariaat.");
+  });
+});
+
+describe('finding and working together', () => {
+  let id: string;
+  beforeAll(async () => {
+    id = await logDilemma(author, {
+      title: 'Participátie vertraagt de planprocedure',
+      description: 'Bewoners vragen om meer inspraak bij de inbreiding.',
+      theme: 'participatie',
+      municipalities: 'huizen',
+    });
+  });
+
+  it('finds it by words without caring for case or accents, and by theme and municipality', async () => {
+    expect(readable((await bot.say(reader, "dilemma's PARTICIPATIE inspraak"))[0])).toContain(id);
+    expect(readable((await bot.say(reader, "dilemma's grondprijs"))[0])).not.toContain(id);
+    const filtered = await bot.submit(reader, { verb: 'dilemmaList', theme: 'participatie', municipality: 'huizen', status: '', words: '' });
+    expect(readable(filtered[0])).toContain(id);
+    const other = await bot.submit(reader, { verb: 'dilemmaList', theme: 'stikstof', municipality: '', status: '', words: '' });
+    expect(readable(other[0])).not.toContain(id);
+  });
+
+  it('opens the detail card by command, with theme, organisation and date', async () => {
+    const [detail] = await bot.say(reader, `dilemma ${id.toLowerCase()}`);
+    const text = detailText(detail);
+    expect(text).toContain('Participátie vertraagt de planprocedure');
+    expect(text).toContain('Gemeente Hilversum');
+    expect(text).toContain('Participatie en lokale autonomie');
+    expect(cardOf(detail)?.refresh).toBeDefined();
+  });
+
+  it('counts "herkenbaar" once per member, and a second press withdraws it', async () => {
+    const first = await invoke(reader, 'dilemmaRecognise', { id });
+    expect(first.status).toBe(200);
+    expect(JSON.stringify(first.card)).toContain('1× herkenbaar');
+    expect(JSON.stringify(first.card)).toContain('Niet meer herkenbaar');
+    const second = await bot.submit(reader, { verb: 'dilemmaRecognise', id }, { replyToId: 'detail-1' });
+    expect(second[0]!.method).toBe('PUT');
+    expect(readable(second[0])).toContain('0× herkenbaar');
+  });
+
+  it('counts every one of many members pressing at the same moment, none twice', async () => {
+    const crowd = Array.from({ length: 12 }, (_, i) => user(100 + i, `Lid ${i}`));
+    for (const u of crowd) await seed(u, 'wethouder', 'laren');
+    const results = await Promise.all(crowd.map((u) => invoke(u, 'dilemmaRecognise', { id })));
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
+    const { dilemma } = await bot.app.services.dilemmas.get({ member: (await bot.app.services.members.resolve({ tenantId: TENANT, ...secretary }))!, shared: false }, id);
+    expect(dilemma.recognisedBy).toHaveLength(12);
+    expect(new Set(dilemma.recognisedBy).size).toBe(12);
+  });
+
+  it('shows responses in order and tells the author in their personal chat', async () => {
+    const mark = bot.connector.records.length;
+    await bot.submit(reader, { verb: 'dilemmaRespond', id, responseText: 'Wij organiseren vroeg een buurtavond.', wantsToTalk: 'true' });
+    await bot.submit(secretary, { verb: 'dilemmaRespond', id, responseText: 'Zie ook de aanpak in Laren.', wantsToTalk: 'false' });
+    const notices = bot.connector.records.slice(mark).filter((r) => r.conversationId === personalChat(author).id);
+    expect(notices).toHaveLength(2);
+    expect(readable(notices[0])).toContain(`nieuwe reactie op je dilemma ${id}`);
+    const text = detailText((await bot.say(author, `dilemma ${id}`))[0]);
+    expect(text.indexOf('buurtavond')).toBeGreaterThan(-1);
+    expect(text.indexOf('buurtavond')).toBeLessThan(text.indexOf('aanpak in Laren'));
+    expect(text).toContain('wil hierover doorpraten');
+  });
+
+  it('keeps a response that is too long in the box instead of losing it', async () => {
+    const long = 'kennis '.repeat(400);
+    const [reply] = await bot.submit(reader, { verb: 'dilemmaRespond', id, responseText: long, wantsToTalk: 'false' });
+    expect(readable(reply)).toContain('te lang');
+    expect(JSON.stringify(cardOf(reply))).toContain('kennis kennis kennis');
+  });
+
+  it('lets only the secretariaat change the status, asks an outcome when discussed, and tells the author', async () => {
+    const refused = await bot.submit(reader, { verb: 'dilemmaStatus', id, status: 'geagendeerd', outcome: '' });
+    expect(readable(refused[0])).toBe('Dit mag alleen het secretariaat.');
+    const noOutcome = await bot.submit(secretary, { verb: 'dilemmaStatus', id, status: 'besproken', outcome: ' ' });
+    expect(readable(noOutcome[0])).toContain('opbrengst');
+
+    const mark = bot.connector.records.length;
+    const placed = await bot.submit(secretary, { verb: 'dilemmaStatus', id, status: 'geagendeerd', outcome: '' }, { replyToId: 'd' });
+    expect(readable(placed.find((r) => r.conversationId === personalChat(secretary).id))).toContain('is nu: geagendeerd');
+    const notices = bot.connector.records.slice(mark).filter((r) => r.conversationId === personalChat(author).id);
+    expect(readable(notices[0])).toContain('geagendeerd');
+    expect(readable((await bot.say(reader, `dilemma ${id}`))[0])).toContain('geagendeerd');
+  });
+
+  it('lets the author edit and withdraw only while new, and nobody else', async () => {
+    const own = await logDilemma(author, { title: 'Te weinig capaciteit bij de omgevingsdienst', theme: 'capaciteit' });
+    const foreign = await bot.submit(reader, { verb: 'dilemmaWithdraw', id: own });
+    expect(readable(foreign[0])).toContain('Dit mag alleen degene die het dilemma meldde.');
+    const notNew = await bot.submit(author, { verb: 'dilemmaWithdraw', id });
+    expect(readable(notNew[0])).toContain('status "nieuw"');
+
+    const [editForm] = await bot.submit(author, { verb: 'dilemmaEdit', id: own });
+    expect(JSON.stringify(cardOf(editForm))).toContain('Te weinig capaciteit');
+    const save = buttonsOf(editForm).find((b) => b.data.verb === 'dilemmaSave')!;
+    const edited = await bot.submit(author, { ...validForm(String(save.data.submissionId), { title: 'Te weinig capaciteit (bijgewerkt)' }), editId: own });
+    expect(readable(edited[0])).toContain('bijgewerkt');
+    const forgedEdit = await bot.submit(reader, { ...validForm('abcdefgh-9', { title: 'gekaapt' }), editId: own });
+    expect(readable(forgedEdit[0])).toContain('Dit mag alleen degene die het dilemma meldde.');
+
+    await bot.submit(author, { verb: 'dilemmaWithdraw', id: own });
+    expect(readable((await bot.say(reader, "dilemma's capaciteit"))[0])).not.toContain(own);
+  });
+});
+
+describe('confidential dilemmas', () => {
+  let secret: string;
+  beforeAll(async () => {
+    secret = await logDilemma(author, {
+      title: 'Vertrouwelijk: onderhandeling grondaankoop',
+      description: 'Geheime onderhandeling over de prijs van grond bij het station.',
+      theme: 'financiering',
+      visibility: 'confidential',
+    });
+  });
+
+  it('never shows it to another member, on any path', async () => {
+    expect(readable((await bot.say(reader, "dilemma's"))[0])).not.toContain(secret);
+    expect(readable((await bot.say(reader, "dilemma's onderhandeling"))[0])).not.toContain(secret);
+    expect(readable((await bot.say(reader, `dilemma ${secret}`))[0])).toMatch(/bestaat niet/);
+    expect(readable((await bot.submit(reader, { verb: 'dilemmaOpen', id: secret }))[0])).toMatch(/bestaat niet/);
+    expect(readable((await bot.submit(reader, { verb: 'dilemmaRespond', id: secret, responseText: 'hoi', wantsToTalk: 'false' }))[0])).toMatch(/bestaat niet/);
+    expect((await invoke(reader, 'dilemmaRecognise', { id: secret })).text).toMatch(/bestaat niet/);
+    expect((await invoke(reader, 'dilemmaRefresh', { id: secret })).text).not.toContain('Geheime onderhandeling');
+    expect(readable((await bot.submit(reader, { verb: 'dilemmaEdit', id: secret }))[0])).toMatch(/bestaat niet/);
+  });
+
+  it('shows it to the author and the secretariaat in their personal chat, but not in a channel', async () => {
+    expect(readable((await bot.say(author, "dilemma's"))[0])).toContain(secret);
+    expect(readable((await bot.say(secretary, `dilemma ${secret}`))[0])).toContain('Geheime onderhandeling');
+    expect(readable((await bot.say(secretary, "<at>BO Wonen</at> dilemma's", channel))[0])).not.toContain(secret);
+    expect(readable((await bot.say(author, `<at>BO Wonen</at> dilemma ${secret}`, channel))[0])).toMatch(/bestaat niet/);
+  });
+});
