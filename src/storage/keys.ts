@@ -49,10 +49,10 @@ export const keys = {
   dilemmaSequence: (year: number) => ({ partitionKey: 'sequence', rowKey: String(year) }),
   /** A form's submission id, so a double click or a resent submit makes one dilemma. */
   dilemmaSubmission: (submissionId: string) => ({ partitionKey: 'submission', rowKey: encodeKey(submissionId) }),
-  /** Responses of one dilemma, in the order they came in. */
-  dilemmaResponse: (dilemmaId: string, at: string, unique: string) => ({
+  /** Responses of one dilemma; the row key is the response's number, so they list in the order they came in. */
+  dilemmaResponse: (dilemmaId: string, sequence: number) => ({
     partitionKey: `response|${encodeKey(dilemmaId)}`,
-    rowKey: `${at}|${encodeKey(unique)}`,
+    rowKey: String(sequence).padStart(6, '0'),
   }),
   dilemmaResponsePartition: (dilemmaId: string) => `response|${encodeKey(dilemmaId)}`,
   /** The personal chat of one person, so the bot can reach them proactively. */

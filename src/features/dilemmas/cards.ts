@@ -14,6 +14,7 @@ import {
 } from '../../cards/adaptive';
 import type { Organisation } from '../members/model';
 import {
+  ANY,
   LIMITS,
   REGION_WIDE,
   SECRETARIAAT_STATUSES,
@@ -176,7 +177,7 @@ export interface ListView {
 
 export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
   const f = view.filter;
-  const all = { title: t(locale, 'dilemma.filter.all'), value: '' };
+  const all = { title: t(locale, 'dilemma.filter.all'), value: ANY };
   const body: CardElement[] = [
     heading(t(locale, 'dilemma.listTitle')),
     {
@@ -187,7 +188,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
           width: 'stretch',
           items: [
             choiceSet('theme', t(locale, 'dilemma.filter.theme'), [all, ...THEMES.map((th) => ({ title: th[locale], value: th.id }))], {
-              value: f.theme ?? '',
+              value: f.theme ?? ANY,
             }),
           ],
         },
@@ -196,7 +197,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
           width: 'stretch',
           items: [
             choiceSet('municipality', t(locale, 'dilemma.filter.municipality'), [all, ...municipalityChoices(locale, view.municipalities)], {
-              value: f.municipality ?? '',
+              value: f.municipality ?? ANY,
             }),
           ],
         },
@@ -208,7 +209,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
               'status',
               t(locale, 'dilemma.filter.status'),
               [all, ...STATUSES.filter((s) => s !== 'ingetrokken').map((s) => ({ title: statusLabel(locale, s), value: s }))],
-              { value: f.status ?? '' },
+              { value: f.status ?? ANY },
             ),
           ],
         },

@@ -9,6 +9,9 @@ export const THEMES = z.object({ themes: z.array(themeEntry).min(1) }).parse(the
 export type Theme = z.infer<typeof themeEntry>;
 export const themeIds = THEMES.map((t) => t.id);
 
+/** The "all" choice of a list filter (a choice needs a value, and an empty one is not allowed). */
+export const ANY = 'alle';
+
 /** "Regio-breed": the dilemma concerns the whole region rather than named municipalities. */
 export const REGION_WIDE = 'regio';
 

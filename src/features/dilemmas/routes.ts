@@ -20,6 +20,7 @@ import {
   type DilemmaFormValues,
 } from './cards';
 import {
+  ANY,
   dilemmaFormSubmitSchema,
   dilemmaIdSchema,
   idSubmitSchema,
@@ -224,10 +225,13 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         'dilemmaList',
         memberTurn(async (turn) => {
           const input = listSubmitSchema.parse(turn.context.activity.value);
-          const status = input.status ? statusSchema.parse(input.status) : undefined;
+          const chosen = (value: string | undefined) => (value && value !== ANY ? value : undefined);
+          const status = chosen(input.status) ? statusSchema.parse(input.status) : undefined;
+          const theme = chosen(input.theme);
+          const municipality = chosen(input.municipality);
           const filter: ListFilter = {
-            ...(input.theme ? { theme: input.theme } : {}),
-            ...(input.municipality ? { municipality: input.municipality } : {}),
+            ...(theme ? { theme } : {}),
+            ...(municipality ? { municipality } : {}),
             ...(status ? { status } : {}),
             ...(input.words?.trim() ? { words: input.words.trim() } : {}),
           };

@@ -199,14 +199,16 @@ export class DilemmaService {
     const current = await this.store.get(id);
     if (!current || !canSee(viewer, current)) throw new NotFound('No such dilemma');
     if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
-    await this.store.addResponse({
-      dilemmaId: id,
-      author: authorOf(viewer.member),
-      text: clean,
-      wantsToTalk,
-      createdAt: this.now().toISOString(),
+    // Taking the number first makes each response's key unique and keeps the order, even at the same moment.
+    const updated = await this.store.update(id, (d) => {
+      if (!canSee(viewer, d)) throw new NotFound('No such dilemma');
+      return { ...d, responseCount: d.responseCount + 1 };
     });
-    const updated = (await this.store.update(id, (d) => ({ ...d, responseCount: d.responseCount + 1 }))) ?? current;
+    if (!updated) throw new NotFound('No such dilemma');
+    await this.store.addResponse(
+      { dilemmaId: id, author: authorOf(viewer.member), text: clean, wantsToTalk, createdAt: this.now().toISOString() },
+      updated.responseCount,
+    );
     if (!isAuthor(viewer.member, updated)) await this.notifier.authorNotice(updated, 'response');
     return { dilemma: updated };
   }

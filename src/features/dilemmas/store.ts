@@ -1,5 +1,4 @@
 // Dilemmas, their numbers, submissions and responses in Table Storage. The only code that knows their keys.
-import { randomUUID } from 'node:crypto';
 import { keys, odataString } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse } from './model';
@@ -127,8 +126,9 @@ export class DilemmaStore {
     return out;
   }
 
-  async addResponse(response: DilemmaResponse): Promise<void> {
-    const k = keys.dilemmaResponse(response.dilemmaId, response.createdAt, randomUUID());
+  /** Stores response number `sequence` (taken from the dilemma's responseCount, so numbers never repeat). */
+  async addResponse(response: DilemmaResponse, sequence: number): Promise<void> {
+    const k = keys.dilemmaResponse(response.dilemmaId, sequence);
     await this.table.createEntity({ ...k, ...response, author: JSON.stringify(response.author) });
   }
 
@@ -138,7 +138,7 @@ export class DilemmaStore {
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       out.push(responseSchema.parse({ ...row, author: JSON.parse(String(row.author)) }));
     }
-    // Row keys start with the time, so this is the order they came in.
+    // Row keys are the response numbers, so this is the order they came in.
     return out;
   }
 }
