@@ -116,3 +116,79 @@ it('answers a press on a card button like the typed command', async () => {
   const [menu] = await nextFrames(1, afterHint);
   expect(JSON.stringify(menu!.message?.attachments?.[0]?.content)).toContain('Welkom bij BO Wonen');
 });
+
+/** The Playground always sends as its current user; other people speak through its custom-activity API. */
+async function asUser(user: { id: string; name: string; aadObjectId: string }, fields: Record<string, unknown>): Promise<void> {
+  await api('/_internal/v1/customActivities', {
+    type: 'message',
+    id: `custom-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    channelId: 'msteams',
+    serviceUrl: `http://localhost:${playground.port}/_connector`,
+    locale: 'nl-NL',
+    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+    recipient: { id: file.bot.id, name: file.bot.name },
+    conversation: { id: file.groupChat.id, conversationType: 'groupChat', isGroup: true, tenantId: file.tenantId },
+    channelData: { tenant: { id: file.tenantId } },
+    ...fields,
+  });
+}
+
+it('lets a member log a dilemma that another finds, recognises and answers, and the secretariaat places on the agenda', async () => {
+  const joost = file.users.find((u) => u.name === 'Joost Verbeek')!;
+  const pieter = file.users.find((u) => u.name === 'Pieter de Graaf')!;
+  const cardJson = (f: Frame | undefined) => JSON.stringify(f?.message?.attachments?.[0]?.content ?? f?.message?.text ?? '');
+
+  // Marieke logs it in her personal chat.
+  let mark = frames.length;
+  await api(`/_conversation/v1/conversations/${encodeURIComponent(chat())}/messages`, {
+    from: { id: file.currentUser.id },
+    text: 'dilemma',
+    textFormat: 'plain',
+  });
+  const [formFrame] = await nextFrames(1, mark);
+  const submissionId = /"submissionId":"([^"]+)"/.exec(cardJson(formFrame))![1];
+  mark = frames.length;
+  await api('/_conversation/v1/submit', {
+    conversation: { id: chat() },
+    from: { id: file.currentUser.id },
+    replyToId: formFrame!.message!.messageId,
+    value: {
+      verb: 'dilemmaSave',
+      submissionId,
+      title: 'Netcongestie stopt de bouw aan de Oostereng',
+      description: 'De netbeheerder kan pas in 2029 aansluiten. Wie heeft een tijdelijke oplossing gevonden?',
+      theme: 'netcongestie',
+      municipalities: 'hilversum',
+      relatedPlan: 'Oostereng',
+      visibility: 'members',
+      wantsAgenda: 'true',
+    },
+  });
+  const [saved] = await nextFrames(1, mark);
+  expect(saved!.action).toBe('updateMessage');
+  const id = /D-\d{4}-\d{3}/.exec(cardJson(saved))![0];
+
+  // Joost finds it in the group chat, recognises it and responds.
+  mark = frames.length;
+  await asUser(joost, { text: "<at>BO Wonen</at> dilemma's netcongestie" });
+  const [list] = await nextFrames(1, mark);
+  expect(list!.actionConversationId).toBe(file.groupChat.id);
+  expect(cardJson(list)).toContain(id);
+
+  mark = frames.length;
+  await asUser(joost, { value: { verb: 'dilemmaRecognise', id }, replyToId: list!.message!.messageId });
+  const [recognised] = await nextFrames(1, mark);
+  expect(cardJson(recognised)).toContain('1× herkenbaar');
+
+  mark = frames.length;
+  await asUser(joost, { value: { verb: 'dilemmaRespond', id, responseText: 'Wij gebruiken een bouwbatterij. Bel me.', wantsToTalk: 'true' } });
+  const afterResponse = await nextFrames(2, mark);
+  const notice = afterResponse.find((f) => f.actionConversationId === chat());
+  expect(cardJson(notice)).toContain(`nieuwe reactie op je dilemma ${id}`);
+
+  // Pieter of the secretariaat places it on the BO agenda; Marieke hears it.
+  mark = frames.length;
+  await asUser(pieter, { value: { verb: 'dilemmaStatus', id, status: 'geagendeerd', outcome: '' } });
+  const afterStatus = await nextFrames(2, mark);
+  expect(cardJson(afterStatus.find((f) => f.actionConversationId === chat()))).toContain('geagendeerd');
+});
