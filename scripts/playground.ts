@@ -4,6 +4,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
+import { stopChild } from '../src/childProcess';
+import { roleSchema } from '../src/features/members/model';
+import type { MemberService } from '../src/features/members/service';
 
 export const PLAYGROUND_CONFIG = path.resolve(__dirname, '../.m365agentsplayground.yml');
 export const PLAYGROUND_MEMBERS = path.resolve(__dirname, 'playground-members.json');
@@ -63,6 +66,20 @@ export function configAs(who: string, outDir: string, file = PLAYGROUND_CONFIG):
   const out = path.join(outDir, 'playground.yml');
   writeFileSync(out, stringify(raw));
   return out;
+}
+
+/** Registers everyone in the Playground as a member with their role, so every role can be tried. */
+export async function seedPlaygroundMembers(members: MemberService, file = PLAYGROUND_CONFIG): Promise<void> {
+  const tenantId = readPlaygroundFile(file).tenantId.toLowerCase();
+  await members.seed(
+    playgroundMembers(file).map((person) => ({
+      tenantId,
+      aadObjectId: person.aadObjectId.toLowerCase(),
+      name: person.name,
+      organisationId: person.organisationId,
+      role: roleSchema.parse(person.role),
+    })),
+  );
 }
 
 export interface PlaygroundHandle {
@@ -141,12 +158,6 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     port,
     url: `http://localhost:${port}`,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }

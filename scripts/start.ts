@@ -5,10 +5,9 @@ import { azuriteConnectionString, ConfigError, loadConfig, loadStartOptions } fr
 import { startApp, StartupError, type RunningApp } from '../src/app';
 import { createLogger } from '../src/log';
 import { AzuriteError, startAzurite, type AzuriteHandle } from '../src/storage/azurite';
-import { roleSchema } from '../src/features/members/model';
 import {
   configAs,
-  playgroundMembers,
+  seedPlaygroundMembers,
   PlaygroundError,
   readPlaygroundFile,
   startPlayground,
@@ -63,15 +62,7 @@ async function main(): Promise<void> {
 
     let playground: PlaygroundHandle | undefined;
     if (playgroundFile) {
-      await app.services.members.seed(
-        playgroundMembers().map((person) => ({
-          tenantId: playgroundFile.tenantId.toLowerCase(),
-          aadObjectId: person.aadObjectId.toLowerCase(),
-          name: person.name,
-          organisationId: person.organisationId,
-          role: roleSchema.parse(person.role),
-        })),
-      );
+      await seedPlaygroundMembers(app.services.members);
       const workDir = path.join(root, '.playground');
       playground = await startPlayground({
         botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,

@@ -92,14 +92,19 @@ export interface LocaleSettings {
 
 export class ConfigError extends Error {}
 
-/** Reads and validates the environment; throws ConfigError with one readable sentence per problem. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+/** Parses an environment with a schema, or throws one readable sentence naming every bad variable. */
+function parseEnv<T extends z.ZodTypeAny>(schema: T, env: Record<string, string | undefined>, hint = ''): z.infer<T> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
-    throw new ConfigError(`Bad configuration: ${problems.join('; ')}. See .env.example.`);
+    throw new ConfigError(`Bad configuration: ${problems.join('; ')}.${hint}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Reads and validates the environment; throws ConfigError with one readable sentence per problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const e = parseEnv(envSchema, env, ' See .env.example.');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -140,11 +145,8 @@ const packageEnvSchema = z.object({
 
 /** What `npm run package` needs: the bot's app id (and optionally the domain it runs on). */
 export function loadPackageConfig(env: Record<string, string | undefined> = process.env): { appId: string; botDomain: string } {
-  const parsed = packageEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(`Bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
-  }
-  return { appId: parsed.data.MICROSOFT_APP_ID, botDomain: parsed.data.BOT_DOMAIN };
+  const e = parseEnv(packageEnvSchema, env);
+  return { appId: e.MICROSOFT_APP_ID, botDomain: e.BOT_DOMAIN };
 }
 
 const startEnvSchema = z.object({
@@ -165,18 +167,15 @@ export interface StartOptions {
 
 /** Options of `npm start` (the local launcher): environment first, command-line flags win. */
 export function loadStartOptions(env: Record<string, string | undefined>, argv: string[]): StartOptions {
-  const parsed = startEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(`Bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
-  }
+  const e = parseEnv(startEnvSchema, env);
   const asIndex = argv.indexOf('--as');
   const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--no-playground', '--as'].includes(arg) && argv[i - 1] !== '--as');
   if (unknown.length) throw new ConfigError(`Unknown option ${unknown[0]}: use --no-playground or --as <name>.`);
   return {
-    azuritePort: parsed.data.AZURITE_PORT,
-    azuriteLocation: parsed.data.AZURITE_LOCATION,
-    playground: parsed.data.PLAYGROUND === 'on' && !argv.includes('--no-playground'),
-    playgroundPort: parsed.data.PLAYGROUND_PORT,
-    playgroundAs: asIndex >= 0 ? (argv[asIndex + 1] ?? '') : parsed.data.PLAYGROUND_AS,
+    azuritePort: e.AZURITE_PORT,
+    azuriteLocation: e.AZURITE_LOCATION,
+    playground: e.PLAYGROUND === 'on' && !argv.includes('--no-playground'),
+    playgroundPort: e.PLAYGROUND_PORT,
+    playgroundAs: asIndex >= 0 ? (argv[asIndex + 1] ?? '') : e.PLAYGROUND_AS,
   };
 }

@@ -6,8 +6,7 @@ import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../../src/app';
 import { createLogger } from '../../src/log';
 import { freePort } from '../../src/storage/azurite';
-import { roleSchema } from '../../src/features/members/model';
-import { playgroundMembers, readPlaygroundFile, startPlayground, type PlaygroundHandle } from '../../scripts/playground';
+import { readPlaygroundFile, seedPlaygroundMembers, startPlayground, type PlaygroundHandle } from '../../scripts/playground';
 import { testConfig } from '../helpers/harness';
 
 interface Frame {
@@ -45,15 +44,7 @@ async function api(pathname: string, body: unknown): Promise<Response> {
 beforeAll(async () => {
   const config = testConfig({ ALLOWED_TENANT_IDS: file.tenantId, FORCE_LOCALE: 'nl', BOOTSTRAP_ADMINS: '' });
   app = await startApp(config, { log: createLogger('silent') });
-  await app.services.members.seed(
-    playgroundMembers().map((p) => ({
-      tenantId: file.tenantId.toLowerCase(),
-      aadObjectId: p.aadObjectId.toLowerCase(),
-      name: p.name,
-      organisationId: p.organisationId,
-      role: roleSchema.parse(p.role),
-    })),
-  );
+  await seedPlaygroundMembers(app.services.members);
   playground = await startPlayground({
     botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
     port: await freePort(),
