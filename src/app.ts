@@ -59,7 +59,7 @@ export async function startApp(config: Config, options: { log?: Logger } = {}): 
   }
 
   const memberStore = new MemberStore(tables);
-  const members = new MemberService(memberStore, config.access.bootstrapAdmins);
+  const members = new MemberService(memberStore, config.access.bootstrapAdmins, undefined, config.access.memberCacheMs);
   await members.loadOrganisations(organisationFileSchema.parse(organisationFile).organisations);
 
   const adapter = createAdapter(config);

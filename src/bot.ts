@@ -6,7 +6,7 @@ import { TurnContext, type Storage } from 'botbuilder';
 import { t, type Locale } from './i18n';
 import { knownErrorMessage, localeFor, personOf, sendCard, tenantOf } from './turn';
 import { unknownCommandCard, welcomeCard, type MenuItem } from './features/core/cards';
-import { memberOrOnboard, membersFeature, type MemberRouteWrapper } from './features/members/routes';
+import { memberOrOnboard, membersFeature, prefetchMember, type MemberRouteWrapper } from './features/members/routes';
 import { dilemmasFeature } from './features/dilemmas/routes';
 import type { CommandHandler, Feature, MemberTurn, Services } from './features/types';
 import type { StoredReference } from './proactive/references';
@@ -164,6 +164,7 @@ export function createBot(services: Services, storage: Storage): Bot {
       }
       await serialised(activity.conversation?.id ?? '', async () => {
         try {
+          if (activity.type === 'message' || activity.type === 'invoke') prefetchMember(context, services);
           if (activity.type === 'message' && activity.conversation?.conversationType === 'personal' && personOf(context)) {
             await services.references.save(referenceOf(context), { onlyOnce: true });
           }

@@ -38,6 +38,8 @@ const envSchema = z
     // Access
     ALLOWED_TENANT_IDS: guidList,
     BOOTSTRAP_ADMINS: guidList,
+    // How long a member's role may be read from memory; a change on another instance shows after at most this.
+    MEMBER_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
     DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
     // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
     FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
@@ -79,7 +81,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   storage: { connectionString: string; accountUrl: string; tablePrefix: string };
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
-  access: { allowedTenantIds: string[]; bootstrapAdmins: string[] };
+  access: { allowedTenantIds: string[]; bootstrapAdmins: string[]; memberCacheMs: number };
   locale: LocaleSettings;
 }
 
@@ -120,7 +122,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appType: e.MICROSOFT_APP_TYPE,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
     },
-    access: { allowedTenantIds: e.ALLOWED_TENANT_IDS, bootstrapAdmins: e.BOOTSTRAP_ADMINS },
+    access: {
+      allowedTenantIds: e.ALLOWED_TENANT_IDS,
+      bootstrapAdmins: e.BOOTSTRAP_ADMINS,
+      memberCacheMs: e.MEMBER_CACHE_SECONDS * 1000,
+    },
     locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
   };
 }

@@ -84,3 +84,18 @@ it('changes a role and removes a member', async () => {
   await service.removeMember(admin, person(5));
   expect(await service.resolve(person(5))).toBeUndefined();
 });
+
+describe('with the member cache on', () => {
+  it('sees its own role changes and removals at once', async () => {
+    const cached = new MemberService(new MemberStore(await freshTables()), [ADMIN], undefined, 60_000);
+    await cached.loadOrganisations(organisations);
+    const boss = (await cached.resolve({ tenantId: TENANT, aadObjectId: ADMIN, name: 'Sanne' }))!;
+    await cached.requestAccess(person(20), { organisationId: 'laren', role: 'wethouder' });
+    await cached.decide(boss, person(20), 'approved');
+    expect((await cached.resolve(person(20)))!.role).toBe('wethouder');
+    await cached.changeRole(boss, person(20), 'directeur-bestuurder');
+    expect((await cached.resolve(person(20)))!.role).toBe('directeur-bestuurder');
+    await cached.removeMember(boss, person(20));
+    expect(await cached.resolve(person(20))).toBeUndefined();
+  });
+});

@@ -14,6 +14,17 @@ import {
   type Member,
 } from './model';
 
+const PREFETCHED = Symbol('member');
+
+/** Starts looking up the member while teams-ai loads turn state, so the two reads overlap. */
+export function prefetchMember(context: TurnContext, services: Services): void {
+  const person = personOf(context);
+  if (!person) return;
+  const lookup = services.members.resolve(person);
+  lookup.catch(() => undefined); // awaited (and reported) by memberOrOnboard
+  context.turnState.set(PREFETCHED, lookup);
+}
+
 /**
  * The member behind this turn. An unknown person gets the access form (or hears that their request is
  * still open) and undefined comes back, so the caller stops.
@@ -25,7 +36,8 @@ export async function memberOrOnboard(context: TurnContext, services: Services):
     await context.sendActivity(t(locale, 'refused.tenant'));
     return undefined;
   }
-  const member = await services.members.resolve(person);
+  const prefetched = context.turnState.get(PREFETCHED) as Promise<Member | undefined> | undefined;
+  const member = await (prefetched ?? services.members.resolve(person));
   if (member) return member;
   if (await services.members.pendingRequest(person)) {
     await context.sendActivity(t(locale, 'access.pending'));

@@ -25,12 +25,24 @@ export type DecisionResult =
 
 export class MemberService {
   private organisations = new Map<string, Organisation>();
+  // Members are read on every turn and change rarely. Changes made here clear the entry at once;
+  // another instance's change is seen after at most cacheMs.
+  private readonly cache = new Map<string, { member: Member; until: number }>();
 
   constructor(
     private readonly store: MemberStore,
     private readonly bootstrapAdmins: readonly string[],
     private readonly now: () => Date = () => new Date(),
+    private readonly cacheMs = 0,
   ) {}
+
+  private cacheKey(tenantId: string, aadObjectId: string): string {
+    return `${tenantId.toLowerCase()}|${aadObjectId.toLowerCase()}`;
+  }
+
+  private forget(tenantId: string, aadObjectId: string): void {
+    this.cache.delete(this.cacheKey(tenantId, aadObjectId));
+  }
 
   /** Loads the reference organisations into storage (idempotent) and keeps them in memory. */
   async loadOrganisations(organisations: Organisation[]): Promise<void> {
@@ -48,6 +60,18 @@ export class MemberService {
 
   /** The member behind a Teams user, creating bootstrap secretariaat members on first sight. */
   async resolve(person: Person): Promise<Member | undefined> {
+    const key = this.cacheKey(person.tenantId, person.aadObjectId);
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.member;
+    const member = await this.lookup(person);
+    if (member && this.cacheMs > 0) {
+      if (this.cache.size > 5_000) this.cache.clear();
+      this.cache.set(key, { member, until: Date.now() + this.cacheMs });
+    }
+    return member;
+  }
+
+  private async lookup(person: Person): Promise<Member | undefined> {
     const member = await this.store.getMember(person.tenantId, person.aadObjectId);
     if (member || !this.bootstrapAdmins.includes(person.aadObjectId)) return member;
     const at = this.now().toISOString();
@@ -135,11 +159,14 @@ export class MemberService {
   async changeRole(actor: Member, target: PersonRef, role: Role): Promise<Member> {
     requireSecretariaat(actor);
     if (role !== 'secretariaat') await this.keepOneSecretariaat(target);
+    this.forget(target.tenantId, target.aadObjectId);
     const updated = await this.store.updateMember(target.tenantId, target.aadObjectId, (current) => ({
       ...current,
       role,
       updatedAt: this.now().toISOString(),
     }));
+    // Again after the write: a lookup in between may have cached the old role.
+    this.forget(target.tenantId, target.aadObjectId);
     if (!updated) throw new NotFound('No such member');
     return updated;
   }
@@ -149,7 +176,9 @@ export class MemberService {
     const member = await this.store.getMember(target.tenantId, target.aadObjectId);
     if (!member) throw new NotFound('No such member');
     await this.keepOneSecretariaat(target);
+    this.forget(target.tenantId, target.aadObjectId);
     await this.store.deleteMember(target.tenantId, target.aadObjectId);
+    this.forget(target.tenantId, target.aadObjectId);
     // A later request from this person starts fresh.
     await this.store.deleteRequest(target.tenantId, target.aadObjectId);
     return member;
@@ -159,6 +188,7 @@ export class MemberService {
   async seed(members: Array<Omit<Member, 'createdAt' | 'updatedAt'>>): Promise<void> {
     const at = this.now().toISOString();
     for (const m of members) {
+      this.forget(m.tenantId, m.aadObjectId);
       const existing = await this.store.getMember(m.tenantId, m.aadObjectId);
       await this.store.putMember({ ...m, createdAt: existing?.createdAt ?? at, updatedAt: at });
     }
