@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { azuriteConnectionString, ConfigError, loadConfig, loadStartOptions } from '../src/config';
 import { startApp, StartupError, type RunningApp } from '../src/app';
-import { createLogger } from '../src/log';
+import { createLogger, errorFields } from '../src/log';
 import { AzuriteError, startAzurite, type AzuriteHandle } from '../src/storage/azurite';
 import {
   configAs,
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     const log = createLogger(config.logLevel);
     const app: RunningApp = await startApp(config, { log });
     stops.push(() => app.stop());
+    process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
 
     let playground: PlaygroundHandle | undefined;
     if (playgroundFile) {

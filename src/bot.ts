@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { TurnContext, type Storage } from 'botbuilder';
 import { t, type Locale } from './i18n';
+import { errorFields } from './log';
 import { knownErrorMessage, localeFor, personOf, sendCard, tenantOf } from './turn';
 import { unknownCommandCard, welcomeCard, type MenuItem } from './features/core/cards';
 import { memberOrOnboard, membersFeature, prefetchMember, type MemberRouteWrapper } from './features/members/routes';
@@ -171,13 +172,13 @@ export function createBot(services: Services, storage: Storage): Bot {
           await app.run(context);
         } catch (err) {
           const code = randomBytes(3).toString('hex').toUpperCase();
-          log.error({ event: 'turn.failed', code, type: activity.type, err }, 'turn failed');
+          log.error({ event: 'turn.failed', code, type: activity.type, err: errorFields(err) }, 'turn failed');
           try {
             if (activity.type === 'message' || activity.type === 'invoke') {
               await context.sendActivity(t(locale(context), 'error.apology', { code }));
             }
           } catch (sendErr) {
-            log.error({ event: 'turn.apologyFailed', code, err: sendErr }, 'could not send the apology');
+            log.error({ event: 'turn.apologyFailed', code, err: errorFields(sendErr) }, 'could not send the apology');
           }
         }
       });

@@ -1,13 +1,13 @@
 // Entry: configuration → storage → bot → server. Exits with one clear sentence when it cannot start.
 import { loadConfig, ConfigError } from './config';
 import { startApp, StartupError } from './app';
-import { createLogger } from './log';
+import { createLogger, errorFields } from './log';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const app = await startApp(config, { log });
-  process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err }, 'unhandled rejection'));
+  process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
   const stop = () => void app.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

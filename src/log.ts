@@ -12,3 +12,19 @@ export function createLogger(level: string): Logger {
     redact: { paths: ['text', 'value', '*.text', '*.value', 'activity.text', 'activity.value'], censor: '[redacted]' },
   });
 }
+
+/**
+ * The parts of an error worth logging. SDK errors can carry the whole request (with message text or
+ * card input in its body, and auth headers), so only these fields go to the log.
+ */
+export function errorFields(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const e = err as Error & { code?: unknown; statusCode?: unknown };
+  return {
+    type: e.name,
+    message: e.message.slice(0, 500),
+    ...(e.code !== undefined ? { code: e.code } : {}),
+    ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
+    stack: e.stack,
+  };
+}

@@ -1,7 +1,7 @@
 // HTTP: /api/messages for Teams, /healthz and /readyz for the platform.
 import restify from 'restify';
 import type { CloudAdapter } from 'botbuilder';
-import type { Logger } from './log';
+import { errorFields, type Logger } from './log';
 import type { Bot } from './bot';
 
 export interface ServerDeps {
@@ -26,7 +26,7 @@ export function createServer({ adapter, bot, log, ready }: ServerDeps): restify.
     try {
       await adapter.process(req, res, (context) => bot.handle(context));
     } catch (err) {
-      log.error({ event: 'http.messages.failed', err }, 'processing an activity failed');
+      log.error({ event: 'http.messages.failed', err: errorFields(err) }, 'processing an activity failed');
       if (!res.headersSent) res.send(500);
     }
   });

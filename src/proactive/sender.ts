@@ -1,7 +1,7 @@
 // Sends proactive messages: waits for the throttle, retries what Teams says to retry, and forgets
 // conversations that Teams says are gone for good.
 import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
-import type { Logger } from '../log';
+import { errorFields, type Logger } from '../log';
 import { localeOf, type Locale, type LocaleSettings } from '../i18n';
 import type { ReferenceStore, StoredReference } from './references';
 import type { Throttle } from './throttle';
@@ -69,7 +69,7 @@ export class ProactiveSender {
           return 'gone';
         }
         if (status === undefined || !RETRY_STATUS.has(status) || attempt >= this.maxAttempts) {
-          this.log.error({ event: 'proactive.failed', status, attempt, err: errorDetail(err) }, 'proactive send failed');
+          this.log.error({ event: 'proactive.failed', status, attempt, err: errorFields(err) }, 'proactive send failed');
           return 'failed';
         }
         await this.sleep(retryDelay(err, attempt, this.baseDelayMs));
@@ -81,10 +81,6 @@ export class ProactiveSender {
 function statusOf(err: unknown): number | undefined {
   const e = err as { statusCode?: number; status?: number; response?: { status?: number } };
   return e?.statusCode ?? e?.response?.status ?? e?.status;
-}
-
-function errorDetail(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Retry-After when Teams gives one, else exponential backoff with full jitter. */

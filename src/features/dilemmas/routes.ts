@@ -5,7 +5,7 @@ import { t, type Locale } from '../../i18n';
 import { personKey } from '../../storage/keys';
 import { cardActivity, knownErrorMessage, replaceCard, sendCard } from '../../turn';
 import type { AdaptiveCard } from '../../cards/adaptive';
-import type { Logger } from '../../log';
+import { errorFields, type Logger } from '../../log';
 import type { ProactiveSender } from '../../proactive/sender';
 import type { MemberRouteWrapper } from '../members/routes';
 import type { BotApp, Feature, MemberTurn, Services } from '../types';
@@ -46,7 +46,7 @@ export function dilemmaNotifier(sender: ProactiveSender, log: Logger): Notifier 
           cardActivity(authorNoticeCard(locale, dilemma, what)),
         );
       } catch (err) {
-        log.error({ event: 'dilemma.noticeFailed', what, err }, 'could not tell the author');
+        log.error({ event: 'dilemma.noticeFailed', what, err: errorFields(err) }, 'could not tell the author');
       }
     },
   };
