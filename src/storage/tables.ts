@@ -6,19 +6,26 @@ import { TABLES, type TableName } from './keys';
 
 export type Tables = Record<TableName, TableClient> & { ping(): Promise<void> };
 
+// A person waits for the answer (and Teams gives an invoke 5 seconds): a few quick retries, then give up
+// and apologise, rather than the SDK's default of retries stretching well beyond that.
+const RETRY = { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000 };
+
 export function createTables(storage: Config['storage']): Tables {
   const fullName = (name: TableName) => `${storage.tablePrefix}${name}`;
   let make: (name: TableName) => TableClient;
   let service: TableServiceClient;
   if (storage.connectionString) {
     // Azurite speaks plain http on loopback; Azure itself is https and needs no exception.
-    const options = { allowInsecureConnection: /DefaultEndpointsProtocol=http;|=http:\/\//i.test(storage.connectionString) };
+    const options = {
+      allowInsecureConnection: /DefaultEndpointsProtocol=http;|=http:\/\//i.test(storage.connectionString),
+      retryOptions: RETRY,
+    };
     make = (name) => TableClient.fromConnectionString(storage.connectionString, fullName(name), options);
     service = TableServiceClient.fromConnectionString(storage.connectionString, options);
   } else {
     const credential = new DefaultAzureCredential();
-    make = (name) => new TableClient(storage.accountUrl, fullName(name), credential);
-    service = new TableServiceClient(storage.accountUrl, credential);
+    make = (name) => new TableClient(storage.accountUrl, fullName(name), credential, { retryOptions: RETRY });
+    service = new TableServiceClient(storage.accountUrl, credential, { retryOptions: RETRY });
   }
   const clients = Object.fromEntries(Object.values(TABLES).map((name) => [name, make(name)])) as Record<TableName, TableClient>;
   return {
