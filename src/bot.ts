@@ -5,7 +5,7 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import { TurnContext, type Storage } from 'botbuilder';
 import { t, type Locale } from './i18n';
 import { errorFields } from './log';
-import { knownErrorMessage, localeFor, personOf, sendCard, tenantOf } from './turn';
+import { answer, knownErrorMessage, localeFor, personOf, sendCard, tenantOf } from './turn';
 import { unknownCommandCard, welcomeCard, type MenuItem } from './features/core/cards';
 import { memberOrOnboard, membersFeature, prefetchMember, type MemberRouteWrapper } from './features/members/routes';
 import { dilemmasFeature } from './features/dilemmas/routes';
@@ -160,7 +160,7 @@ export function createBot(services: Services, storage: Storage): Bot {
       if (!tenant || !config.access.allowedTenantIds.includes(tenant)) {
         // Nothing is stored for other tenants; people who type get one short answer.
         log.warn({ event: 'tenant.refused', type: activity.type }, 'activity from a tenant that is not allowed');
-        if (activity.type === 'message') await context.sendActivity(t(locale(context), 'refused.tenant'));
+        await answer(context, t(locale(context), 'refused.tenant'));
         return;
       }
       await serialised(activity.conversation?.id ?? '', async () => {
@@ -174,9 +174,7 @@ export function createBot(services: Services, storage: Storage): Bot {
           const code = randomBytes(3).toString('hex').toUpperCase();
           log.error({ event: 'turn.failed', code, type: activity.type, err: errorFields(err) }, 'turn failed');
           try {
-            if (activity.type === 'message' || activity.type === 'invoke') {
-              await context.sendActivity(t(locale(context), 'error.apology', { code }));
-            }
+            await answer(context, t(locale(context), 'error.apology', { code }));
           } catch (sendErr) {
             log.error({ event: 'turn.apologyFailed', code, err: errorFields(sendErr) }, 'could not send the apology');
           }

@@ -1,5 +1,5 @@
 // What every route needs from a Teams turn: who is acting, in which language, and how to answer with a card.
-import { CardFactory, MessageFactory, type TurnContext, type Activity } from 'botbuilder';
+import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import { ZodError } from 'zod';
 import { localeOf, t, type Locale, type LocaleSettings, type MessageKey } from './i18n';
@@ -88,4 +88,20 @@ export function knownErrorMessage(err: unknown, locale: Locale): string | undefi
     return t(locale, key, vars);
   }
   return undefined;
+}
+
+/**
+ * Answers a person: a message for a message, and for an invoke (Action.Execute) the invoke response Teams
+ * waits for, so it shows the sentence instead of its own "something went wrong".
+ */
+export async function answer(context: TurnContext, text: string): Promise<void> {
+  if (context.activity.type === 'invoke') {
+    if (context.turnState.get(INVOKE_RESPONSE_KEY)) return;
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+    });
+    return;
+  }
+  if (context.activity.type === 'message') await context.sendActivity(text);
 }

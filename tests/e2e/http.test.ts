@@ -26,6 +26,15 @@ it('gives another tenant one short refusal and stores nothing', async () => {
   const install = await bot.post(bot.activity(outsider, personalChat(outsider), { type: 'installationUpdate', action: 'add' }));
   expect(install.status).toBeLessThan(300);
   expect(install.replies).toHaveLength(0);
+  const invoke = await bot.post(
+    bot.activity(outsider, personalChat(outsider), {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'dilemmaRecognise', data: { id: 'D-2026-001' } }, trigger: 'manual' },
+    }),
+  );
+  expect(invoke.status).toBe(200);
+  expect(invoke.body).toContain('alleen voor de deelnemers');
   const after = await Promise.all([countRows(bot, 'Members'), countRows(bot, 'Conversations'), countRows(bot, 'BotState'), countRows(bot, 'AccessRequests')]);
   expect(after).toEqual(before);
 });
@@ -138,6 +147,17 @@ describe('when storage stops answering', () => {
     expect(reply!.activity.text).toMatch(/Sorry, er ging iets mis.*code.*: [0-9A-F]{6}\./s);
     const [again] = await fragile.say(people.admin, 'help');
     expect(again!.activity.text).toMatch(/Sorry/);
+    // A button press (Action.Execute) gets the apology as its answer, not Teams' own error.
+    const pressed = await fragile.post(
+      fragile.activity(people.admin, personalChat(people.admin), {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: 'card-1',
+        value: { action: { type: 'Action.Execute', verb: 'dilemmaRecognise', data: { id: 'D-2026-001' } }, trigger: 'manual' },
+      }),
+    );
+    expect(pressed.status).toBe(200);
+    expect(pressed.body).toMatch(/Sorry, er ging iets mis/);
   });
 });
 
