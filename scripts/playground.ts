@@ -8,6 +8,8 @@ import { stopChild } from '../src/childProcess';
 import { roleSchema } from '../src/features/members/model';
 import type { MemberService } from '../src/features/members/service';
 
+export class PlaygroundError extends Error {}
+
 export const PLAYGROUND_CONFIG = path.resolve(__dirname, '../.m365agentsplayground.yml');
 export const PLAYGROUND_MEMBERS = path.resolve(__dirname, 'playground-members.json');
 
@@ -31,7 +33,12 @@ const membersFileSchema = z.object({
 });
 
 export function readPlaygroundFile(file = PLAYGROUND_CONFIG): PlaygroundFile {
-  return playgroundFileSchema.parse(parse(readFileSync(file, 'utf8')));
+  try {
+    return playgroundFileSchema.parse(parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new PlaygroundError(`${path.basename(file)} cannot be read as a Playground file (${reason}).`);
+  }
 }
 
 /** Everyone in the Playground with their BO Wonen role, for seeding the member registry. */
@@ -40,7 +47,7 @@ export function playgroundMembers(file = PLAYGROUND_CONFIG): Array<PlaygroundUse
   const roles = membersFileSchema.parse(JSON.parse(readFileSync(PLAYGROUND_MEMBERS, 'utf8'))).members;
   return [config.currentUser, ...config.users].map((user) => {
     const role = roles[user.aadObjectId];
-    if (!role) throw new Error(`${user.name} in .m365agentsplayground.yml has no role in scripts/playground-members.json`);
+    if (!role) throw new PlaygroundError(`${user.name} in .m365agentsplayground.yml has no role in scripts/playground-members.json.`);
     return { ...user, ...role };
   });
 }
@@ -57,7 +64,7 @@ export function configAs(who: string, outDir: string, file = PLAYGROUND_CONFIG):
   );
   if (index < 0) {
     const names = raw.users.map((u) => String(u.givenName).toLowerCase()).join(', ');
-    throw new Error(`No Playground user "${who}": choose one of ${names}.`);
+    throw new PlaygroundError(`No Playground user "${who}" to type as: choose one of ${names}.`);
   }
   const current = raw.currentUser;
   raw.currentUser = raw.users[index]!;
@@ -97,12 +104,15 @@ export interface PlaygroundOptions {
   workDir: string;
 }
 
-export class PlaygroundError extends Error {}
-
 export async function startPlayground(options: PlaygroundOptions): Promise<PlaygroundHandle> {
   mkdirSync(options.workDir, { recursive: true });
   const logFile = path.join(options.workDir, 'm365agentsplayground.log');
-  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  let cli: string;
+  try {
+    cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  } catch {
+    throw new PlaygroundError('The Agents Playground is not installed: run "npm install" first.');
+  }
   const child = spawn(
     process.execPath,
     [cli, '--disable-telemetry', '-p', String(options.port), '-e', options.botEndpoint],

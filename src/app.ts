@@ -68,7 +68,8 @@ export async function startApp(config: Config, options: { log?: Logger } = {}): 
   const dilemmas = new DilemmaService(
     new DilemmaStore(tables),
     () => members.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
-    dilemmaNotifier(sender, log),
+    dilemmaNotifier(sender),
+    (author) => members.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
   );
   const services: Services = { config, log, members, dilemmas, references, sender };
   const bot = createBot(services, new TableStorage(tables.BotState));
@@ -96,6 +97,9 @@ export async function startApp(config: Config, options: { log?: Logger } = {}): 
     services,
     tables,
     adapter,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sender.drain();
+    },
   };
 }

@@ -34,6 +34,8 @@ const envSchema = z
     MICROSOFT_APP_PASSWORD: z.string().default(''),
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     MICROSOFT_APP_TENANT_ID: z.string().trim().default(''),
+    // Without an app id nobody's token is checked: fine on loopback, dangerous anywhere else.
+    ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
 
     // Access
     ALLOWED_TENANT_IDS: guidList,
@@ -57,6 +59,14 @@ const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['ALLOWED_TENANT_IDS'],
         message: 'list at least one Entra tenant id that may use the bot',
+      });
+    }
+    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HOST);
+    if (!env.MICROSOFT_APP_ID && !loopback && env.ALLOW_UNAUTHENTICATED !== 'true') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MICROSOFT_APP_ID'],
+        message: `is empty while HOST=${env.HOST} is reachable from other machines, so anyone could pose as any member; set the bot's app id (or ALLOW_UNAUTHENTICATED=true for a closed test network)`,
       });
     }
     if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD) {

@@ -13,9 +13,24 @@ export class AccessDenied extends Error {
 /** The thing a card or command points to does not exist, or the actor may not know it exists. */
 export class NotFound extends Error {}
 
-/** A rule of the domain says no; `reason` names which, for the route to explain. */
+/** Every domain rule that can say no; each has its own sentence (src/turn.ts). */
+export type RuleReason =
+  | 'lastSecretariaat'
+  | 'notNew'
+  | 'withdrawn'
+  | 'responseEmpty'
+  | 'responseTooLong'
+  | 'outcomeRequired'
+  | 'outcomeTooLong'
+  | 'statusOrder'
+  | 'ownDilemma';
+
+/** A rule of the domain says no; `reason` names which, `vars` carry the numbers the sentence needs. */
 export class RuleViolation extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: RuleReason,
+    readonly vars: Record<string, number> = {},
+  ) {
     super(reason);
   }
 }

@@ -14,8 +14,9 @@ export interface ServerDeps {
 
 export function createServer({ adapter, bot, log, ready }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'bo-wonen', handleUncaughtExceptions: false });
-  // Teams messages are at most ~28 KB of text plus card data; 1 MB leaves room and stops abuse.
-  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024, mapParams: false, rejectUnknown: true }));
+  // Teams messages are at most ~28 KB of text plus card data. A few MB leaves room for forged oversized
+  // submits to reach the bot and get a Dutch answer, while still stopping abuse.
+  server.use(restify.plugins.bodyParser({ maxBodySize: 4 * 1024 * 1024, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
     const body: unknown = req.body;

@@ -3,8 +3,7 @@ import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type T
 import { z } from 'zod';
 import { ZodError } from 'zod';
 import { localeOf, t, type Locale, type LocaleSettings, type MessageKey } from './i18n';
-import { AccessDenied, NotFound, RuleViolation } from './errors';
-import { LIMITS } from './features/dilemmas/model';
+import { AccessDenied, NotFound, RuleViolation, type RuleReason } from './errors';
 import { summaryOf, type AdaptiveCard } from './cards/adaptive';
 import { personSchema, type Person } from './features/members/model';
 
@@ -68,14 +67,16 @@ const DENIED: Record<AccessDenied['reason'], MessageKey> = {
   role: 'dilemma.notForRole',
 };
 
-const RULES: Record<string, [MessageKey, Record<string, number>?]> = {
-  lastSecretariaat: ['admin.lastAdmin'],
-  notNew: ['dilemma.notNew'],
-  withdrawn: ['dilemma.isWithdrawn'],
-  responseEmpty: ['dilemma.responseEmpty'],
-  responseTooLong: ['dilemma.responseTooLong', { max: LIMITS.response }],
-  outcomeRequired: ['dilemma.outcomeRequired'],
-  outcomeTooLong: ['dilemma.outcomeTooLong', { max: LIMITS.outcome }],
+const RULES: Record<RuleReason, MessageKey> = {
+  lastSecretariaat: 'admin.lastAdmin',
+  notNew: 'dilemma.notNew',
+  withdrawn: 'dilemma.isWithdrawn',
+  responseEmpty: 'dilemma.responseEmpty',
+  responseTooLong: 'dilemma.responseTooLong',
+  outcomeRequired: 'dilemma.outcomeRequired',
+  outcomeTooLong: 'dilemma.outcomeTooLong',
+  statusOrder: 'dilemma.statusOrder',
+  ownDilemma: 'dilemma.ownDilemma',
 };
 
 /** The sentence for an error a person caused (bad input, not allowed, gone); undefined for real failures. */
@@ -83,10 +84,7 @@ export function knownErrorMessage(err: unknown, locale: Locale): string | undefi
   if (err instanceof ZodError) return t(locale, 'error.invalidInput');
   if (err instanceof AccessDenied) return t(locale, DENIED[err.reason]);
   if (err instanceof NotFound) return t(locale, 'error.notFound');
-  if (err instanceof RuleViolation && RULES[err.reason]) {
-    const [key, vars] = RULES[err.reason]!;
-    return t(locale, key, vars);
-  }
+  if (err instanceof RuleViolation) return t(locale, RULES[err.reason], err.vars);
   return undefined;
 }
 

@@ -9,8 +9,8 @@ import type { Throttle } from './throttle';
 export type SendOutcome = 'sent' | 'noConversation' | 'gone' | 'failed';
 
 const RETRY_STATUS = new Set([412, 429, 502, 503, 504]);
-// 403 BotNotInConversationRoster / ConversationBlockedByUser / BotDisabledByAdmin and 404 ConversationNotFound.
-const GONE_STATUS = new Set([403, 404]);
+// Teams says these are final: the conversation is gone for the bot. Any other 403 (say, a bad token) is not.
+const GONE_403_CODES = ['BotNotInConversationRoster', 'ConversationBlockedByUser', 'BotDisabledByAdmin'];
 
 export interface SenderOptions {
   appId: string;
@@ -24,6 +24,7 @@ export class ProactiveSender {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -35,6 +36,21 @@ export class ProactiveSender {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /**
+   * Runs a send after the turn, so a slow or throttled Teams never keeps the person who acted waiting.
+   * Failures are logged; drain() waits for everything still under way (shutdown, tests).
+   */
+  background(work: () => Promise<unknown>): void {
+    const running: Promise<unknown> = work()
+      .catch((err: unknown) => this.log.error({ event: 'proactive.backgroundFailed', err: errorFields(err) }, 'background send failed'))
+      .finally(() => this.pending.delete(running));
+    this.pending.add(running);
+  }
+
+  async drain(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 
   /** Sends to a person's personal chat, built in the locale that person uses in Teams. */
@@ -63,7 +79,7 @@ export class ProactiveSender {
         return 'sent';
       } catch (err) {
         const status = statusOf(err);
-        if (status !== undefined && GONE_STATUS.has(status)) {
+        if (status === 404 || (status === 403 && GONE_403_CODES.some((code) => errorText(err).includes(code)))) {
           this.log.warn({ event: 'proactive.gone', status }, 'conversation is gone; reference removed');
           await this.references.remove(conversationId);
           return 'gone';
@@ -76,6 +92,14 @@ export class ProactiveSender {
       }
     }
   }
+}
+
+/** Everything an error says about itself, to find Teams' error code in whichever field the SDK put it. */
+function errorText(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown; body?: unknown; response?: { bodyAsText?: unknown; parsedBody?: unknown } };
+  return [e?.code, e?.message, e?.body, e?.response?.bodyAsText, e?.response?.parsedBody]
+    .map((part) => (typeof part === 'string' ? part : JSON.stringify(part ?? '')))
+    .join(' ');
 }
 
 function statusOf(err: unknown): number | undefined {

@@ -47,8 +47,11 @@ export const keys = {
   dilemmaPartition: 'dilemma',
   /** One counter per year, so numbers are D-2026-001, D-2026-002, … */
   dilemmaSequence: (year: number) => ({ partitionKey: 'sequence', rowKey: String(year) }),
-  /** A form's submission id, so a double click or a resent submit makes one dilemma. */
-  dilemmaSubmission: (submissionId: string) => ({ partitionKey: 'submission', rowKey: encodeKey(submissionId) }),
+  /** A form's submission id, so a double click or a resent submit makes one dilemma (or one response). */
+  submission: (kind: 'dilemma' | 'response', submissionId: string) => ({
+    partitionKey: 'submission',
+    rowKey: `${kind}|${encodeKey(submissionId)}`,
+  }),
   /** Responses of one dilemma; the row key is the response's number, so they list in the order they came in. */
   dilemmaResponse: (dilemmaId: string, sequence: number) => ({
     partitionKey: `response|${encodeKey(dilemmaId)}`,

@@ -1,6 +1,6 @@
 // Onboarding over real HTTP: an unknown person asks for access, the secretariaat hears it and decides,
 // the requester hears the outcome; forged submits and the wrong role change nothing.
-import { startTestBot, people, personalChat, cardOf, readable, buttonsOf, type TestBot } from '../helpers/harness';
+import { startTestBot, people, personalChat, channel, cardOf, readable, buttonsOf, type TestBot } from '../helpers/harness';
 
 let bot: TestBot;
 beforeAll(async () => {
@@ -81,13 +81,38 @@ it('gives the secretariaat the management card and lets them change a role and r
   const [card] = await bot.say(people.admin, 'beheer');
   expect(readable(card)).toContain('Open aanvragen');
   expect(readable(card)).toContain('Nina Nieuw');
-  const change = buttonsOf(card).find((b) => b.title === 'Rol wijzigen' && (b.data.target as { aadObjectId: string }).aadObjectId === people.newcomer.aadObjectId)!;
-  const changed = await bot.submit(people.admin, { ...change.data, [change.data.input as string]: 'directeur-bestuurder' });
-  expect(readable(changed[0])).toContain('De rol van Nina Nieuw is nu directeur-bestuurder.');
+  const change = buttonsOf(card).find((b) => b.title === 'Functie wijzigen' && (b.data.target as { aadObjectId: string }).aadObjectId === people.newcomer.aadObjectId)!;
+  const changed = await bot.submit(people.admin, { ...change.data, [change.data.input as string]: 'directeur-bestuurder' }, { replyToId: 'admin-card' });
+  // The beheer card comes back up to date, then a line says what changed.
+  expect(changed[0]!.method).toBe('PUT');
+  expect(readable(changed[0])).toContain('directeur-bestuurder');
+  expect(readable(changed[1])).toContain('De functie van Nina Nieuw is nu directeur-bestuurder.');
 
   const remove = buttonsOf(card).find((b) => b.title === 'Verwijderen' && (b.data.target as { aadObjectId: string }).aadObjectId === people.newcomer.aadObjectId)!;
-  expect(readable((await bot.submit(people.admin, remove.data))[0])).toContain('is verwijderd');
+  const removed = await bot.submit(people.admin, remove.data, { replyToId: 'admin-card' });
+  expect(readable(removed[0])).not.toContain('Nina Nieuw');
+  expect(readable(removed[1])).toContain('is verwijderd');
   expect(readable((await bot.say(people.newcomer, 'help'))[0])).toContain('Toegang aanvragen');
+});
+
+it('keeps the member list and the access form out of channels', async () => {
+  const [admin] = await bot.say(people.admin, '<at>BO Wonen</at> beheer', channel);
+  expect(readable(admin)).toContain('persoonlijke chat');
+  expect(readable(admin)).not.toContain('Open aanvragen');
+  const visitor = { aadObjectId: 'cccccccc-0000-4000-8000-000000000077', name: 'Vera Vreemd' };
+  const [reply] = await bot.say(visitor, '<at>BO Wonen</at> hallo', channel);
+  expect(readable(reply)).toContain('Open een persoonlijke chat met BO Wonen');
+  expect(cardOf(reply)).toBeUndefined();
+});
+
+it('shows a gespreksleider that there is nothing for them yet, instead of an empty menu', async () => {
+  const leader = { aadObjectId: 'cccccccc-0000-4000-8000-000000000078', name: 'Linda Leider' };
+  await bot.app.services.members.seed([
+    { tenantId: '11111111-1111-4111-8111-111111111111', aadObjectId: leader.aadObjectId, name: leader.name, organisationId: 'regio-gooi-en-vechtstreek', role: 'gespreksleider' },
+  ]);
+  const [reply] = await bot.say(leader, 'hulp');
+  expect(readable(reply)).toContain('nog geen knoppen');
+  expect(buttonsOf(reply)).toHaveLength(0);
 });
 
 it('does not show the management card to a member without the secretariaat role', async () => {

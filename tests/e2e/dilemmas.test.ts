@@ -70,6 +70,7 @@ async function invoke(u: TestUser, verb: string, data: unknown): Promise<{ statu
 }
 
 const detailText = (r: Recorded | undefined) => readable(r);
+const freshId = () => `resp-${Math.random().toString(36).slice(2, 12)}`;
 
 describe('logging', () => {
   it('opens a form that asks not to name persons, and keeps what was typed when something is missing', async () => {
@@ -122,6 +123,15 @@ describe('logging', () => {
     expect(after).toBe(before);
   });
 
+  it("shows nothing of someone else's dilemma to a person who replays its form id", async () => {
+    const [formReply] = await bot.say(author, 'dilemma');
+    const submissionId = String(buttonsOf(formReply).find((b) => b.data.verb === 'dilemmaSave')!.data.submissionId);
+    await bot.submit(author, validForm(submissionId, { title: 'Alleen van Marieke', visibility: 'confidential' }));
+    const replay = await bot.submit(reader, validForm(submissionId, { title: 'iets anders' }));
+    expect(readable(replay[0])).toMatch(/bestaat niet/);
+    expect(replay.map(readable).join()).not.toContain('Alleen van Marieke');
+  });
+
   it('sends people to their personal chat to log a dilemma from a channel', async () => {
     const [reply] = await bot.say(author, '<at>BO Wonen</at> dilemma', channel);
     expect(reply!.activity.text).toContain('persoonlijke chat');
@@ -163,19 +173,26 @@ describe('finding and working together', () => {
   });
 
   it('counts "herkenbaar" once per member, and a second press withdraws it', async () => {
-    const first = await invoke(reader, 'dilemmaRecognise', { id });
+    const first = await invoke(reader, 'dilemmaRecognise', { id, recognise: true });
     expect(first.status).toBe(200);
     expect(JSON.stringify(first.card)).toContain('1× herkenbaar');
     expect(JSON.stringify(first.card)).toContain('Niet meer herkenbaar');
-    const second = await bot.submit(reader, { verb: 'dilemmaRecognise', id }, { replyToId: 'detail-1' });
+    // A double click on the same button changes nothing more.
+    const double = await invoke(reader, 'dilemmaRecognise', { id, recognise: true });
+    expect(JSON.stringify(double.card)).toContain('1× herkenbaar');
+    const second = await bot.submit(reader, { verb: 'dilemmaRecognise', id, recognise: false }, { replyToId: 'detail-1' });
     expect(second[0]!.method).toBe('PUT');
-    expect(readable(second[0])).toContain('0× herkenbaar');
+    expect(readable(second[0])).toContain('nog niet herkend');
+    // The author does not recognise their own dilemma; the card does not offer it.
+    const own = await invoke(author, 'dilemmaRecognise', { id, recognise: true });
+    expect(own.text).toContain('je eigen dilemma');
+    expect(JSON.stringify(cardOf((await bot.say(author, `dilemma ${id}`))[0]))).not.toContain('"Herkenbaar"');
   });
 
   it('counts every one of many members pressing at the same moment, none twice', async () => {
     const crowd = Array.from({ length: 12 }, (_, i) => user(100 + i, `Lid ${i}`));
     for (const u of crowd) await seed(u, 'wethouder', 'laren');
-    const results = await Promise.all(crowd.map((u) => invoke(u, 'dilemmaRecognise', { id })));
+    const results = await Promise.all(crowd.map((u) => invoke(u, 'dilemmaRecognise', { id, recognise: true })));
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
     const { dilemma } = await bot.app.services.dilemmas.get({ member: (await bot.app.services.members.resolve({ tenantId: TENANT, ...secretary }))!, shared: false }, id);
     expect(dilemma.recognisedBy).toHaveLength(12);
@@ -184,8 +201,8 @@ describe('finding and working together', () => {
 
   it('shows responses in order and tells the author in their personal chat', async () => {
     const mark = bot.connector.records.length;
-    await bot.submit(reader, { verb: 'dilemmaRespond', id, responseText: 'Wij organiseren vroeg een buurtavond.', wantsToTalk: 'true' });
-    await bot.submit(secretary, { verb: 'dilemmaRespond', id, responseText: 'Zie ook de aanpak in Laren.', wantsToTalk: 'false' });
+    await bot.submit(reader, { verb: 'dilemmaRespond', submissionId: freshId(), id, responseText: 'Wij organiseren vroeg een buurtavond.', wantsToTalk: 'true' });
+    await bot.submit(secretary, { verb: 'dilemmaRespond', submissionId: freshId(), id, responseText: 'Zie ook de aanpak in Laren.', wantsToTalk: 'false' });
     const notices = bot.connector.records.slice(mark).filter((r) => r.conversationId === personalChat(author).id);
     expect(notices).toHaveLength(2);
     expect(readable(notices[0])).toContain(`nieuwe reactie op je dilemma ${id}`);
@@ -195,9 +212,17 @@ describe('finding and working together', () => {
     expect(text).toContain('wil hierover doorpraten');
   });
 
+  it('stores a response sent twice (a double click) once', async () => {
+    const before = (await bot.app.services.dilemmas.get({ member: (await bot.app.services.members.resolve({ tenantId: TENANT, ...secretary }))!, shared: false }, id)).responses.length;
+    const value = { verb: 'dilemmaRespond', submissionId: freshId(), id, responseText: 'Eén keer graag.', wantsToTalk: 'false' };
+    await Promise.all([bot.submit(reader, value), bot.submit(reader, value)]);
+    const after = (await bot.app.services.dilemmas.get({ member: (await bot.app.services.members.resolve({ tenantId: TENANT, ...secretary }))!, shared: false }, id)).responses;
+    expect(after.length).toBe(before + 1);
+  });
+
   it('keeps a response that is too long in the box instead of losing it', async () => {
     const long = 'kennis '.repeat(400);
-    const [reply] = await bot.submit(reader, { verb: 'dilemmaRespond', id, responseText: long, wantsToTalk: 'false' });
+    const [reply] = await bot.submit(reader, { verb: 'dilemmaRespond', submissionId: freshId(), id, responseText: long, wantsToTalk: 'false' });
     expect(readable(reply)).toContain('te lang');
     expect(JSON.stringify(cardOf(reply))).toContain('kennis kennis kennis');
   });
@@ -210,10 +235,16 @@ describe('finding and working together', () => {
 
     const mark = bot.connector.records.length;
     const placed = await bot.submit(secretary, { verb: 'dilemmaStatus', id, status: 'geagendeerd', outcome: '' }, { replyToId: 'd' });
-    expect(readable(placed.find((r) => r.conversationId === personalChat(secretary).id))).toContain('is nu: geagendeerd');
+    expect(readable(placed.find((r) => r.conversationId === personalChat(secretary).id))).toContain('is nu: op de BO-agenda');
     const notices = bot.connector.records.slice(mark).filter((r) => r.conversationId === personalChat(author).id);
-    expect(readable(notices[0])).toContain('geagendeerd');
-    expect(readable((await bot.say(reader, `dilemma ${id}`))[0])).toContain('geagendeerd');
+    expect(notices).toHaveLength(1);
+    expect(readable(notices[0])).toContain('op de BO-agenda');
+    expect(readable((await bot.say(reader, `dilemma ${id}`))[0])).toContain('op de BO-agenda');
+
+    // Back to "nieuw" from "besproken" skips a step back too many.
+    await bot.submit(secretary, { verb: 'dilemmaStatus', id, status: 'besproken', outcome: 'Besproken in het BO.' });
+    const tooFar = await bot.submit(secretary, { verb: 'dilemmaStatus', id, status: 'nieuw', outcome: '' });
+    expect(readable(tooFar[0])).toContain('Zo ver terug kan de status niet');
   });
 
   it('lets the author edit and withdraw only while new, and nobody else', async () => {
@@ -252,9 +283,13 @@ describe('confidential dilemmas', () => {
     expect(readable((await bot.say(reader, "dilemma's onderhandeling"))[0])).not.toContain(secret);
     expect(readable((await bot.say(reader, `dilemma ${secret}`))[0])).toMatch(/bestaat niet/);
     expect(readable((await bot.submit(reader, { verb: 'dilemmaOpen', id: secret }))[0])).toMatch(/bestaat niet/);
-    expect(readable((await bot.submit(reader, { verb: 'dilemmaRespond', id: secret, responseText: 'hoi', wantsToTalk: 'false' }))[0])).toMatch(/bestaat niet/);
-    expect((await invoke(reader, 'dilemmaRecognise', { id: secret })).text).toMatch(/bestaat niet/);
-    expect((await invoke(reader, 'dilemmaRefresh', { id: secret })).text).not.toContain('Geheime onderhandeling');
+    expect(readable((await bot.submit(reader, { verb: 'dilemmaRespond', submissionId: freshId(), id: secret, responseText: 'hoi', wantsToTalk: 'false' }))[0])).toMatch(/bestaat niet/);
+    expect((await invoke(reader, 'dilemmaRecognise', { id: secret, recognise: true })).text).toContain('niet (meer) voor je beschikbaar');
+    const refreshed = await invoke(reader, 'dilemmaRefresh', { id: secret });
+    expect(refreshed.text).not.toContain('Geheime onderhandeling');
+    expect(refreshed.text).toContain('niet (meer) voor je beschikbaar');
+    // Changing it from outside (forged) writes nothing either.
+    expect(readable((await bot.submit(reader, { verb: 'dilemmaWithdraw', id: secret }))[0])).toMatch(/bestaat niet/);
     expect(readable((await bot.submit(reader, { verb: 'dilemmaEdit', id: secret }))[0])).toMatch(/bestaat niet/);
   });
 
@@ -263,5 +298,9 @@ describe('confidential dilemmas', () => {
     expect(readable((await bot.say(secretary, `dilemma ${secret}`))[0])).toContain('Geheime onderhandeling');
     expect(readable((await bot.say(secretary, "<at>BO Wonen</at> dilemma's", channel))[0])).not.toContain(secret);
     expect(readable((await bot.say(author, `<at>BO Wonen</at> dilemma ${secret}`, channel))[0])).toMatch(/bestaat niet/);
+    // Not even the secretariaat changes it from a channel, and nothing is written.
+    const fromChannel = await bot.submit(secretary, { verb: 'dilemmaStatus', id: secret, status: 'geagendeerd', outcome: '' }, { conversation: channel });
+    expect(readable(fromChannel[0])).toMatch(/bestaat niet/);
+    expect(readable((await bot.say(secretary, `dilemma ${secret}`))[0])).toContain('nieuw');
   });
 });

@@ -72,7 +72,7 @@ it('remembers where it was installed and forgets on uninstall', async () => {
   const chat = { id: 'a:install-test', type: 'personal' as const };
   const user = { aadObjectId: 'dddddddd-0000-4000-8000-000000000001', name: 'Ilse Installeer' };
   const added = await bot.post(bot.activity(user, chat, { type: 'installationUpdate', action: 'add' }));
-  expect(added.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Typ "help"')]);
+  expect(added.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Typ "hulp"')]);
   expect(await bot.app.services.references.personalChat(TENANT, user.aadObjectId)).toBeDefined();
   await bot.post(bot.activity(user, chat, { type: 'installationUpdate', action: 'remove' }));
   expect(await bot.app.services.references.personalChat(TENANT, user.aadObjectId)).toBeUndefined();
@@ -96,6 +96,12 @@ it('retries a proactive message after 429 and forgets a conversation Teams says 
   const sent = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));
   expect(sent).toBe('sent');
   expect(calls).toBe(2);
+
+  // A 403 that does not say the conversation is gone (say, a token problem) keeps the reference.
+  bot.connector.fault = () => ({ status: 403, body: { error: { code: 'Forbidden', message: 'token' } } });
+  const refused = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));
+  expect(refused).toBe('failed');
+  expect(await bot.app.services.references.personalChat(TENANT, people.admin.aadObjectId)).toBeDefined();
 
   bot.connector.fault = () => ({ status: 403, body: { error: { code: 'ConversationBlockedByUser' } } });
   const gone = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));

@@ -70,7 +70,7 @@ it('greets on install and shows the Dutch welcome card on help', async () => {
   const start = frames.length;
   await api(`/_debug/conversation/${encodeURIComponent(chat())}/installation`, {});
   const [welcome] = await nextFrames(1, start);
-  expect(welcome!.message?.text).toContain('Typ "help"');
+  expect(welcome!.message?.text).toContain('Typ "hulp"');
 
   const before = frames.length;
   await api(`/_conversation/v1/conversations/${encodeURIComponent(chat())}/messages`, {
@@ -167,12 +167,12 @@ it('lets a member log a dilemma that another finds, recognises and answers, and 
   expect(cardJson(list)).toContain(id);
 
   mark = frames.length;
-  await asUser(joost, { value: { verb: 'dilemmaRecognise', id }, replyToId: list!.message!.messageId });
+  await asUser(joost, { value: { verb: 'dilemmaRecognise', id, recognise: true }, replyToId: list!.message!.messageId });
   const [recognised] = await nextFrames(1, mark);
   expect(cardJson(recognised)).toContain('1× herkenbaar');
 
   mark = frames.length;
-  await asUser(joost, { value: { verb: 'dilemmaRespond', id, responseText: 'Wij gebruiken een bouwbatterij. Bel me.', wantsToTalk: 'true' } });
+  await asUser(joost, { value: { verb: 'dilemmaRespond', id, submissionId: 'playground-response-1', responseText: 'Wij gebruiken een bouwbatterij. Bel me.', wantsToTalk: 'true' } });
   const afterResponse = await nextFrames(2, mark);
   const notice = afterResponse.find((f) => f.actionConversationId === chat());
   expect(cardJson(notice)).toContain(`nieuwe reactie op je dilemma ${id}`);
@@ -181,5 +181,5 @@ it('lets a member log a dilemma that another finds, recognises and answers, and 
   mark = frames.length;
   await asUser(pieter, { value: { verb: 'dilemmaStatus', id, status: 'geagendeerd', outcome: '' } });
   const afterStatus = await nextFrames(2, mark);
-  expect(cardJson(afterStatus.find((f) => f.actionConversationId === chat()))).toContain('geagendeerd');
+  expect(cardJson(afterStatus.find((f) => f.actionConversationId === chat()))).toContain('op de BO-agenda');
 });

@@ -72,6 +72,12 @@ it('names the bad setting when the configuration is wrong', async () => {
   expect(run.stderr).toMatch(/^Bad configuration: ALLOWED_TENANT_IDS/);
 });
 
+it('names the Playground people to choose from when --as names nobody', async () => {
+  const run = await launch({ AZURITE_PORT: String(await freePort()), PORT: String(await freePort()) }, ['--as', 'niemand']).done;
+  expect(run.code).toBe(1);
+  expect(run.stderr.trim()).toBe('No Playground user "niemand" to type as: choose one of joost, fatima, pieter, linda, ruud.');
+});
+
 it('starts on embedded Azurite, answers /healthz, and stops everything on Ctrl-C', async () => {
   const port = await freePort();
   const azuritePort = await freePort();

@@ -99,6 +99,8 @@ export class TestBot {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
+    // Notices to other people go out after the turn; wait for them so a test sees everything the turn caused.
+    await this.app.services.sender.drain();
     return { status: res.status, replies: this.connector.records.slice(from), body: text };
   }
 

@@ -29,8 +29,8 @@ let service: DilemmaService;
 const notices: Array<{ id: string; what: string }> = [];
 beforeAll(async () => {
   store = new DilemmaStore(await freshTables());
-  const notifier: Notifier = { authorNotice: async (d: Dilemma, what) => void notices.push({ id: d.id, what }) };
-  service = new DilemmaService(store, () => ['huizen', 'laren'], notifier, () => new Date('2026-06-01T12:00:00Z'));
+  const notifier: Notifier = { authorNotice: (d: Dilemma, what) => void notices.push({ id: d.id, what }) };
+  service = new DilemmaService(store, () => ['huizen', 'laren'], notifier, async () => member, () => new Date('2026-06-01T12:00:00Z'));
 });
 
 it('gives twenty people who submit at the same moment twenty different, consecutive numbers', async () => {
@@ -54,21 +54,33 @@ it('writes nothing for invalid input', async () => {
   const result = await service.create(member, { ...input(1), theme: 'onbekend', municipalities: ['atlantis'] }, 'submission-invalid');
   expect(result.status).toBe('invalid');
   expect((await store.list()).length).toBe(before);
-  expect(await store.claimSubmission('submission-invalid', new Date())).toEqual({ status: 'claimed' });
+  expect(await store.claimSubmission('dilemma', 'submission-invalid', 'someone', new Date())).toEqual({ status: 'claimed' });
 });
 
 it('takes over a submission whose first attempt died half-way', async () => {
   const now = new Date('2026-06-01T12:00:00Z');
-  expect(await store.claimSubmission('died-half-way', now)).toEqual({ status: 'claimed' });
-  expect(await store.claimSubmission('died-half-way', new Date(now.getTime() + 1000))).toEqual({ status: 'busy' });
-  expect(await store.claimSubmission('died-half-way', new Date(now.getTime() + 60_000))).toEqual({ status: 'claimed' });
+  expect(await store.claimSubmission('dilemma', 'died-half-way', 'me', now)).toEqual({ status: 'claimed' });
+  expect(await store.claimSubmission('dilemma', 'died-half-way', 'me', new Date(now.getTime() + 1000))).toEqual({ status: 'busy' });
+  expect(await store.claimSubmission('dilemma', 'died-half-way', 'me', new Date(now.getTime() + 60_000))).toEqual({ status: 'claimed' });
+});
+
+it('never hands someone else the result of a form id they did not send', async () => {
+  const now = new Date('2026-06-01T12:00:00Z');
+  expect(await store.claimSubmission('dilemma', 'owned-id-1', 'owner-a', now)).toEqual({ status: 'claimed' });
+  await store.completeSubmission('dilemma', 'owned-id-1', 'owner-a', 'D-2026-999', now);
+  expect(await store.claimSubmission('dilemma', 'owned-id-1', 'owner-a', now)).toEqual({ status: 'done', result: 'D-2026-999' });
+  expect(await store.claimSubmission('dilemma', 'owned-id-1', 'owner-b', now)).toEqual({ status: 'foreign' });
 });
 
 it('keeps responses in the order they came in and counts them on the dilemma', async () => {
   const created = await service.create(member, input(50), 'submission-responses');
   if (created.status !== 'saved') throw new Error('not saved');
   const other = { ...member, aadObjectId: 'a2', name: 'Ruud' };
-  for (const text of ['eerste', 'tweede', 'derde']) await service.respond({ member: other, shared: false }, created.dilemma.id, text, false);
+  for (const text of ['eerste', 'tweede', 'derde']) {
+    await service.respond({ member: other, shared: false }, created.dilemma.id, { text, wantsToTalk: false, submissionId: `resp-${text}` });
+  }
+  // The same response form sent again stores nothing new.
+  await service.respond({ member: other, shared: false }, created.dilemma.id, { text: 'derde', wantsToTalk: false, submissionId: 'resp-derde' });
   const { dilemma, responses } = await service.get({ member, shared: false }, created.dilemma.id);
   expect(responses.map((r) => r.text)).toEqual(['eerste', 'tweede', 'derde']);
   expect(dilemma.responseCount).toBe(3);

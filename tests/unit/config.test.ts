@@ -44,3 +44,11 @@ it('takes npm start options from the environment, flags winning', () => {
   expect(loadStartOptions({ PLAYGROUND_AS: 'ruud' }, ['--as', 'joost']).playgroundAs).toBe('joost');
   expect(() => loadStartOptions({}, ['--verbose'])).toThrow(/Unknown option --verbose/);
 });
+
+it('refuses to listen beyond loopback without a bot app id, since nobody could be checked', () => {
+  expect(() => loadConfig({ ...base, HOST: '0.0.0.0' })).toThrow(/MICROSOFT_APP_ID is empty while HOST=0.0.0.0/);
+  expect(loadConfig({ ...base, HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }).host).toBe('0.0.0.0');
+  expect(
+    loadConfig({ ...base, HOST: '0.0.0.0', MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' }).host,
+  ).toBe('0.0.0.0');
+});

@@ -1,5 +1,6 @@
 // Dilemma rules and cards without storage: who sees what, search folding, numbers, and card validity.
-import { canSee, fold, formatId, mayUseDilemmas } from '../../src/features/dilemmas/service';
+import { canSee, formatId, mayUseDilemmas } from '../../src/features/dilemmas/service';
+import { fold } from '../../src/text';
 import { authorNoticeCard, dilemmaDetailCard, dilemmaFormCard, dilemmaListCard, dilemmaSavedCard, PAGE_SIZE } from '../../src/features/dilemmas/cards';
 import { THEMES, type Dilemma, type DilemmaResponse } from '../../src/features/dilemmas/model';
 import { organisationFileSchema, type Member, type Role } from '../../src/features/members/model';
@@ -123,6 +124,7 @@ describe.each<Locale>(['nl', 'en'])('dilemma cards in %s', (locale) => {
       shared: false,
       organisationName: orgName,
       municipalities,
+      responseSubmissionId: 'abcdefgh-1',
       notice: 'ok',
       draftResponse: 'concept',
     }),
@@ -135,6 +137,7 @@ describe.each<Locale>(['nl', 'en'])('dilemma cards in %s', (locale) => {
       shared: true,
       organisationName: orgName,
       municipalities,
+      responseSubmissionId: 'abcdefgh-2',
     }),
     noticeResponse: authorNoticeCard(locale, dilemma(), 'response'),
     noticeStatus: authorNoticeCard(locale, full, 'status'),
@@ -151,7 +154,7 @@ describe.each<Locale>(['nl', 'en'])('dilemma cards in %s', (locale) => {
 });
 
 it('shows edit and withdraw to the author only while new, and status tools to the secretariaat only', () => {
-  const base = { responses: [], recognised: false, shared: false, organisationName: orgName, municipalities };
+  const base = { responses: [], recognised: false, shared: false, organisationName: orgName, municipalities, responseSubmissionId: 'abcdefgh-3' };
   const titles = (c: unknown) => JSON.stringify(c);
   expect(titles(dilemmaDetailCard('nl', { ...base, dilemma: dilemma(), isAuthor: true, isSecretariaat: false }))).toContain('Intrekken');
   expect(titles(dilemmaDetailCard('nl', { ...base, dilemma: dilemma({ status: 'geagendeerd' }), isAuthor: true, isSecretariaat: false }))).not.toContain('Intrekken');

@@ -22,7 +22,7 @@ export function welcomeCard(locale: Locale, items: MenuItem[], role: Role, greet
     [
       heading(t(locale, 'welcome.title')),
       ...(greeting ? [textBlock(t(locale, 'welcome.hello', { ...greeting }))] : []),
-      textBlock(t(locale, 'welcome.intro')),
+      textBlock(t(locale, visible.length ? 'welcome.intro' : 'welcome.nothingYet')),
       textBlock(t(locale, 'welcome.tip'), { isSubtle: true, size: 'Small' }),
     ],
     visible.map((item) => commandButton(t(locale, item.label), item.command)),

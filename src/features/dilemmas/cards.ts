@@ -115,6 +115,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
     ...problem('theme'),
     choiceSet('municipalities', t(locale, 'dilemma.field.municipalities'), municipalityChoices(locale, options.municipalities), {
       isMultiSelect: true,
+      placeholder: t(locale, 'dilemma.choose'),
       isRequired: true,
       errorMessage: t(locale, 'dilemma.problem.required'),
       ...(v.municipalities ? { value: v.municipalities } : {}),
@@ -137,6 +138,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
       ],
       { style: 'expanded', value: v.visibility === 'confidential' ? 'confidential' : 'members' },
     ),
+    ...problem('visibility'),
     {
       type: 'Input.Toggle',
       id: 'wantsAgenda',
@@ -221,8 +223,8 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
   if (view.dilemmas.length === 0) body.push(textBlock(t(locale, 'dilemma.listEmpty'), { isSubtle: true }));
   for (const d of view.dilemmas) {
     const marks = [
-      t(locale, 'dilemma.recognisedCount', { count: d.recognisedBy.length }),
-      t(locale, 'dilemma.responsesCount', { count: d.responseCount }),
+      recognisedText(locale, d.recognisedBy.length),
+      d.responseCount === 1 ? t(locale, 'dilemma.responsesCountOne') : t(locale, 'dilemma.responsesCount', { count: d.responseCount }),
       ...(d.visibility === 'confidential' ? [t(locale, 'dilemma.confidentialMark')] : []),
       ...(d.wantsAgenda && d.status === 'nieuw' ? [t(locale, 'dilemma.agendaMark')] : []),
     ];
@@ -241,6 +243,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
           { isSubtle: true, spacing: 'None', size: 'Small' },
         ),
         textBlock(`${statusLabel(locale, d.status)} · ${marks.join(' · ')}`, { isSubtle: true, spacing: 'None', size: 'Small' }),
+        actionSet([submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: d.id })], { spacing: 'Small' }),
       ],
     });
   }
@@ -264,6 +267,12 @@ export interface DetailView {
   notice?: string;
   /** A response that came back (too long), so the text is not lost. */
   draftResponse?: string;
+  /** A fresh id for the response form, so sending it twice stores one response. */
+  responseSubmissionId: string;
+}
+
+function recognisedText(locale: Locale, count: number): string {
+  return count === 0 ? t(locale, 'dilemma.recognisedNone') : t(locale, 'dilemma.recognisedCount', { count });
 }
 
 export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCard {
@@ -284,13 +293,18 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
   if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { color: 'Warning' }));
   const facts = [
     { title: t(locale, 'dilemma.field.theme'), value: themeLabel(locale, d.theme) },
-    { title: t(locale, 'dilemma.filter.municipality'), value: municipalityNames(locale, d.municipalities, view.municipalities) },
+    { title: t(locale, 'dilemma.fact.municipalities'), value: municipalityNames(locale, d.municipalities, view.municipalities) },
     { title: t(locale, 'dilemma.filter.status'), value: statusLabel(locale, d.status) },
-    ...(d.relatedPlan ? [{ title: t(locale, 'dilemma.field.relatedPlan'), value: d.relatedPlan }] : []),
+    ...(d.relatedPlan ? [{ title: t(locale, 'dilemma.fact.plan'), value: d.relatedPlan }] : []),
+    {
+      title: t(locale, 'dilemma.fact.visibility'),
+      value: t(locale, d.visibility === 'confidential' ? 'dilemma.visibility.confidential' : 'dilemma.visibility.members'),
+    },
+    ...(d.wantsAgenda ? [{ title: t(locale, 'dilemma.fact.agenda'), value: t(locale, 'dilemma.fact.agendaYes') }] : []),
   ];
   body.push({ type: 'FactSet', facts }, textBlock(d.description));
   if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: d.outcome }), { weight: 'Bolder' }));
-  body.push(textBlock(t(locale, 'dilemma.recognisedCount', { count: d.recognisedBy.length }), { isSubtle: true }));
+  body.push(textBlock(recognisedText(locale, d.recognisedBy.length), { isSubtle: true }));
 
   body.push(subheading(t(locale, 'dilemma.responses')));
   if (view.responses.length === 0) body.push(textBlock(t(locale, 'dilemma.noResponses'), { isSubtle: true }));
@@ -312,20 +326,27 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
   const withdrawn = d.status === 'ingetrokken';
   const actions: CardElement[] = [];
   if (!withdrawn) {
-    const recognise = {
-      type: 'Action.Execute',
-      title: t(locale, view.recognised ? 'dilemma.unrecognise' : 'dilemma.recognise'),
-      verb: 'dilemmaRecognise',
-      data: { id: d.id },
-      // Clients without Universal Actions send the same thing as a plain submit.
-      fallback: submit(t(locale, view.recognised ? 'dilemma.unrecognise' : 'dilemma.recognise'), { verb: 'dilemmaRecognise', id: d.id }),
-    };
-    actions.push(recognise, {
+    if (!view.isAuthor) {
+      // The button says what it will do, so a double click or an old card never flips it back.
+      // In a shared chat everyone sees the same card: it only offers to recognise.
+      const recognise = view.shared ? true : !view.recognised;
+      const title = t(locale, recognise ? 'dilemma.recognise' : 'dilemma.unrecognise');
+      actions.push({
+        type: 'Action.Execute',
+        title,
+        verb: 'dilemmaRecognise',
+        data: { id: d.id, recognise },
+        // Clients without Universal Actions send the same thing as a plain submit.
+        fallback: submit(title, { verb: 'dilemmaRecognise', id: d.id, recognise }),
+      });
+    }
+    actions.push({
       type: 'Action.ShowCard',
       title: t(locale, 'dilemma.respond'),
       card: {
         type: 'AdaptiveCard',
         body: [
+          textBlock(t(locale, 'dilemma.privacy'), { isSubtle: true, size: 'Small' }),
           {
             type: 'Input.Text',
             id: 'responseText',
@@ -338,15 +359,22 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
           },
           { type: 'Input.Toggle', id: 'wantsToTalk', title: t(locale, 'dilemma.responseWantsToTalk'), valueOn: 'true', valueOff: 'false', value: 'false' },
         ],
-        actions: [submit(t(locale, 'dilemma.responseSend'), { verb: 'dilemmaRespond', id: d.id })],
+        actions: [
+          submit(t(locale, 'dilemma.responseSend'), { verb: 'dilemmaRespond', id: d.id, submissionId: view.responseSubmissionId }),
+        ],
       },
     });
   }
   if (!view.shared && view.isAuthor && d.status === 'nieuw') {
-    actions.push(
-      submit(t(locale, 'dilemma.edit'), { verb: 'dilemmaEdit', id: d.id }),
-      submit(t(locale, 'dilemma.withdraw'), { verb: 'dilemmaWithdraw', id: d.id }, { style: 'destructive' }),
-    );
+    actions.push(submit(t(locale, 'dilemma.edit'), { verb: 'dilemmaEdit', id: d.id }), {
+      type: 'Action.ShowCard',
+      title: t(locale, 'dilemma.withdraw'),
+      card: {
+        type: 'AdaptiveCard',
+        body: [textBlock(t(locale, 'dilemma.withdrawConfirm'))],
+        actions: [submit(t(locale, 'dilemma.withdrawYes'), { verb: 'dilemmaWithdraw', id: d.id }, { style: 'destructive' })],
+      },
+    });
   }
   if (!view.shared && view.isSecretariaat && !withdrawn) {
     actions.push({
@@ -375,13 +403,20 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
   return result;
 }
 
-export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'response' | 'status'): AdaptiveCard {
+export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'response' | 'status' | 'outcome'): AdaptiveCard {
   const line =
     what === 'response'
       ? t(locale, 'dilemma.noticeResponse', { id: dilemma.id, title: dilemma.title })
-      : t(locale, 'dilemma.noticeStatus', { id: dilemma.id, status: statusLabel(locale, dilemma.status) });
+      : what === 'status'
+        ? t(locale, 'dilemma.noticeStatus', { id: dilemma.id, status: statusLabel(locale, dilemma.status) })
+        : t(locale, 'dilemma.noticeOutcome', { id: dilemma.id });
   return card(
-    [textBlock(line), ...(what === 'status' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: dilemma.outcome }))] : [])],
+    [textBlock(line), ...(what !== 'response' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: dilemma.outcome }))] : [])],
     [submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: dilemma.id })],
   );
+}
+
+/** Replaces a stale copy of a dilemma the person may no longer see, so its text does not stay on screen. */
+export function dilemmaGoneCard(locale: Locale): AdaptiveCard {
+  return card([textBlock(t(locale, 'dilemma.gone'))]);
 }

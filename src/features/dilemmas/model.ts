@@ -94,8 +94,11 @@ export type DilemmaFormSubmit = z.infer<typeof dilemmaFormSubmitSchema>;
 
 export const idSubmitSchema = z.object({ id: dilemmaIdSchema });
 
+export const recogniseSubmitSchema = z.object({ id: dilemmaIdSchema, recognise: z.boolean().optional() });
+
 export const responseSubmitSchema = z.object({
   id: dilemmaIdSchema,
+  submissionId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
   responseText: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
   wantsToTalk: z.unknown().transform((v) => v === true || v === 'true'),
 });

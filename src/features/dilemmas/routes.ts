@@ -1,11 +1,11 @@
 // Dilemma commands and card actions: Teams in, DilemmaService calls, cards out. Thin on purpose.
 import { randomUUID } from 'node:crypto';
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { t, type Locale } from '../../i18n';
 import { personKey } from '../../storage/keys';
-import { cardActivity, knownErrorMessage, replaceCard, sendCard } from '../../turn';
+import { cardActivity, knownErrorMessage, localeFor, replaceCard, sendCard } from '../../turn';
+import { NotFound } from '../../errors';
 import type { AdaptiveCard } from '../../cards/adaptive';
-import { errorFields, type Logger } from '../../log';
 import type { ProactiveSender } from '../../proactive/sender';
 import type { MemberRouteWrapper } from '../members/routes';
 import type { BotApp, Feature, MemberTurn, Services } from '../types';
@@ -15,8 +15,10 @@ import {
   dilemmaFormCard,
   dilemmaListCard,
   dilemmaSavedCard,
+  dilemmaGoneCard,
   PAGE_SIZE,
   statusLabel,
+  type DilemmaFormOptions,
   type DilemmaFormValues,
 } from './cards';
 import {
@@ -26,31 +28,16 @@ import {
   idSubmitSchema,
   LIMITS,
   listSubmitSchema,
+  recogniseSubmitSchema,
   responseSubmitSchema,
   statusSchema,
   statusSubmitSchema,
   type Dilemma,
   type DilemmaField,
+  type DilemmaResponse,
   type ListFilter,
 } from './model';
-import type { Notifier, Viewer } from './service';
-
-const DILEMMA_ROLES = ['wethouder', 'directeur-bestuurder', 'secretariaat'] as const;
-
-/** Tells authors about responses and status changes in their personal chat; a failed send never undoes the change. */
-export function dilemmaNotifier(sender: ProactiveSender, log: Logger): Notifier {
-  return {
-    async authorNotice(dilemma, what) {
-      try {
-        await sender.sendToPerson(dilemma.author.tenantId, dilemma.author.aadObjectId, (locale) =>
-          cardActivity(authorNoticeCard(locale, dilemma, what)),
-        );
-      } catch (err) {
-        log.error({ event: 'dilemma.noticeFailed', what, err: errorFields(err) }, 'could not tell the author');
-      }
-    },
-  };
-}
+import { DILEMMA_ROLES, mayUseDilemmas, type Notifier, type Viewer } from './service';
 
 function isShared(context: TurnContext): boolean {
   return (context.activity.conversation?.conversationType ?? 'personal') !== 'personal';
@@ -60,22 +47,58 @@ function viewerOf(turn: MemberTurn): Viewer {
   return { member: turn.member, shared: isShared(turn.context) };
 }
 
+/** Tells authors about responses and status changes in their personal chat, after the turn. */
+export function dilemmaNotifier(sender: ProactiveSender): Notifier {
+  return {
+    authorNotice(dilemma, what) {
+      sender.background(() =>
+        sender.sendToPerson(dilemma.author.tenantId, dilemma.author.aadObjectId, (locale) =>
+          cardActivity(authorNoticeCard(locale, dilemma, what)),
+        ),
+      );
+    },
+  };
+}
+
+const EXECUTE_VERBS = new Set(['dilemmaRecognise', 'dilemmaRefresh']);
+
+/** An Action.Execute of one of our verbs (teams-ai's own route would switch to "replace for all" for good). */
+function isExecute(context: TurnContext): boolean {
+  const a = context.activity;
+  const action = (a.value as { action?: { type?: unknown; verb?: unknown } } | undefined)?.action;
+  return a.type === 'invoke' && a.name === 'adaptiveCard/action' && action?.type === 'Action.Execute' && EXECUTE_VERBS.has(String(action.verb));
+}
+
+/** Answers an Action.Execute for the person who pressed only: with a card, or with a sentence. */
+async function answerExecute(context: TurnContext, result: AdaptiveCard | string): Promise<void> {
+  const body =
+    typeof result === 'string'
+      ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
+      : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}
+
 export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapper): Feature {
   const { dilemmas, members } = services;
   const municipalities = () => members.listOrganisations().filter((o) => o.kind === 'gemeente');
   const organisationName = (id: string) => members.organisationName(id);
 
-  function detail(turn: MemberTurn, dilemma: Dilemma, responses: Awaited<ReturnType<typeof dilemmas.get>>['responses'], extra: { notice?: string; draftResponse?: string } = {}): AdaptiveCard {
-    const shared = isShared(turn.context);
+  function detail(
+    turn: MemberTurn,
+    dilemma: Dilemma,
+    responses: DilemmaResponse[],
+    extra: { notice?: string; draftResponse?: string } = {},
+  ): AdaptiveCard {
     return dilemmaDetailCard(turn.locale, {
       dilemma,
       responses,
       recognised: dilemma.recognisedBy.includes(personKey(turn.member.tenantId, turn.member.aadObjectId)),
       isAuthor: dilemmas.isAuthor(turn.member, dilemma),
       isSecretariaat: turn.member.role === 'secretariaat',
-      shared,
+      shared: isShared(turn.context),
       organisationName,
       municipalities: municipalities(),
+      responseSubmissionId: randomUUID(),
       ...extra,
     });
   }
@@ -85,18 +108,17 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
     return detail(turn, dilemma, responses, notice ? { notice } : {});
   }
 
-  function form(locale: Locale, values?: DilemmaFormValues, problems?: Partial<Record<DilemmaField, never>>, editId?: string): AdaptiveCard {
+  function form(locale: Locale, values?: DilemmaFormValues, editId?: string): AdaptiveCard {
     return dilemmaFormCard(locale, {
       submissionId: randomUUID(),
       municipalities: municipalities(),
       ...(values ? { values } : {}),
-      ...(problems ? { problems } : {}),
       ...(editId ? { editId } : {}),
     });
   }
 
   async function showForm(turn: MemberTurn): Promise<void> {
-    if (turn.member.role === 'gespreksleider') return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.notForRole')));
+    if (!mayUseDilemmas(turn.member)) return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.notForRole')));
     if (isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.personalOnly')));
     await sendCard(turn.context, form(turn.locale));
   }
@@ -134,17 +156,17 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
       relatedPlan: clip('relatedPlan'),
       theme: submitted.theme.slice(0, 60),
       municipalities: submitted.municipalities.slice(0, 500),
-      visibility: submitted.visibility === 'confidential' ? 'confidential' : 'members',
+      visibility: submitted.visibility.slice(0, 20),
       wantsAgenda: submitted.wantsAgenda === 'true' ? 'true' : 'false',
     };
-    const again = (p: Record<string, string>) =>
+    const again = (p: DilemmaFormOptions['problems']) =>
       replaceCard(
         context,
         dilemmaFormCard(locale, {
           submissionId: submitted.submissionId,
           municipalities: municipalities(),
           values,
-          problems: p as never,
+          ...(p ? { problems: p } : {}),
           ...(submitted.editId ? { editId: submitted.editId } : {}),
         }),
       );
@@ -162,35 +184,43 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
     const result = submitted.editId
       ? await dilemmas.edit(turn.member, submitted.editId, raw)
       : await dilemmas.create(turn.member, raw, submitted.submissionId);
-    if (result.status === 'invalid') return void (await again(result.problems as Record<string, string>));
+    if (result.status === 'invalid') return void (await again(result.problems));
     if (result.status === 'busy') return void (await context.sendActivity(t(locale, 'dilemma.busy')));
-    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, result.created || !submitted.editId));
+    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId));
     if (result.created) services.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
   }
 
-  async function recognise(turn: MemberTurn, id: string): Promise<AdaptiveCard> {
-    const { dilemma, recognised } = await dilemmas.toggleRecognition(viewerOf(turn), id);
+  async function recognise(turn: MemberTurn, id: string, want: boolean): Promise<AdaptiveCard> {
+    const dilemma = await dilemmas.setRecognition(viewerOf(turn), id, want);
     const { responses } = await dilemmas.get(viewerOf(turn), id);
-    const notice = t(turn.locale, recognised ? 'dilemma.recognised' : 'dilemma.unrecognised', { count: dilemma.recognisedBy.length });
+    const notice = t(turn.locale, want ? 'dilemma.recognised' : 'dilemma.unrecognised', {
+      count: dilemma.recognisedBy.length,
+    });
     return detail(turn, dilemma, responses, { notice });
   }
 
-  /** Action.Execute answers with a card (or a sentence); members only, known errors as sentences. */
-  const execute =
-    (handler: (turn: MemberTurn, id: string) => Promise<AdaptiveCard>) =>
-    async (context: TurnContext, _state: unknown, data: unknown): Promise<AdaptiveCard | string> => {
-      let answer: AdaptiveCard | string = '';
-      await memberTurn(async (turn) => {
-        try {
-          answer = await handler(turn, idSubmitSchema.parse(data).id);
-        } catch (err) {
-          const message = knownErrorMessage(err, turn.locale);
-          if (message === undefined) throw err;
-          answer = message;
-        }
-      })(context);
-      return answer || t('nl', 'error.notFound');
-    };
+  /** Runs an Action.Execute for a member and answers it; known errors become a sentence (or a "gone" card). */
+  async function execute(context: TurnContext): Promise<void> {
+    const action = (context.activity.value as { action: { verb: string; data?: unknown } }).action;
+    let result: AdaptiveCard | string | undefined;
+    await memberTurn(async (turn) => {
+      try {
+        const data = recogniseSubmitSchema.parse(action.data ?? {});
+        result =
+          action.verb === 'dilemmaRefresh'
+            ? await openDetail(turn, data.id)
+            : await recognise(turn, data.id, data.recognise ?? true);
+      } catch (err) {
+        // A copy of a dilemma the person may no longer see is replaced, so its text does not stay on screen.
+        if (err instanceof NotFound) return void (result = dilemmaGoneCard(turn.locale));
+        const message = knownErrorMessage(err, turn.locale);
+        if (message === undefined) throw err;
+        result = message;
+      }
+    })(context);
+    // Not a member: the access form was sent as a message; the button press still needs its answer.
+    await answerExecute(context, result ?? t(localeFor(context, services.config.locale), 'access.pending'));
+  }
 
   return {
     menu: [
@@ -209,7 +239,7 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         },
       },
       {
-        words: ["dilemma's", 'dilemmas', "dilemma’s"],
+        words: ["dilemma's", 'dilemmas'],
         handler: (turn) => showList(turn, turn.args ? { words: turn.args.slice(0, LIMITS.search) } : {}, 0, false),
       },
     ],
@@ -239,24 +269,37 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         }),
       );
 
+      // The fallback for clients without Universal Actions. In a shared chat the card is everyone's:
+      // answer with a line instead of rewriting it for all.
       app.adaptiveCards.actionSubmit(
         'dilemmaRecognise',
-        memberTurn(async (turn) => replaceCard(turn.context, await recognise(turn, idSubmitSchema.parse(turn.context.activity.value).id))),
+        memberTurn(async (turn) => {
+          const input = recogniseSubmitSchema.parse(turn.context.activity.value);
+          if (isShared(turn.context)) {
+            const dilemma = await dilemmas.setRecognition(viewerOf(turn), input.id, input.recognise ?? true);
+            const key = input.recognise === false ? 'dilemma.unrecognised' : 'dilemma.recognised';
+            return void (await turn.context.sendActivity(t(turn.locale, key, { count: dilemma.recognisedBy.length })));
+          }
+          await replaceCard(turn.context, await recognise(turn, input.id, input.recognise ?? true));
+        }),
       );
-      app.adaptiveCards.actionExecute('dilemmaRecognise', execute(recognise));
-      app.adaptiveCards.actionExecute('dilemmaRefresh', execute((turn, id) => openDetail(turn, id)));
+      app.addRoute(async (context) => isExecute(context), execute, true);
 
       app.adaptiveCards.actionSubmit(
         'dilemmaRespond',
         memberTurn(async (turn) => {
           const input = responseSubmitSchema.parse(turn.context.activity.value);
           if (input.responseText.trim().length > LIMITS.response) {
-            // Too long: the detail comes back with the text in the box, so nothing is lost.
+            // Too long: the detail comes back with the text in the box, so it can be shortened.
             const { dilemma, responses } = await dilemmas.get(viewerOf(turn), input.id);
             const notice = t(turn.locale, 'dilemma.responseTooLong', { max: LIMITS.response });
             return sendCard(turn.context, detail(turn, dilemma, responses, { notice, draftResponse: input.responseText.slice(0, LIMITS.response) }));
           }
-          await dilemmas.respond(viewerOf(turn), input.id, input.responseText, input.wantsToTalk);
+          await dilemmas.respond(viewerOf(turn), input.id, {
+            text: input.responseText,
+            wantsToTalk: input.wantsToTalk,
+            submissionId: input.submissionId,
+          });
           await replaceCard(turn.context, await openDetail(turn, input.id, t(turn.locale, 'dilemma.responded', { id: input.id })));
         }),
       );
@@ -265,9 +308,8 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         'dilemmaEdit',
         memberTurn(async (turn) => {
           const { id } = idSubmitSchema.parse(turn.context.activity.value);
-          const { dilemma } = await dilemmas.get(viewerOf(turn), id);
-          if (!dilemmas.isAuthor(turn.member, dilemma)) return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.notAuthor')));
-          if (dilemma.status !== 'nieuw') return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.notNew')));
+          if (isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.personalOnly')));
+          const dilemma = await dilemmas.forEdit(viewerOf(turn), id);
           const values: DilemmaFormValues = {
             title: dilemma.title,
             description: dilemma.description,
@@ -277,7 +319,7 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
             visibility: dilemma.visibility,
             wantsAgenda: dilemma.wantsAgenda ? 'true' : 'false',
           };
-          await sendCard(turn.context, form(turn.locale, values, undefined, dilemma.id));
+          await sendCard(turn.context, form(turn.locale, values, dilemma.id));
         }),
       );
 
@@ -285,7 +327,7 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         'dilemmaWithdraw',
         memberTurn(async (turn) => {
           const { id } = idSubmitSchema.parse(turn.context.activity.value);
-          await dilemmas.withdraw(turn.member, id);
+          await dilemmas.withdraw(viewerOf(turn), id);
           await replaceCard(turn.context, await openDetail(turn, id, t(turn.locale, 'dilemma.withdrawn', { id })));
         }),
       );
@@ -294,7 +336,7 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         'dilemmaStatus',
         memberTurn(async (turn) => {
           const input = statusSubmitSchema.parse(turn.context.activity.value);
-          const updated = await dilemmas.setStatus(turn.member, input.id, input.status, input.outcome);
+          const updated = await dilemmas.setStatus(viewerOf(turn), input.id, input.status, input.outcome);
           const notice = t(turn.locale, 'dilemma.statusChanged', { id: updated.id, status: statusLabel(turn.locale, updated.status) });
           await replaceCard(turn.context, await openDetail(turn, input.id, notice));
         }),

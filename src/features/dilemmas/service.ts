@@ -1,6 +1,7 @@
 // Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
 import { AccessDenied, NotFound, RuleViolation } from '../../errors';
 import { personKey } from '../../storage/keys';
+import { fold } from '../../text';
 import type { Member } from '../members/model';
 import {
   dilemmaInputSchema,
@@ -23,18 +24,21 @@ export interface Viewer {
   shared: boolean;
 }
 
-export type FieldProblem = 'required' | 'tooLong' | 'unknownTheme' | 'unknownMunicipality';
+export type FieldProblem = 'required' | 'tooLong' | 'unknownTheme' | 'unknownMunicipality' | 'invalidChoice';
 export type SaveResult =
   | { status: 'saved'; dilemma: Dilemma; created: boolean }
   | { status: 'invalid'; problems: Partial<Record<DilemmaField, FieldProblem>> }
   | { status: 'busy' };
 
+export type AuthorNotice = 'response' | 'status' | 'outcome';
+
 export interface Notifier {
-  /** Tells the author something happened to their dilemma (runs after the change is stored). */
-  authorNotice(dilemma: Dilemma, what: 'response' | 'status'): Promise<void>;
+  /** Tells the author something happened to their dilemma. Called after the change is stored; must not throw. */
+  authorNotice(dilemma: Dilemma, what: AuthorNotice): void;
 }
 
-const DILEMMA_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
+/** The roles that log and read dilemmas (a gespreksleider does not). */
+export const DILEMMA_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
 
 export function mayUseDilemmas(member: Member): boolean {
   return DILEMMA_ROLES.includes(member.role);
@@ -57,11 +61,6 @@ export function canSee(viewer: Viewer, dilemma: Dilemma): boolean {
   return true;
 }
 
-/** Lower case without accents, so "Participatie" finds "participátie" and back. */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 export function formatId(year: number, sequence: number): string {
   return `D-${year}-${String(sequence).padStart(3, '0')}`;
 }
@@ -71,6 +70,8 @@ export class DilemmaService {
     private readonly store: DilemmaStore,
     private readonly municipalityIds: () => string[],
     private readonly notifier: Notifier,
+    /** The author as a member today (a removed member, or one whose role changed, may no longer see it). */
+    private readonly memberOf: (author: Author) => Promise<Member | undefined>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -85,6 +86,7 @@ export class DilemmaService {
         problems[field] = (['required', 'tooLong', 'unknownTheme'].includes(issue.message) ? issue.message : 'required') as FieldProblem;
       }
     }
+    if (problems.visibility) problems.visibility = 'invalidChoice';
     const known = new Set([...this.municipalityIds(), REGION_WIDE]);
     const municipalities = Array.isArray(raw.municipalities) ? (raw.municipalities as string[]) : [];
     if (!problems.municipalities && municipalities.some((m) => !known.has(m))) problems.municipalities = 'unknownMunicipality';
@@ -98,17 +100,21 @@ export class DilemmaService {
     const checked = this.validate(raw);
     if (!checked.ok) return { status: 'invalid', problems: checked.problems };
     const now = this.now();
-    const claim = await this.store.claimSubmission(submissionId, now);
+    const owner = personKey(actor.tenantId, actor.aadObjectId);
+    const claim = await this.store.claimSubmission('dilemma', submissionId, owner, now);
     if (claim.status === 'busy') return { status: 'busy' };
+    // Someone else's form id: answer as if nothing is there, and show nothing of theirs.
+    if (claim.status === 'foreign') throw new NotFound('Submission belongs to someone else');
     if (claim.status === 'done') {
-      const existing = await this.store.get(claim.dilemmaId);
+      const existing = await this.store.get(claim.result);
       if (!existing) throw new NotFound('The submission points to a missing dilemma');
       return { status: 'saved', dilemma: existing, created: false };
     }
+    let dilemma: Dilemma;
     try {
       const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
       const id = formatId(year, await this.store.nextSequence(year));
-      const dilemma: Dilemma = {
+      dilemma = {
         id,
         ...normalise(checked.input),
         status: 'nieuw',
@@ -120,12 +126,14 @@ export class DilemmaService {
         updatedAt: now.toISOString(),
       };
       await this.store.create(dilemma);
-      await this.store.completeSubmission(submissionId, id, now);
-      return { status: 'saved', dilemma, created: true };
     } catch (err) {
-      await this.store.releaseSubmission(submissionId);
+      // Nothing was stored: the same form may be sent again.
+      await this.store.releaseSubmission('dilemma', submissionId);
       throw err;
     }
+    // The dilemma exists now; a failure here must not free the form id, or a resend would make a second one.
+    await this.store.completeSubmission('dilemma', submissionId, owner, dilemma.id, now);
+    return { status: 'saved', dilemma, created: true };
   }
 
   /** The author changes their own dilemma while it is still new. */
@@ -141,14 +149,25 @@ export class DilemmaService {
     return { status: 'saved', dilemma: updated, created: false };
   }
 
-  async withdraw(actor: Member, id: string): Promise<Dilemma> {
+  async withdraw(viewer: Viewer, id: string): Promise<Dilemma> {
+    const actor = viewer.member;
     requireDilemmaRole(actor);
     const updated = await this.store.update(id, (current) => {
+      if (!canSee(viewer, current)) throw new NotFound('No such dilemma');
       this.requireOwnNew(actor, current);
       return { ...current, status: 'ingetrokken', updatedAt: this.now().toISOString() };
     });
     if (!updated) throw new NotFound('No such dilemma');
     return updated;
+  }
+
+  /** The dilemma as its author may still edit it (theirs, and new); throws otherwise. */
+  async forEdit(viewer: Viewer, id: string): Promise<Dilemma> {
+    requireDilemmaRole(viewer.member);
+    const dilemma = await this.store.get(id);
+    if (!dilemma || !canSee(viewer, dilemma)) throw new NotFound('No such dilemma');
+    this.requireOwnNew(viewer.member, dilemma);
+    return dilemma;
   }
 
   async get(viewer: Viewer, id: string): Promise<{ dilemma: Dilemma; responses: DilemmaResponse[] }> {
@@ -176,58 +195,94 @@ export class DilemmaService {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
-  /** Marks that the member faces this too; pressing again withdraws it. Returns the new state. */
-  async toggleRecognition(viewer: Viewer, id: string): Promise<{ dilemma: Dilemma; recognised: boolean }> {
+  /**
+   * Marks (or unmarks) that the member faces this too. The wanted state comes from the button, so a
+   * double click or an old card does not flip it back.
+   */
+  async setRecognition(viewer: Viewer, id: string, recognise: boolean): Promise<Dilemma> {
     requireDilemmaRole(viewer.member);
     const key = personKey(viewer.member.tenantId, viewer.member.aadObjectId);
-    let recognised = false;
     const updated = await this.store.update(id, (current) => {
       if (!canSee(viewer, current)) throw new NotFound('No such dilemma');
-      recognised = !current.recognisedBy.includes(key);
-      const recognisedBy = recognised ? [...current.recognisedBy, key] : current.recognisedBy.filter((k) => k !== key);
+      if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
+      if (isAuthor(viewer.member, current)) throw new RuleViolation('ownDilemma');
+      const has = current.recognisedBy.includes(key);
+      if (has === recognise) return undefined;
+      const recognisedBy = recognise ? [...current.recognisedBy, key] : current.recognisedBy.filter((k) => k !== key);
       return { ...current, recognisedBy };
     });
     if (!updated) throw new NotFound('No such dilemma');
-    return { dilemma: updated, recognised };
+    return updated;
   }
 
-  async respond(viewer: Viewer, id: string, text: string, wantsToTalk: boolean): Promise<{ dilemma: Dilemma }> {
+  /** Adds a response, once per form submission, and tells the author. */
+  async respond(
+    viewer: Viewer,
+    id: string,
+    input: { text: string; wantsToTalk: boolean; submissionId: string },
+  ): Promise<{ dilemma: Dilemma; created: boolean }> {
     requireDilemmaRole(viewer.member);
-    const clean = text.trim();
+    const clean = input.text.trim();
     if (!clean) throw new RuleViolation('responseEmpty');
-    if (clean.length > LIMITS.response) throw new RuleViolation('responseTooLong');
+    if (clean.length > LIMITS.response) throw new RuleViolation('responseTooLong', { max: LIMITS.response });
     const current = await this.store.get(id);
     if (!current || !canSee(viewer, current)) throw new NotFound('No such dilemma');
     if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
-    // Taking the number first makes each response's key unique and keeps the order, even at the same moment.
-    const updated = await this.store.update(id, (d) => {
-      if (!canSee(viewer, d)) throw new NotFound('No such dilemma');
-      return { ...d, responseCount: d.responseCount + 1 };
-    });
-    if (!updated) throw new NotFound('No such dilemma');
-    await this.store.addResponse(
-      { dilemmaId: id, author: authorOf(viewer.member), text: clean, wantsToTalk, createdAt: this.now().toISOString() },
-      updated.responseCount,
-    );
-    if (!isAuthor(viewer.member, updated)) await this.notifier.authorNotice(updated, 'response');
-    return { dilemma: updated };
+
+    const now = this.now();
+    const owner = personKey(viewer.member.tenantId, viewer.member.aadObjectId);
+    const claim = await this.store.claimSubmission('response', input.submissionId, owner, now);
+    if (claim.status === 'foreign') throw new NotFound('Submission belongs to someone else');
+    if (claim.status !== 'claimed') return { dilemma: current, created: false };
+    let updated: Dilemma | undefined;
+    try {
+      // Taking the number first makes each response's key unique and keeps the order, even at the same moment.
+      updated = await this.store.update(id, (d) => {
+        if (!canSee(viewer, d)) throw new NotFound('No such dilemma');
+        return { ...d, responseCount: d.responseCount + 1 };
+      });
+      if (!updated) throw new NotFound('No such dilemma');
+      await this.store.addResponse(
+        { dilemmaId: id, author: authorOf(viewer.member), text: clean, wantsToTalk: input.wantsToTalk, createdAt: now.toISOString() },
+        updated.responseCount,
+      );
+    } catch (err) {
+      await this.store.releaseSubmission('response', input.submissionId);
+      throw err;
+    }
+    await this.store.completeSubmission('response', input.submissionId, owner, String(updated.responseCount), now);
+    if (!isAuthor(viewer.member, updated)) await this.notifyAuthor(updated, 'response');
+    return { dilemma: updated, created: true };
   }
 
-  /** Only the secretariaat moves a dilemma along; discussed and closed ones need a short outcome. */
-  async setStatus(actor: Member, id: string, status: DilemmaStatus, outcome: string): Promise<Dilemma> {
-    if (actor.role !== 'secretariaat') throw new AccessDenied('secretariaatOnly');
+  /**
+   * Only the secretariaat moves a dilemma along: forward, or one step back to correct a slip.
+   * Discussed and closed ones need a short outcome.
+   */
+  async setStatus(viewer: Viewer, id: string, status: DilemmaStatus, outcome: string): Promise<Dilemma> {
+    if (viewer.member.role !== 'secretariaat') throw new AccessDenied('secretariaatOnly');
     const cleanOutcome = outcome.trim();
     if ((status === 'besproken' || status === 'afgerond') && !cleanOutcome) throw new RuleViolation('outcomeRequired');
-    if (cleanOutcome.length > LIMITS.outcome) throw new RuleViolation('outcomeTooLong');
-    let changed = false;
+    if (cleanOutcome.length > LIMITS.outcome) throw new RuleViolation('outcomeTooLong', { max: LIMITS.outcome });
+    let before: Dilemma | undefined;
     const updated = await this.store.update(id, (current) => {
+      if (!canSee(viewer, current)) throw new NotFound('No such dilemma');
       if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
-      changed = current.status !== status || current.outcome !== cleanOutcome;
-      return changed ? { ...current, status, outcome: cleanOutcome, updatedAt: this.now().toISOString() } : undefined;
+      if (STATUS_ORDER.indexOf(status) < STATUS_ORDER.indexOf(current.status) - 1) throw new RuleViolation('statusOrder');
+      before = current;
+      if (current.status === status && current.outcome === cleanOutcome) return undefined;
+      return { ...current, status, outcome: cleanOutcome, updatedAt: this.now().toISOString() };
     });
     if (!updated) throw new NotFound('No such dilemma');
-    if (changed) await this.notifier.authorNotice(updated, 'status');
+    if (before && before.status !== updated.status) await this.notifyAuthor(updated, 'status');
+    else if (before && before.outcome !== updated.outcome) await this.notifyAuthor(updated, 'outcome');
     return updated;
+  }
+
+  /** Tells the author, if they may still see it (a removed member or a changed role may not). */
+  private async notifyAuthor(dilemma: Dilemma, what: AuthorNotice): Promise<void> {
+    const author = await this.memberOf(dilemma.author);
+    if (author && canSee({ member: author, shared: false }, dilemma)) this.notifier.authorNotice(dilemma, what);
   }
 
   isAuthor(member: Member, dilemma: Dilemma): boolean {
@@ -243,6 +298,8 @@ export class DilemmaService {
     if (dilemma.status !== 'nieuw') throw new RuleViolation('notNew');
   }
 }
+
+const STATUS_ORDER: readonly DilemmaStatus[] = ['nieuw', 'geagendeerd', 'besproken', 'afgerond'];
 
 function authorOf(member: Member): Author {
   return {

@@ -31,7 +31,14 @@ function fromRow(row: Record<string, unknown>): Dilemma {
   });
 }
 
-export type SubmissionClaim = { status: 'claimed' } | { status: 'done'; dilemmaId: string } | { status: 'busy' };
+export type SubmissionClaim =
+  | { status: 'claimed' }
+  | { status: 'done'; result: string }
+  | { status: 'busy' }
+  /** The id was used by someone else: a forged or copied submit. */
+  | { status: 'foreign' };
+
+export type SubmissionKind = 'dilemma' | 'response';
 
 export class DilemmaStore {
   constructor(private readonly tables: Tables) {}
@@ -54,23 +61,31 @@ export class DilemmaStore {
   }
 
   /**
-   * Claims a form submission. The first caller gets "claimed" and must finish it with completeSubmission;
-   * a repeat gets the dilemma it made, or "busy" while the first is still at work.
+   * Claims a form submission for its owner. The first caller gets "claimed" and must finish it with
+   * completeSubmission; a repeat by the same owner gets the result, or "busy" while the first is at work.
    */
-  async claimSubmission(submissionId: string, now: Date, staleAfterMs = 30_000): Promise<SubmissionClaim> {
-    const k = keys.dilemmaSubmission(submissionId);
+  async claimSubmission(
+    kind: SubmissionKind,
+    submissionId: string,
+    owner: string,
+    now: Date,
+    staleAfterMs = 30_000,
+  ): Promise<SubmissionClaim> {
+    const k = keys.submission(kind, submissionId);
     try {
-      await this.table.createEntity({ ...k, dilemmaId: '', claimedAt: now.toISOString() });
+      await this.table.createEntity({ ...k, owner, result: '', claimedAt: now.toISOString() });
       return { status: 'claimed' };
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
     }
-    const row = await getOrUndefined<{ dilemmaId: string; claimedAt: string }>(this.table, k.partitionKey, k.rowKey);
-    if (row?.dilemmaId) return { status: 'done', dilemmaId: row.dilemmaId };
-    if (row && now.getTime() - Date.parse(row.claimedAt) > staleAfterMs) {
-      // The first attempt died half-way; take it over, but only if nobody else just did.
+    const row = await getOrUndefined<{ owner: string; result: string; claimedAt: string }>(this.table, k.partitionKey, k.rowKey);
+    if (!row) return { status: 'busy' };
+    if (row.owner !== owner) return { status: 'foreign' };
+    if (row.result) return { status: 'done', result: row.result };
+    if (now.getTime() - Date.parse(row.claimedAt) > staleAfterMs) {
+      // The first attempt died before it stored anything; take it over, but only if nobody else just did.
       try {
-        await this.table.updateEntity({ ...k, dilemmaId: '', claimedAt: now.toISOString() }, 'Replace', { etag: row.etag });
+        await this.table.updateEntity({ ...k, owner, result: '', claimedAt: now.toISOString() }, 'Replace', { etag: row.etag });
         return { status: 'claimed' };
       } catch (err) {
         if (!isStatus(err, 412)) throw err;
@@ -79,13 +94,14 @@ export class DilemmaStore {
     return { status: 'busy' };
   }
 
-  async completeSubmission(submissionId: string, dilemmaId: string, now: Date): Promise<void> {
-    const k = keys.dilemmaSubmission(submissionId);
-    await this.table.upsertEntity({ ...k, dilemmaId, claimedAt: now.toISOString() }, 'Replace');
+  async completeSubmission(kind: SubmissionKind, submissionId: string, owner: string, result: string, now: Date): Promise<void> {
+    const k = keys.submission(kind, submissionId);
+    await this.table.upsertEntity({ ...k, owner, result, claimedAt: now.toISOString() }, 'Replace');
   }
 
-  async releaseSubmission(submissionId: string): Promise<void> {
-    const k = keys.dilemmaSubmission(submissionId);
+  /** Gives a claim back when nothing was stored, so the same form can be sent again. */
+  async releaseSubmission(kind: SubmissionKind, submissionId: string): Promise<void> {
+    const k = keys.submission(kind, submissionId);
     await this.table.deleteEntity(k.partitionKey, k.rowKey).catch(() => undefined);
   }
 

@@ -65,11 +65,11 @@ function requestLine(locale: Locale, request: AccessRequest, organisationName: (
   });
 }
 
-function decisionButtons(locale: Locale, request: AccessRequest): CardElement[] {
+function decisionButtons(locale: Locale, request: AccessRequest, from: 'notice' | 'admin'): CardElement[] {
   const target = { tenantId: request.tenantId, aadObjectId: request.aadObjectId };
   return [
-    submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target }, { style: 'positive' }),
-    submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target }, { style: 'destructive' }),
+    submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target, from }, { style: 'positive' }),
+    submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target, from }, { style: 'destructive' }),
   ];
 }
 
@@ -81,19 +81,19 @@ export function accessRequestNoticeCard(
 ): AdaptiveCard {
   return card(
     [heading(t(locale, 'access.newRequest')), textBlock(requestLine(locale, request, organisationName))],
-    decisionButtons(locale, request),
+    decisionButtons(locale, request, 'notice'),
   );
 }
 
+export function decidedLine(locale: Locale, request: AccessRequest): string {
+  return t(locale, 'access.decided', {
+    name: request.name || '?',
+    decision: t(locale, request.status === 'approved' ? 'access.decision.approved' : 'access.decision.rejected'),
+  });
+}
+
 export function decidedCard(locale: Locale, request: AccessRequest): AdaptiveCard {
-  return card([
-    textBlock(
-      t(locale, 'access.decided', {
-        name: request.name || '?',
-        decision: t(locale, request.status === 'approved' ? 'access.decision.approved' : 'access.decision.rejected'),
-      }),
-    ),
-  ]);
+  return card([textBlock(decidedLine(locale, request))]);
 }
 
 export function adminCard(
@@ -111,7 +111,7 @@ export function adminCard(
       items: [
         textBlock(requestLine(locale, request, organisationName)),
         textBlock(formatDate(new Date(request.requestedAt), locale), { isSubtle: true, spacing: 'None', size: 'Small' }),
-        actionSet(decisionButtons(locale, request)),
+        actionSet(decisionButtons(locale, request, 'admin')),
       ],
     });
   }
@@ -152,6 +152,7 @@ export function adminCard(
   });
   if (members.length > MEMBERS_ON_CARD) {
     body.push(textBlock(t(locale, 'admin.moreMembers', { count: members.length - MEMBERS_ON_CARD }), { isSubtle: true }));
+    body.push(textBlock(t(locale, 'admin.search'), { isSubtle: true }));
   }
   return card(body);
 }

@@ -65,6 +65,8 @@ export const accessDecisionSubmitSchema = z.object({
   verb: z.literal('decideAccess'),
   decision: z.enum(['approved', 'rejected']),
   target: personRefSchema,
+  /** Which card the button was on: the notice, or the beheer card (which then comes back up to date). */
+  from: z.enum(['notice', 'admin']).optional(),
 });
 
 export const changeRoleSubmitSchema = z.object({

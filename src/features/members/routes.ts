@@ -3,7 +3,8 @@ import type { TurnContext } from 'botbuilder';
 import { t, type Locale } from '../../i18n';
 import { cardActivity, localeFor, personOf, replaceCard, sendCard } from '../../turn';
 import type { BotApp, Feature, MemberTurn, Services } from '../types';
-import { accessRequestCard, accessRequestNoticeCard, adminCard, decidedCard } from './cards';
+import { accessRequestCard, accessRequestNoticeCard, adminCard, decidedCard, decidedLine } from './cards';
+import { fold } from '../../text';
 import {
   accessDecisionSubmitSchema,
   accessRequestSubmitSchema,
@@ -39,7 +40,10 @@ export async function memberOrOnboard(context: TurnContext, services: Services):
   const prefetched = context.turnState.get(PREFETCHED) as Promise<Member | undefined> | undefined;
   const member = await (prefetched ?? services.members.resolve(person));
   if (member) return member;
-  if (await services.members.pendingRequest(person)) {
+  if (isShared(context)) {
+    // The outcome comes in the personal chat, and a form in a channel is everyone's to see.
+    await context.sendActivity(t(locale, 'access.personalOnly'));
+  } else if (await services.members.pendingRequest(person)) {
     await context.sendActivity(t(locale, 'access.pending'));
   } else {
     await sendCard(context, accessRequestCard(locale, services.members.listOrganisations()));
@@ -47,31 +51,48 @@ export async function memberOrOnboard(context: TurnContext, services: Services):
   return undefined;
 }
 
-async function showAdmin({ context, member, locale }: MemberTurn, services: Services): Promise<void> {
+function isShared(context: TurnContext): boolean {
+  return (context.activity.conversation?.conversationType ?? 'personal') !== 'personal';
+}
+
+async function buildAdminCard({ member, locale }: MemberTurn, services: Services, search = '') {
   const [requests, members] = await Promise.all([
     services.members.openRequests(member),
     services.members.listMembers(member),
   ]);
-  await sendCard(context, adminCard(locale, requests, members, (id) => services.members.organisationName(id)));
+  const words = fold(search).split(/\s+/).filter(Boolean);
+  const shown = words.length ? members.filter((m) => words.every((w) => fold(m.name).includes(w))) : members;
+  return adminCard(locale, requests, shown, (id) => services.members.organisationName(id));
 }
 
-async function notifySecretariaat(services: Services, request: AccessRequest): Promise<void> {
-  const admins = await services.members.secretariaat();
+async function showAdmin(turn: MemberTurn, services: Services): Promise<void> {
+  // The member list and open requests are not for everyone in a channel or group chat.
+  if (isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'admin.personalOnly')));
+  await sendCard(turn.context, await buildAdminCard(turn, services, turn.args));
+}
+
+/** Every secretariaat member gets a card to decide; sent after the turn, so the requester need not wait. */
+function notifySecretariaat(services: Services, request: AccessRequest): void {
   const name = (id: string) => services.members.organisationName(id);
-  await Promise.all(
-    admins.map((admin) =>
-      services.sender.sendToPerson(admin.tenantId, admin.aadObjectId, (locale) =>
-        cardActivity(accessRequestNoticeCard(locale, request, name)),
+  services.sender.background(async () => {
+    const admins = await services.members.secretariaat();
+    await Promise.all(
+      admins.map((admin) =>
+        services.sender.sendToPerson(admin.tenantId, admin.aadObjectId, (locale) =>
+          cardActivity(accessRequestNoticeCard(locale, request, name)),
+        ),
       ),
-    ),
-  );
+    );
+  });
 }
 
-async function notifyRequester(services: Services, request: AccessRequest): Promise<void> {
-  await services.sender.sendToPerson(request.tenantId, request.aadObjectId, (locale: Locale) => ({
-    type: 'message',
-    text: t(locale, request.status === 'approved' ? 'access.approved' : 'access.rejected'),
-  }));
+function notifyRequester(services: Services, request: AccessRequest): void {
+  services.sender.background(() =>
+    services.sender.sendToPerson(request.tenantId, request.aadObjectId, (locale: Locale) => ({
+      type: 'message',
+      text: t(locale, request.status === 'approved' ? 'access.approved' : 'access.rejected'),
+    })),
+  );
 }
 
 export function membersFeature(services: Services, memberTurn: MemberRouteWrapper): Feature {
@@ -88,6 +109,7 @@ export function membersFeature(services: Services, memberTurn: MemberRouteWrappe
           await context.sendActivity(t(locale, 'error.invalidInput'));
           return;
         }
+        if (isShared(context)) return void (await context.sendActivity(t(locale, 'access.personalOnly')));
         const result = await services.members.requestAccess(person, input.data);
         switch (result.status) {
           case 'invalid':
@@ -105,43 +127,47 @@ export function membersFeature(services: Services, memberTurn: MemberRouteWrappe
             return;
           case 'sent':
             await context.sendActivity(t(locale, 'access.sent'));
-            await notifySecretariaat(services, result.request);
+            notifySecretariaat(services, result.request);
             services.log.info({ event: 'access.requested' }, 'access requested');
         }
       });
 
       app.adaptiveCards.actionSubmit(
         'decideAccess',
-        memberTurn(async ({ context, member, locale }) => {
+        memberTurn(async (turn) => {
+          const { context, member, locale } = turn;
           const input = accessDecisionSubmitSchema.parse(context.activity.value);
           const result = await services.members.decide(member, input.target, input.decision);
-          if (result.status === 'alreadyDecided') {
-            await replaceCard(context, decidedCard(locale, result.request));
-            await context.sendActivity(t(locale, 'access.alreadyDecided'));
-            return;
-          }
-          await replaceCard(context, decidedCard(locale, result.request));
-          await notifyRequester(services, result.request);
+          // From the beheer card the whole card comes back up to date; from a notice, the notice says what happened.
+          const refreshed = input.from === 'admin' && !isShared(context) ? await buildAdminCard(turn, services) : decidedCard(locale, result.request);
+          await replaceCard(context, refreshed);
+          if (result.status === 'alreadyDecided') return void (await context.sendActivity(t(locale, 'access.alreadyDecided')));
+          if (input.from === 'admin') await context.sendActivity(decidedLine(locale, result.request));
+          notifyRequester(services, result.request);
           services.log.info({ event: 'access.decided', decision: input.decision }, 'access request decided');
         }),
       );
 
       app.adaptiveCards.actionSubmit(
         'changeRole',
-        memberTurn(async ({ context, member, locale }) => {
+        memberTurn(async (turn) => {
+          const { context, member, locale } = turn;
           const input = changeRoleSubmitSchema.parse(context.activity.value);
           const field = typeof input.input === 'string' && /^role-\d{1,3}$/.test(input.input) ? input.input : 'role';
           const role = roleSchema.parse(input[field]);
           const updated = await services.members.changeRole(member, input.target, role);
+          await replaceCard(context, await buildAdminCard(turn, services));
           await context.sendActivity(t(locale, 'admin.roleChanged', { name: updated.name, role: t(locale, `role.${role}`) }));
         }),
       );
 
       app.adaptiveCards.actionSubmit(
         'removeMember',
-        memberTurn(async ({ context, member, locale }) => {
+        memberTurn(async (turn) => {
+          const { context, member, locale } = turn;
           const input = removeMemberSubmitSchema.parse(context.activity.value);
           const removed = await services.members.removeMember(member, input.target);
+          await replaceCard(context, await buildAdminCard(turn, services));
           await context.sendActivity(t(locale, 'admin.removed', { name: removed.name }));
         }),
       );
