@@ -29,6 +29,11 @@ export function personOf(context: TurnContext): Person | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** A group chat or channel: what the bot shows there, everyone there sees. */
+export function isShared(context: TurnContext): boolean {
+  return (context.activity.conversation?.conversationType ?? 'personal') !== 'personal';
+}
+
 export function localeFor(context: TurnContext, settings: LocaleSettings): Locale {
   return localeOf(context.activity.locale, settings);
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { t, type Locale } from '../../i18n';
 import { personKey } from '../../storage/keys';
-import { cardActivity, knownErrorMessage, localeFor, replaceCard, sendCard } from '../../turn';
+import { cardActivity, isShared, knownErrorMessage, localeFor, replaceCard, sendCard } from '../../turn';
 import { NotFound } from '../../errors';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import type { ProactiveSender } from '../../proactive/sender';
@@ -38,10 +38,6 @@ import {
   type ListFilter,
 } from './model';
 import { DILEMMA_ROLES, mayUseDilemmas, type Notifier, type Viewer } from './service';
-
-function isShared(context: TurnContext): boolean {
-  return (context.activity.conversation?.conversationType ?? 'personal') !== 'personal';
-}
 
 function viewerOf(turn: MemberTurn): Viewer {
   return { member: turn.member, shared: isShared(turn.context) };

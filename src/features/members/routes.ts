@@ -1,7 +1,7 @@
 // Access requests, the secretariaat's decisions and the `beheer` card: Teams in, service calls, cards out.
 import type { TurnContext } from 'botbuilder';
 import { t, type Locale } from '../../i18n';
-import { cardActivity, localeFor, personOf, replaceCard, sendCard } from '../../turn';
+import { cardActivity, isShared, localeFor, personOf, replaceCard, sendCard } from '../../turn';
 import type { BotApp, Feature, MemberTurn, Services } from '../types';
 import { accessRequestCard, accessRequestNoticeCard, adminCard, decidedCard, decidedLine } from './cards';
 import { fold } from '../../text';
@@ -49,10 +49,6 @@ export async function memberOrOnboard(context: TurnContext, services: Services):
     await sendCard(context, accessRequestCard(locale, services.members.listOrganisations()));
   }
   return undefined;
-}
-
-function isShared(context: TurnContext): boolean {
-  return (context.activity.conversation?.conversationType ?? 'personal') !== 'personal';
 }
 
 async function buildAdminCard({ member, locale }: MemberTurn, services: Services, search = '') {
