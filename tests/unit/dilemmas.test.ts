@@ -105,7 +105,7 @@ describe.each<Locale>(['nl', 'en'])('dilemma cards in %s', (locale) => {
       values: { title: 'a'.repeat(120), description: 'b'.repeat(4000), municipalities: 'regio,huizen', visibility: 'confidential', wantsAgenda: 'true' },
       problems: { title: 'tooLong', theme: 'unknownTheme', description: 'truncated', municipalities: 'required' },
     }),
-    saved: dilemmaSavedCard(locale, dilemma(), true),
+    saved: dilemmaSavedCard(locale, dilemma(), true, municipalities),
     listEmpty: dilemmaListCard(locale, { dilemmas: [], total: 0, page: 0, filter: {}, organisationName: orgName, municipalities }),
     listFull: dilemmaListCard(locale, {
       dilemmas: Array.from({ length: PAGE_SIZE }, (_, i) => dilemma({ id: `D-2026-${String(i).padStart(3, '0')}`, title: 't'.repeat(120) })),
@@ -160,4 +160,11 @@ it('shows edit and withdraw to the author only while new, and status tools to th
   expect(titles(dilemmaDetailCard('nl', { ...base, dilemma: dilemma({ status: 'geagendeerd' }), isAuthor: true, isSecretariaat: false }))).not.toContain('Intrekken');
   expect(titles(dilemmaDetailCard('nl', { ...base, dilemma: dilemma(), isAuthor: false, isSecretariaat: false }))).not.toContain('Status wijzigen');
   expect(titles(dilemmaDetailCard('nl', { ...base, dilemma: dilemma(), isAuthor: false, isSecretariaat: true }))).toContain('Status wijzigen');
+});
+
+it('repeats on the confirmation what was saved: where, who may see it, and the agenda wish', () => {
+  const text = JSON.stringify(dilemmaSavedCard('nl', dilemma({ visibility: 'confidential' }), true, municipalities));
+  expect(text).toContain('Huizen, Laren');
+  expect(text).toContain('Vertrouwelijk: alleen ik en het secretariaat');
+  expect(text).toContain('graag bespreken in het BO');
 });

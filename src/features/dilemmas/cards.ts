@@ -157,12 +157,28 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
   ]);
 }
 
-export function dilemmaSavedCard(locale: Locale, dilemma: Dilemma, created: boolean): AdaptiveCard {
+/** The facts of a dilemma as a person checks them: theme, where, status, plan, who sees it, agenda wish. */
+function dilemmaFacts(locale: Locale, d: Dilemma, municipalities: Organisation[]): CardElement {
+  const facts = [
+    { title: t(locale, 'dilemma.field.theme'), value: themeLabel(locale, d.theme) },
+    { title: t(locale, 'dilemma.fact.municipalities'), value: municipalityNames(locale, d.municipalities, municipalities) },
+    { title: t(locale, 'dilemma.filter.status'), value: statusLabel(locale, d.status) },
+    ...(d.relatedPlan ? [{ title: t(locale, 'dilemma.fact.plan'), value: d.relatedPlan }] : []),
+    {
+      title: t(locale, 'dilemma.fact.visibility'),
+      value: t(locale, d.visibility === 'confidential' ? 'dilemma.visibility.confidential' : 'dilemma.visibility.members'),
+    },
+    ...(d.wantsAgenda ? [{ title: t(locale, 'dilemma.fact.agenda'), value: t(locale, 'dilemma.fact.agendaYes') }] : []),
+  ];
+  return { type: 'FactSet', facts };
+}
+
+export function dilemmaSavedCard(locale: Locale, dilemma: Dilemma, created: boolean, municipalities: Organisation[]): AdaptiveCard {
   return card(
     [
       textBlock(t(locale, created ? 'dilemma.saved' : 'dilemma.updated', { id: dilemma.id }), { weight: 'Bolder' }),
       textBlock(`**${dilemma.title}**`),
-      textBlock(`${themeLabel(locale, dilemma.theme)} · ${statusLabel(locale, dilemma.status)}`, { isSubtle: true, spacing: 'None' }),
+      dilemmaFacts(locale, dilemma, municipalities),
     ],
     [submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: dilemma.id })],
   );
@@ -291,18 +307,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     ),
   );
   if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { color: 'Warning' }));
-  const facts = [
-    { title: t(locale, 'dilemma.field.theme'), value: themeLabel(locale, d.theme) },
-    { title: t(locale, 'dilemma.fact.municipalities'), value: municipalityNames(locale, d.municipalities, view.municipalities) },
-    { title: t(locale, 'dilemma.filter.status'), value: statusLabel(locale, d.status) },
-    ...(d.relatedPlan ? [{ title: t(locale, 'dilemma.fact.plan'), value: d.relatedPlan }] : []),
-    {
-      title: t(locale, 'dilemma.fact.visibility'),
-      value: t(locale, d.visibility === 'confidential' ? 'dilemma.visibility.confidential' : 'dilemma.visibility.members'),
-    },
-    ...(d.wantsAgenda ? [{ title: t(locale, 'dilemma.fact.agenda'), value: t(locale, 'dilemma.fact.agendaYes') }] : []),
-  ];
-  body.push({ type: 'FactSet', facts }, textBlock(d.description));
+  body.push(dilemmaFacts(locale, d, view.municipalities), textBlock(d.description));
   if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: d.outcome }), { weight: 'Bolder' }));
   body.push(textBlock(recognisedText(locale, d.recognisedBy.length), { isSubtle: true }));
 

@@ -182,7 +182,7 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
       : await dilemmas.create(turn.member, raw, submitted.submissionId);
     if (result.status === 'invalid') return void (await again(result.problems));
     if (result.status === 'busy') return void (await context.sendActivity(t(locale, 'dilemma.busy')));
-    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId));
+    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities()));
     if (result.created) services.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
   }
 
