@@ -32,7 +32,6 @@ export function createBot(services: Services, storage: Storage): Bot {
   const { config, log } = services;
   const app = new BotApplication({
     storage,
-    // Its typing timer is shared by all turns; long-running replies are not needed here.
     startTypingTimer: false,
     longRunningMessages: false,
     removeRecipientMention: true,
@@ -136,7 +135,7 @@ export function createBot(services: Services, storage: Storage): Bot {
     } catch (err) {
       const message = knownErrorMessage(err, lang);
       if (message === undefined) throw err;
-      await context.sendActivity(message);
+      await answer(context, message);
     }
   }
 

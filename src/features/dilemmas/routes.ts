@@ -214,8 +214,9 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         result = message;
       }
     })(context);
-    // Not a member: the access form was sent as a message; the button press still needs its answer.
-    await answerExecute(context, result ?? t(localeFor(context, services.config.locale), 'access.pending'));
+    // Not a member: the access form (or where their request stands) was sent as a message; the press
+    // still needs its own answer.
+    await answerExecute(context, result ?? t(localeFor(context, services.config.locale), 'access.intro'));
   }
 
   return {
