@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { azuriteConnectionString, loadConfig, type Config } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/app';
-import { createLogger } from '../../src/log';
+import { createLogger, type Logger } from '../../src/log';
 import { FakeConnector, type Recorded } from './connector';
 
 export const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -125,10 +125,10 @@ export class TestBot {
   }
 }
 
-export async function startTestBot(overrides: Record<string, string> = {}): Promise<TestBot> {
+export async function startTestBot(overrides: Record<string, string> = {}, log?: Logger): Promise<TestBot> {
   const connector = await new FakeConnector().start();
   const config = testConfig(overrides);
-  const app = await startApp(config, { log: createLogger(config.logLevel) });
+  const app = await startApp(config, { log: log ?? createLogger(config.logLevel) });
   return new TestBot(app, connector);
 }
 
