@@ -23,6 +23,7 @@ export const en: Record<MessageKey, string> = {
 
   'access.title': 'Request access',
   'access.personalOnly': 'You are not on the BO Wonen list yet. Open a personal chat with BO Wonen and request access there.',
+  'access.askFirst': 'You are not on the BO Wonen list yet. Type "help" in this chat to request access.',
   'access.intro': 'You are not on the BO Wonen list yet. Request access here. The secretariat will review your request.',
   'access.organisation': 'Organisation',
   'access.role': 'Role',
@@ -131,6 +132,7 @@ export const en: Record<MessageKey, string> = {
   'dilemma.responseText': 'Your response or knowledge',
   'dilemma.responseWantsToTalk': 'I want to talk about this',
   'dilemma.responseSend': 'Send',
+  'dilemma.responseBusy': 'Your response is still being saved. Look at the dilemma in a moment to see it there.',
   'dilemma.responded': 'Thank you. Your response is with {id}.',
   'dilemma.responseEmpty': 'Your response is empty. Write something first.',
   'dilemma.responseTooLong': 'Your response is too long: at most {max} characters. The first {max} characters are below. Shorten your text and send it again.',

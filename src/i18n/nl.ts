@@ -21,6 +21,7 @@ export const nl = {
 
   'access.title': 'Toegang aanvragen',
   'access.personalOnly': 'Je staat nog niet op de lijst van BO Wonen. Open een persoonlijke chat met BO Wonen en vraag daar toegang aan.',
+  'access.askFirst': 'Je staat nog niet op de lijst van BO Wonen. Typ "hulp" in deze chat om toegang te vragen.',
   'access.intro':
     'Je staat nog niet op de lijst van BO Wonen. Vraag hier toegang aan. Het secretariaat bekijkt je aanvraag.',
   'access.organisation': 'Organisatie',
@@ -130,6 +131,7 @@ export const nl = {
   'dilemma.responseText': 'Je reactie of kennis',
   'dilemma.responseWantsToTalk': 'Ik wil hierover doorpraten',
   'dilemma.responseSend': 'Versturen',
+  'dilemma.responseBusy': 'Je reactie wordt nog opgeslagen. Kijk zo bij het dilemma of hij er staat.',
   'dilemma.responded': 'Dank je. Je reactie staat bij {id}.',
   'dilemma.responseEmpty': 'Je reactie is leeg. Schrijf eerst iets.',
   'dilemma.responseTooLong': 'Je reactie is te lang: maximaal {max} tekens. Hieronder staan de eerste {max} tekens. Maak je tekst korter en verstuur hem opnieuw.',

@@ -47,10 +47,13 @@ export const keys = {
   dilemmaPartition: 'dilemma',
   /** One counter per year, so numbers are D-2026-001, D-2026-002, … */
   dilemmaSequence: (year: number) => ({ partitionKey: 'sequence', rowKey: String(year) }),
-  /** A form's submission id, so a double click or a resent submit makes one dilemma (or one response). */
-  submission: (kind: 'dilemma' | 'response', submissionId: string) => ({
+  /**
+   * A form's submission id per person, so a double click or a resent submit makes one dilemma (or one
+   * response). Per person: a card in a channel is the same card, with the same id, for everyone there.
+   */
+  submission: (kind: 'dilemma' | 'response', owner: string, submissionId: string) => ({
     partitionKey: 'submission',
-    rowKey: `${kind}|${encodeKey(submissionId)}`,
+    rowKey: `${kind}|${encodeKey(owner)}|${encodeKey(submissionId)}`,
   }),
   /** Responses of one dilemma; the row key is the response's number, so they list in the order they came in. */
   dilemmaResponse: (dilemmaId: string, sequence: number) => ({

@@ -64,12 +64,26 @@ it('takes over a submission whose first attempt died half-way', async () => {
   expect(await store.claimSubmission('dilemma', 'died-half-way', 'me', new Date(now.getTime() + 60_000))).toEqual({ status: 'claimed' });
 });
 
-it('never hands someone else the result of a form id they did not send', async () => {
+it('keeps form ids per person: the same id from someone else is their own fresh claim', async () => {
   const now = new Date('2026-06-01T12:00:00Z');
   expect(await store.claimSubmission('dilemma', 'owned-id-1', 'owner-a', now)).toEqual({ status: 'claimed' });
   await store.completeSubmission('dilemma', 'owned-id-1', 'owner-a', 'D-2026-999', now);
   expect(await store.claimSubmission('dilemma', 'owned-id-1', 'owner-a', now)).toEqual({ status: 'done', result: 'D-2026-999' });
-  expect(await store.claimSubmission('dilemma', 'owned-id-1', 'owner-b', now)).toEqual({ status: 'foreign' });
+  expect(await store.claimSubmission('dilemma', 'owned-id-1', 'owner-b', now)).toEqual({ status: 'claimed' });
+});
+
+it('finishes, rather than repeats, a submission whose first attempt stored the dilemma and then died', async () => {
+  const earlier = new Date('2026-06-01T11:58:00Z');
+  const owner = 't1|a1';
+  await store.claimSubmission('dilemma', 'crashed-after-store', owner, earlier);
+  await store.reserveSubmission('dilemma', 'crashed-after-store', owner, 'D-2026-500', earlier);
+  const first = await service.create(member, input(500), 'first-for-shape');
+  if (first.status !== 'saved') throw new Error('not saved');
+  await store.create({ ...first.dilemma, id: 'D-2026-500', title: 'Opgeslagen voor de crash' });
+  const before = (await store.list()).length;
+  const again = await service.create(member, input(500), 'crashed-after-store');
+  expect(again).toMatchObject({ status: 'saved', created: false, dilemma: { id: 'D-2026-500', title: 'Opgeslagen voor de crash' } });
+  expect((await store.list()).length).toBe(before);
 });
 
 it('keeps responses in the order they came in and counts them on the dilemma', async () => {

@@ -76,3 +76,8 @@ it('echoes only a short piece of an unknown command', () => {
   const card = JSON.stringify(unknownCommandCard('nl', 'a'.repeat(500)));
   expect(card).not.toContain('a'.repeat(41));
 });
+
+it('keeps the beheer search on every button, so the card comes back the same after a change', () => {
+  const card = JSON.stringify(adminCard('nl', [request], [member(1)], orgName, 'Lid 1'));
+  expect(card.match(/"search":"Lid 1"/g)?.length).toBe(4);
+});

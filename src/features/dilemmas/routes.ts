@@ -4,10 +4,10 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { t, type Locale } from '../../i18n';
 import { personKey } from '../../storage/keys';
 import { cardActivity, isShared, knownErrorMessage, localeFor, replaceCard, sendCard } from '../../turn';
-import { NotFound } from '../../errors';
+import { AccessDenied, NotFound } from '../../errors';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import type { ProactiveSender } from '../../proactive/sender';
-import type { MemberRouteWrapper } from '../members/routes';
+import { memberIfKnown, type MemberRouteWrapper } from '../members/routes';
 import type { BotApp, Feature, MemberTurn, Services } from '../types';
 import {
   authorNoticeCard,
@@ -195,28 +195,36 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
     return detail(turn, dilemma, responses, { notice });
   }
 
-  /** Runs an Action.Execute for a member and answers it; known errors become a sentence (or a "gone" card). */
+  /**
+   * Runs an Action.Execute and answers it through the invoke response only: Teams also sends these on its
+   * own (a card's refresh), so nothing may be posted to the chat from here.
+   */
   async function execute(context: TurnContext): Promise<void> {
     const action = (context.activity.value as { action: { verb: string; data?: unknown } }).action;
-    let result: AdaptiveCard | string | undefined;
-    await memberTurn(async (turn) => {
-      try {
-        const data = recogniseSubmitSchema.parse(action.data ?? {});
-        result =
-          action.verb === 'dilemmaRefresh'
-            ? await openDetail(turn, data.id)
-            : await recognise(turn, data.id, data.recognise ?? true);
-      } catch (err) {
-        // A copy of a dilemma the person may no longer see is replaced, so its text does not stay on screen.
-        if (err instanceof NotFound) return void (result = dilemmaGoneCard(turn.locale));
-        const message = knownErrorMessage(err, turn.locale);
+    const locale = localeFor(context, services.config.locale);
+    const member = await memberIfKnown(context, services);
+    const refresh = action.verb === 'dilemmaRefresh';
+    if (!member) {
+      // An old card of someone who is no longer a member: replace it, so its text does not stay on screen.
+      const line = t(locale, isShared(context) ? 'access.personalOnly' : 'access.askFirst');
+      return answerExecute(context, refresh ? dilemmaGoneCard(locale) : line);
+    }
+    const turn: MemberTurn = { context, member, locale, args: '' };
+    let result: AdaptiveCard | string;
+    try {
+      const data = recogniseSubmitSchema.parse(action.data ?? {});
+      result = refresh ? await openDetail(turn, data.id) : await recognise(turn, data.id, data.recognise ?? true);
+    } catch (err) {
+      // A copy of a dilemma the person may (no longer) see is replaced, so its text does not stay on screen.
+      if (err instanceof NotFound || (refresh && err instanceof AccessDenied)) {
+        result = dilemmaGoneCard(locale);
+      } else {
+        const message = knownErrorMessage(err, locale);
         if (message === undefined) throw err;
         result = message;
       }
-    })(context);
-    // Not a member: the access form (or where their request stands) was sent as a message; the press
-    // still needs its own answer.
-    await answerExecute(context, result ?? t(localeFor(context, services.config.locale), 'access.intro'));
+    }
+    await answerExecute(context, result);
   }
 
   return {
@@ -292,11 +300,12 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
             const notice = t(turn.locale, 'dilemma.responseTooLong', { max: LIMITS.response });
             return sendCard(turn.context, detail(turn, dilemma, responses, { notice, draftResponse: input.responseText.slice(0, LIMITS.response) }));
           }
-          await dilemmas.respond(viewerOf(turn), input.id, {
+          const { outcome } = await dilemmas.respond(viewerOf(turn), input.id, {
             text: input.responseText,
             wantsToTalk: input.wantsToTalk,
             submissionId: input.submissionId,
           });
+          if (outcome === 'busy') return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.responseBusy')));
           await replaceCard(turn.context, await openDetail(turn, input.id, t(turn.locale, 'dilemma.responded', { id: input.id })));
         }),
       );

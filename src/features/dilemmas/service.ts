@@ -103,17 +103,23 @@ export class DilemmaService {
     const owner = personKey(actor.tenantId, actor.aadObjectId);
     const claim = await this.store.claimSubmission('dilemma', submissionId, owner, now);
     if (claim.status === 'busy') return { status: 'busy' };
-    // Someone else's form id: answer as if nothing is there, and show nothing of theirs.
-    if (claim.status === 'foreign') throw new NotFound('Submission belongs to someone else');
     if (claim.status === 'done') {
       const existing = await this.store.get(claim.result);
       if (!existing) throw new NotFound('The submission points to a missing dilemma');
       return { status: 'saved', dilemma: existing, created: false };
     }
+    // An earlier attempt that died may have stored the dilemma already: then that one is the answer.
+    const earlier = claim.pending ? await this.store.get(claim.pending) : undefined;
+    if (earlier) {
+      await this.store.completeSubmission('dilemma', submissionId, owner, earlier.id, now);
+      return { status: 'saved', dilemma: earlier, created: false };
+    }
     let dilemma: Dilemma;
     try {
       const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
-      const id = formatId(year, await this.store.nextSequence(year));
+      const id = claim.pending ?? formatId(year, await this.store.nextSequence(year));
+      // Reserve the number first, so a retry after a crash finds (or reuses) it instead of making a second one.
+      await this.store.reserveSubmission('dilemma', submissionId, owner, id, now);
       dilemma = {
         id,
         ...normalise(checked.input),
@@ -128,10 +134,9 @@ export class DilemmaService {
       await this.store.create(dilemma);
     } catch (err) {
       // Nothing was stored: the same form may be sent again.
-      await this.store.releaseSubmission('dilemma', submissionId);
+      await this.store.releaseSubmission('dilemma', submissionId, owner);
       throw err;
     }
-    // The dilemma exists now; a failure here must not free the form id, or a resend would make a second one.
     await this.store.completeSubmission('dilemma', submissionId, owner, dilemma.id, now);
     return { status: 'saved', dilemma, created: true };
   }
@@ -220,7 +225,7 @@ export class DilemmaService {
     viewer: Viewer,
     id: string,
     input: { text: string; wantsToTalk: boolean; submissionId: string },
-  ): Promise<{ dilemma: Dilemma; created: boolean }> {
+  ): Promise<{ dilemma: Dilemma; outcome: 'stored' | 'duplicate' | 'busy' }> {
     requireDilemmaRole(viewer.member);
     const clean = input.text.trim();
     if (!clean) throw new RuleViolation('responseEmpty');
@@ -232,27 +237,35 @@ export class DilemmaService {
     const now = this.now();
     const owner = personKey(viewer.member.tenantId, viewer.member.aadObjectId);
     const claim = await this.store.claimSubmission('response', input.submissionId, owner, now);
-    if (claim.status === 'foreign') throw new NotFound('Submission belongs to someone else');
-    if (claim.status !== 'claimed') return { dilemma: current, created: false };
-    let updated: Dilemma | undefined;
+    if (claim.status === 'busy') return { dilemma: current, outcome: 'busy' };
+    if (claim.status === 'done') return { dilemma: current, outcome: 'duplicate' };
+    let sequence = claim.pending ? Number(claim.pending) : undefined;
+    let updated = current;
     try {
-      // Taking the number first makes each response's key unique and keeps the order, even at the same moment.
-      updated = await this.store.update(id, (d) => {
-        if (!canSee(viewer, d)) throw new NotFound('No such dilemma');
-        return { ...d, responseCount: d.responseCount + 1 };
-      });
-      if (!updated) throw new NotFound('No such dilemma');
-      await this.store.addResponse(
-        { dilemmaId: id, author: authorOf(viewer.member), text: clean, wantsToTalk: input.wantsToTalk, createdAt: now.toISOString() },
-        updated.responseCount,
-      );
+      if (sequence === undefined) {
+        // Taking the number first makes each response's key unique and keeps the order, even at the same moment.
+        const counted = await this.store.update(id, (d) => {
+          if (!canSee(viewer, d)) throw new NotFound('No such dilemma');
+          return { ...d, responseCount: d.responseCount + 1 };
+        });
+        if (!counted) throw new NotFound('No such dilemma');
+        updated = counted;
+        sequence = counted.responseCount;
+        await this.store.reserveSubmission('response', input.submissionId, owner, String(sequence), now);
+      }
+      if (!(await this.store.hasResponse(id, sequence))) {
+        await this.store.addResponse(
+          { dilemmaId: id, author: authorOf(viewer.member), text: clean, wantsToTalk: input.wantsToTalk, createdAt: now.toISOString() },
+          sequence,
+        );
+      }
     } catch (err) {
-      await this.store.releaseSubmission('response', input.submissionId);
+      if (!claim.pending) await this.store.releaseSubmission('response', input.submissionId, owner);
       throw err;
     }
-    await this.store.completeSubmission('response', input.submissionId, owner, String(updated.responseCount), now);
+    await this.store.completeSubmission('response', input.submissionId, owner, String(sequence), now);
     if (!isAuthor(viewer.member, updated)) await this.notifyAuthor(updated, 'response');
-    return { dilemma: updated, created: true };
+    return { dilemma: updated, outcome: 'stored' };
   }
 
   /**

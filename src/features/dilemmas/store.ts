@@ -32,11 +32,10 @@ function fromRow(row: Record<string, unknown>): Dilemma {
 }
 
 export type SubmissionClaim =
-  | { status: 'claimed' }
+  /** Yours to carry out; `pending` is what an earlier attempt that died had reserved (a number), if anything. */
+  | { status: 'claimed'; pending?: string }
   | { status: 'done'; result: string }
-  | { status: 'busy' }
-  /** The id was used by someone else: a forged or copied submit. */
-  | { status: 'foreign' };
+  | { status: 'busy' };
 
 export type SubmissionKind = 'dilemma' | 'response';
 
@@ -62,7 +61,7 @@ export class DilemmaStore {
 
   /**
    * Claims a form submission for its owner. The first caller gets "claimed" and must finish it with
-   * completeSubmission; a repeat by the same owner gets the result, or "busy" while the first is at work.
+   * completeSubmission; a repeat gets the result, or "busy" while the first is at work.
    */
   async claimSubmission(
     kind: SubmissionKind,
@@ -71,22 +70,24 @@ export class DilemmaStore {
     now: Date,
     staleAfterMs = 30_000,
   ): Promise<SubmissionClaim> {
-    const k = keys.submission(kind, submissionId);
+    const k = keys.submission(kind, owner, submissionId);
     try {
-      await this.table.createEntity({ ...k, owner, result: '', claimedAt: now.toISOString() });
+      await this.table.createEntity({ ...k, result: '', pending: '', claimedAt: now.toISOString() });
       return { status: 'claimed' };
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
     }
-    const row = await getOrUndefined<{ owner: string; result: string; claimedAt: string }>(this.table, k.partitionKey, k.rowKey);
+    const row = await getOrUndefined<{ result: string; pending: string; claimedAt: string }>(this.table, k.partitionKey, k.rowKey);
     if (!row) return { status: 'busy' };
-    if (row.owner !== owner) return { status: 'foreign' };
     if (row.result) return { status: 'done', result: row.result };
     if (now.getTime() - Date.parse(row.claimedAt) > staleAfterMs) {
-      // The first attempt died before it stored anything; take it over, but only if nobody else just did.
+      // An earlier attempt died half-way. Take it over (only if nobody else just did), and hand on what it
+      // had reserved, so the caller can finish that instead of making a second one.
       try {
-        await this.table.updateEntity({ ...k, owner, result: '', claimedAt: now.toISOString() }, 'Replace', { etag: row.etag });
-        return { status: 'claimed' };
+        await this.table.updateEntity({ ...k, result: '', pending: row.pending, claimedAt: now.toISOString() }, 'Replace', {
+          etag: row.etag,
+        });
+        return row.pending ? { status: 'claimed', pending: row.pending } : { status: 'claimed' };
       } catch (err) {
         if (!isStatus(err, 412)) throw err;
       }
@@ -94,19 +95,30 @@ export class DilemmaStore {
     return { status: 'busy' };
   }
 
+  /** Notes what a claimed submission is about to store (a number), before it is stored. */
+  async reserveSubmission(kind: SubmissionKind, submissionId: string, owner: string, pending: string, now: Date): Promise<void> {
+    const k = keys.submission(kind, owner, submissionId);
+    await this.table.upsertEntity({ ...k, result: '', pending, claimedAt: now.toISOString() }, 'Replace');
+  }
+
   async completeSubmission(kind: SubmissionKind, submissionId: string, owner: string, result: string, now: Date): Promise<void> {
-    const k = keys.submission(kind, submissionId);
-    await this.table.upsertEntity({ ...k, owner, result, claimedAt: now.toISOString() }, 'Replace');
+    const k = keys.submission(kind, owner, submissionId);
+    await this.table.upsertEntity({ ...k, result, pending: result, claimedAt: now.toISOString() }, 'Replace');
   }
 
   /** Gives a claim back when nothing was stored, so the same form can be sent again. */
-  async releaseSubmission(kind: SubmissionKind, submissionId: string): Promise<void> {
-    const k = keys.submission(kind, submissionId);
+  async releaseSubmission(kind: SubmissionKind, submissionId: string, owner: string): Promise<void> {
+    const k = keys.submission(kind, owner, submissionId);
     await this.table.deleteEntity(k.partitionKey, k.rowKey).catch(() => undefined);
   }
 
   async create(dilemma: Dilemma): Promise<void> {
     await this.table.createEntity(toRow(dilemma));
+  }
+
+  async hasResponse(dilemmaId: string, sequence: number): Promise<boolean> {
+    const k = keys.dilemmaResponse(dilemmaId, sequence);
+    return Boolean(await getOrUndefined(this.table, k.partitionKey, k.rowKey));
   }
 
   async get(id: string): Promise<Dilemma | undefined> {

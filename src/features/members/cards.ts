@@ -65,11 +65,12 @@ function requestLine(locale: Locale, request: AccessRequest, organisationName: (
   });
 }
 
-function decisionButtons(locale: Locale, request: AccessRequest, from: 'notice' | 'admin'): CardElement[] {
+function decisionButtons(locale: Locale, request: AccessRequest, from: 'notice' | 'admin', search = ''): CardElement[] {
   const target = { tenantId: request.tenantId, aadObjectId: request.aadObjectId };
+  const extra = from === 'admin' && search ? { search } : {};
   return [
-    submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target, from }, { style: 'positive' }),
-    submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target, from }, { style: 'destructive' }),
+    submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target, from, ...extra }, { style: 'positive' }),
+    submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target, from, ...extra }, { style: 'destructive' }),
   ];
 }
 
@@ -101,8 +102,11 @@ export function adminCard(
   requests: AccessRequest[],
   members: Member[],
   organisationName: (id: string) => string,
+  /** The names searched for ("beheer Jansen"); buttons carry it, so the card comes back the same. */
+  search = '',
 ): AdaptiveCard {
   const body: CardElement[] = [heading(t(locale, 'admin.title')), subheading(t(locale, 'admin.requests'))];
+  const keep = search ? { search } : {};
   if (requests.length === 0) body.push(textBlock(t(locale, 'admin.noRequests'), { isSubtle: true }));
   for (const request of requests) {
     body.push({
@@ -111,7 +115,7 @@ export function adminCard(
       items: [
         textBlock(requestLine(locale, request, organisationName)),
         textBlock(formatDate(new Date(request.requestedAt), locale), { isSubtle: true, spacing: 'None', size: 'Small' }),
-        actionSet(decisionButtons(locale, request, 'admin')),
+        actionSet(decisionButtons(locale, request, 'admin', search)),
       ],
     });
   }
@@ -142,10 +146,10 @@ export function adminCard(
                   { value: member.role },
                 ),
               ],
-              actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId })],
+              actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId, ...keep })],
             },
           },
-          submit(t(locale, 'admin.remove'), { verb: 'removeMember', target }, { style: 'destructive' }),
+          submit(t(locale, 'admin.remove'), { verb: 'removeMember', target, ...keep }, { style: 'destructive' }),
         ]),
       ],
     });

@@ -67,15 +67,18 @@ export const accessDecisionSubmitSchema = z.object({
   target: personRefSchema,
   /** Which card the button was on: the notice, or the beheer card (which then comes back up to date). */
   from: z.enum(['notice', 'admin']).optional(),
+  search: z.string().max(200).optional(),
 });
 
 export const changeRoleSubmitSchema = z.object({
   verb: z.literal('changeRole'),
   target: personRefSchema,
+  search: z.string().max(200).optional(),
   // Teams names an Input.ChoiceSet's value by the input id; the id carries the member so each row has its own.
 }).passthrough();
 
 export const removeMemberSubmitSchema = z.object({
   verb: z.literal('removeMember'),
   target: personRefSchema,
+  search: z.string().max(200).optional(),
 });

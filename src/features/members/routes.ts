@@ -26,6 +26,14 @@ export function prefetchMember(context: TurnContext, services: Services): void {
   context.turnState.set(PREFETCHED, lookup);
 }
 
+/** The member behind this turn, or undefined; says nothing to the person (for invokes Teams sends by itself). */
+export async function memberIfKnown(context: TurnContext, services: Services): Promise<Member | undefined> {
+  const person = personOf(context);
+  if (!person) return undefined;
+  const prefetched = context.turnState.get(PREFETCHED) as Promise<Member | undefined> | undefined;
+  return prefetched ?? services.members.resolve(person);
+}
+
 /**
  * The member behind this turn. An unknown person gets the access form (or hears that their request is
  * still open) and undefined comes back, so the caller stops.
@@ -37,8 +45,7 @@ export async function memberOrOnboard(context: TurnContext, services: Services):
     await context.sendActivity(t(locale, 'refused.tenant'));
     return undefined;
   }
-  const prefetched = context.turnState.get(PREFETCHED) as Promise<Member | undefined> | undefined;
-  const member = await (prefetched ?? services.members.resolve(person));
+  const member = await memberIfKnown(context, services);
   if (member) return member;
   if (isShared(context)) {
     // The outcome comes in the personal chat, and a form in a channel is everyone's to see.
@@ -58,7 +65,7 @@ async function buildAdminCard({ member, locale }: MemberTurn, services: Services
   ]);
   const words = fold(search).split(/\s+/).filter(Boolean);
   const shown = words.length ? members.filter((m) => words.every((w) => fold(m.name).includes(w))) : members;
-  return adminCard(locale, requests, shown, (id) => services.members.organisationName(id));
+  return adminCard(locale, requests, shown, (id) => services.members.organisationName(id), search.slice(0, 200));
 }
 
 async function showAdmin(turn: MemberTurn, services: Services): Promise<void> {
@@ -135,7 +142,8 @@ export function membersFeature(services: Services, memberTurn: MemberRouteWrappe
           const input = accessDecisionSubmitSchema.parse(context.activity.value);
           const result = await services.members.decide(member, input.target, input.decision);
           // From the beheer card the whole card comes back up to date; from a notice, the notice says what happened.
-          const refreshed = input.from === 'admin' && !isShared(context) ? await buildAdminCard(turn, services) : decidedCard(locale, result.request);
+          const refreshed =
+            input.from === 'admin' && !isShared(context) ? await buildAdminCard(turn, services, input.search) : decidedCard(locale, result.request);
           await replaceCard(context, refreshed);
           if (result.status === 'alreadyDecided') return void (await context.sendActivity(t(locale, 'access.alreadyDecided')));
           if (input.from === 'admin') await context.sendActivity(decidedLine(locale, result.request));
@@ -152,7 +160,9 @@ export function membersFeature(services: Services, memberTurn: MemberRouteWrappe
           const field = typeof input.input === 'string' && /^role-\d{1,3}$/.test(input.input) ? input.input : 'role';
           const role = roleSchema.parse(input[field]);
           const updated = await services.members.changeRole(member, input.target, role);
-          await replaceCard(context, await buildAdminCard(turn, services));
+          // Someone who just gave up their own secretariaat role no longer gets the beheer card.
+          const self = updated.tenantId === member.tenantId && updated.aadObjectId === member.aadObjectId;
+          if (!self || role === 'secretariaat') await replaceCard(context, await buildAdminCard(turn, services, input.search));
           await context.sendActivity(t(locale, 'admin.roleChanged', { name: updated.name, role: t(locale, `role.${role}`) }));
         }),
       );
@@ -163,7 +173,8 @@ export function membersFeature(services: Services, memberTurn: MemberRouteWrappe
           const { context, member, locale } = turn;
           const input = removeMemberSubmitSchema.parse(context.activity.value);
           const removed = await services.members.removeMember(member, input.target);
-          await replaceCard(context, await buildAdminCard(turn, services));
+          const self = removed.tenantId === member.tenantId && removed.aadObjectId === member.aadObjectId;
+          if (!self) await replaceCard(context, await buildAdminCard(turn, services, input.search));
           await context.sendActivity(t(locale, 'admin.removed', { name: removed.name }));
         }),
       );
