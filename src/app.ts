@@ -98,7 +98,10 @@ export async function startApp(config: Config, options: { log?: Logger } = {}): 
     tables,
     adapter,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections would hold the close open for seconds.
+      server.server.closeIdleConnections();
+      await closed;
       await sender.drain();
     },
   };
