@@ -10,19 +10,14 @@ import {
   type Organisation,
 } from './model';
 
-function strip<T>(entity: Record<string, unknown>): T {
-  const { partitionKey, rowKey, etag, timestamp, 'odata.metadata': _m, ...rest } = entity;
-  void partitionKey, rowKey, etag, timestamp, _m;
-  return rest as T;
-}
-
+// The zod schemas drop what Table Storage adds (partitionKey, rowKey, etag, timestamp) when they parse a row.
 export class MemberStore {
   constructor(private readonly tables: Tables) {}
 
   async getMember(tenantId: string, aadObjectId: string): Promise<Member | undefined> {
     const k = keys.member(tenantId, aadObjectId);
     const row = await getOrUndefined<Member>(this.tables.Members, k.partitionKey, k.rowKey);
-    return row ? memberSchema.parse(strip(row)) : undefined;
+    return row ? memberSchema.parse(row) : undefined;
   }
 
   /** Creates or replaces a member. */
@@ -49,10 +44,10 @@ export class MemberStore {
     const k = keys.member(tenantId, aadObjectId);
     const row = await updateWithEtag<Member>(this.tables.Members, k.partitionKey, k.rowKey, (current) => {
       if (!current) return undefined;
-      const next = change(memberSchema.parse(strip(current)));
+      const next = change(memberSchema.parse(current));
       return next ? { ...k, ...next } : undefined;
     });
-    return row ? memberSchema.parse(strip(row)) : undefined;
+    return row ? memberSchema.parse(row) : undefined;
   }
 
   async deleteMember(tenantId: string, aadObjectId: string): Promise<boolean> {
@@ -70,7 +65,7 @@ export class MemberStore {
     const out: Member[] = [];
     const filter = `PartitionKey eq ${odataString(keys.memberPartition)}`;
     for await (const row of this.tables.Members.listEntities<Member>({ queryOptions: { filter } })) {
-      out.push(memberSchema.parse(strip(row)));
+      out.push(memberSchema.parse(row));
     }
     return out;
   }
@@ -78,7 +73,7 @@ export class MemberStore {
   async getRequest(tenantId: string, aadObjectId: string): Promise<AccessRequest | undefined> {
     const k = keys.accessRequest(tenantId, aadObjectId);
     const row = await getOrUndefined<AccessRequest>(this.tables.AccessRequests, k.partitionKey, k.rowKey);
-    return row ? accessRequestSchema.parse(strip(row)) : undefined;
+    return row ? accessRequestSchema.parse(row) : undefined;
   }
 
   async putRequest(request: AccessRequest): Promise<void> {
@@ -100,19 +95,19 @@ export class MemberStore {
     const row = await updateWithEtag<AccessRequest>(this.tables.AccessRequests, k.partitionKey, k.rowKey, (current) => {
       changed = false;
       if (!current) return undefined;
-      const next = decide(accessRequestSchema.parse(strip(current)));
+      const next = decide(accessRequestSchema.parse(current));
       if (!next) return undefined;
       changed = true;
       return { ...k, ...next };
     });
-    return row ? { request: accessRequestSchema.parse(strip(row)), changed } : undefined;
+    return row ? { request: accessRequestSchema.parse(row), changed } : undefined;
   }
 
   async listRequests(status: AccessRequest['status']): Promise<AccessRequest[]> {
     const filter = `PartitionKey eq ${odataString(keys.accessRequestPartition)} and status eq ${odataString(status)}`;
     const out: AccessRequest[] = [];
     for await (const row of this.tables.AccessRequests.listEntities<AccessRequest>({ queryOptions: { filter } })) {
-      out.push(accessRequestSchema.parse(strip(row)));
+      out.push(accessRequestSchema.parse(row));
     }
     return out;
   }
@@ -137,7 +132,7 @@ export class MemberStore {
     const out: Organisation[] = [];
     const filter = `PartitionKey eq ${odataString(keys.organisationPartition)}`;
     for await (const row of this.tables.Organisations.listEntities<Organisation>({ queryOptions: { filter } })) {
-      out.push(organisationSchema.parse(strip(row)));
+      out.push(organisationSchema.parse(row));
     }
     return out;
   }
