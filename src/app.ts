@@ -8,27 +8,22 @@ import {
 import type { Server } from 'restify';
 import type { Config } from './config';
 import { createLogger, type Logger } from './log';
-import { createTables, ensureTables, type Tables } from './storage/tables';
-import { TableStorage } from './storage/tableStorage';
-import { MemberStore } from './features/members/store';
-import { MemberService } from './features/members/service';
-import { organisationFileSchema } from './features/members/model';
-import organisationFile from './features/members/organisations.json';
-import { DilemmaStore } from './features/dilemmas/store';
-import { DilemmaService } from './features/dilemmas/service';
-import { dilemmaNotifier } from './features/dilemmas/routes';
-import { ReferenceStore } from './proactive/references';
+import { createTables, type Tables } from './storage/tables';
+import { REFERENCE_TABLE, ReferenceStore } from './proactive/references';
 import { ProactiveSender } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
+import { buildCapabilities, tablesOf, type Built, type Capability, type Core } from './capability';
+import { CAPABILITIES, type CapabilityServices } from './capabilities';
 import { createBot } from './bot';
 import { createServer } from './server';
-import type { Services } from './features/types';
 
 export interface RunningApp {
   url: string;
   port: number;
   server: Server;
-  services: Services;
+  /** The core services and each capability's service by name (tests and scripts reach in here). */
+  services: Core & CapabilityServices;
+  built: Built[];
   tables: Tables;
   adapter: CloudAdapter;
   stop(): Promise<void>;
@@ -48,31 +43,30 @@ export function createAdapter(config: Config): CloudAdapter {
   return new CloudAdapter(auth);
 }
 
-export async function startApp(config: Config, options: { log?: Logger } = {}): Promise<RunningApp> {
+export interface StartOptions {
+  log?: Logger;
+  /** The capabilities to run; the product's list unless a test brings its own. */
+  capabilities?: readonly Capability<any, string>[];
+}
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(config.logLevel);
+  const capabilities = options.capabilities ?? CAPABILITIES;
   const tables = createTables(config.storage);
   try {
-    await ensureTables(tables);
+    await tables.ensure(tablesOf(capabilities, [REFERENCE_TABLE]));
   } catch (err) {
     const where = config.storage.accountUrl || 'the configured connection string';
     throw new StartupError(`Storage is not reachable (${where}): ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const memberStore = new MemberStore(tables);
-  const members = new MemberService(memberStore, config.access.bootstrapAdmins, undefined, config.access.memberCacheMs);
-  await members.loadOrganisations(organisationFileSchema.parse(organisationFile).organisations);
-
   const adapter = createAdapter(config);
   const references = new ReferenceStore(tables);
   const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
-  const dilemmas = new DilemmaService(
-    new DilemmaStore(tables),
-    () => members.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
-    dilemmaNotifier(sender),
-    (author) => members.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
-  );
-  const services: Services = { config, log, members, dilemmas, references, sender };
-  const bot = createBot(services, new TableStorage(tables.BotState));
+  const core: Core = { config, log, tables, references, sender };
+  const built = await buildCapabilities(capabilities, core);
+  const bot = createBot(core, built);
+  const services = { ...core, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & CapabilityServices;
   const server = createServer({ adapter, bot, log, ready: () => tables.ping() });
 
   await new Promise<void>((resolve, reject) => {
@@ -95,6 +89,7 @@ export async function startApp(config: Config, options: { log?: Logger } = {}): 
     port,
     server,
     services,
+    built,
     tables,
     adapter,
     stop: async () => {

@@ -1,11 +1,11 @@
-// What every route needs from a Teams turn: who is acting, in which language, and how to answer with a card.
+// What every route needs from a Teams turn (a lower layer: it knows nothing of the capabilities): who is acting, in which language, and how to answer with a card.
 import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import { ZodError } from 'zod';
-import { localeOf, t, type Locale, type LocaleSettings, type MessageKey } from './i18n';
-import { AccessDenied, NotFound, RuleViolation, type RuleReason } from './errors';
+import { localeOf, t, type Locale, type LocaleSettings } from './i18n';
+import { NotFound, Refusal } from './errors';
 import { summaryOf, type AdaptiveCard } from './cards/adaptive';
-import { personSchema, type Person } from './features/members/model';
+import { personSchema, type Person } from './identity';
 
 const channelDataSchema = z
   .object({ tenant: z.object({ id: z.string().min(1).max(64) }).optional() })
@@ -66,30 +66,11 @@ export async function replaceCard(context: TurnContext, card: AdaptiveCard): Pro
   await sendCard(context, card);
 }
 
-const DENIED: Record<AccessDenied['reason'], MessageKey> = {
-  secretariaatOnly: 'error.notAllowed',
-  notAuthor: 'dilemma.notAuthor',
-  role: 'dilemma.notForRole',
-};
-
-const RULES: Record<RuleReason, MessageKey> = {
-  lastSecretariaat: 'admin.lastAdmin',
-  notNew: 'dilemma.notNew',
-  withdrawn: 'dilemma.isWithdrawn',
-  responseEmpty: 'dilemma.responseEmpty',
-  responseTooLong: 'dilemma.responseTooLong',
-  outcomeRequired: 'dilemma.outcomeRequired',
-  outcomeTooLong: 'dilemma.outcomeTooLong',
-  statusOrder: 'dilemma.statusOrder',
-  ownDilemma: 'dilemma.ownDilemma',
-};
-
 /** The sentence for an error a person caused (bad input, not allowed, gone); undefined for real failures. */
 export function knownErrorMessage(err: unknown, locale: Locale): string | undefined {
   if (err instanceof ZodError) return t(locale, 'error.invalidInput');
-  if (err instanceof AccessDenied) return t(locale, DENIED[err.reason]);
+  if (err instanceof Refusal) return err.sentence(locale);
   if (err instanceof NotFound) return t(locale, 'error.notFound');
-  if (err instanceof RuleViolation) return t(locale, RULES[err.reason], err.vars);
   return undefined;
 }
 
@@ -107,4 +88,13 @@ export async function answer(context: TurnContext, text: string): Promise<void> 
     return;
   }
   if (context.activity.type === 'message') await context.sendActivity(text);
+}
+
+/** Answers an Action.Execute for the person who pressed only: with a card that replaces theirs, or a sentence. */
+export async function answerExecute(context: TurnContext, result: AdaptiveCard | string): Promise<void> {
+  const body =
+    typeof result === 'string'
+      ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
+      : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
 }

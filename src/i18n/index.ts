@@ -19,10 +19,34 @@ export function localeOf(teamsLocale: string | undefined, settings: LocaleSettin
   return /^en\b/i.test(teamsLocale) ? 'en' : /^nl\b/i.test(teamsLocale) ? 'nl' : settings.fallback;
 }
 
-export function t(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+export type Vars = Record<string, string | number>;
+
+function fill(text: string, vars: Vars): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+export function t(locale: Locale, key: MessageKey, vars: Vars = {}): string {
+  return fill(catalogs[locale][key], vars);
+}
+
+/** A capability's own messages, in both languages (the compiler checks that English has every Dutch key). */
+export interface Messages<K extends string = string> {
+  nl: Readonly<Record<K, string>>;
+  en: Readonly<Record<K, string>>;
+}
+
+export function defineMessages<K extends string>(messages: Messages<K>): Messages<K> {
+  return messages;
+}
+
+/** A lookup for a capability: its own keys first, then the core's (menu, errors, roles). */
+export type Translate<K extends string> = (locale: Locale, key: K | MessageKey, vars?: Vars) => string;
+
+export function translator<K extends string>(own: Messages<K>): Translate<K> {
+  return (locale, key, vars = {}) => {
+    const text = (own[locale] as Record<string, string>)[key] ?? catalogs[locale][key as MessageKey];
+    return fill(text ?? key, vars);
+  };
 }
 
 export const TIME_ZONE = 'Europe/Amsterdam';

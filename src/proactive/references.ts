@@ -1,7 +1,19 @@
 // Where the bot can reach people and channels: conversation references kept in Table Storage.
 import type { ConversationReference } from 'botbuilder';
-import { keys, odataString } from '../storage/keys';
+import { encodeKey, odataString, personKey } from '../storage/keys';
+import type { TableClient } from '@azure/data-tables';
 import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
+
+/** The core's table of conversations the bot is in. */
+export const REFERENCE_TABLE = 'Conversations';
+
+const keys = {
+  /** A conversation the bot is in (personal chat, group chat, channel). */
+  conversation: (conversationId: string) => ({ partitionKey: 'conversation', rowKey: encodeKey(conversationId) }),
+  conversationPartition: 'conversation',
+  /** The personal chat of one person, so the bot can reach them proactively. */
+  personalChat: (tenantId: string, aadObjectId: string) => ({ partitionKey: 'personal', rowKey: personKey(tenantId, aadObjectId) }),
+};
 
 export interface StoredReference {
   reference: Partial<ConversationReference>;
@@ -33,7 +45,11 @@ export class ReferenceStore {
   // Conversations already saved by this process: saves once per process, not on every turn.
   private readonly seen = new Set<string>();
 
-  constructor(private readonly tables: Tables) {}
+  private readonly table: TableClient;
+
+  constructor(tables: Tables) {
+    this.table = tables.client(REFERENCE_TABLE);
+  }
 
   /** Saves a conversation; for a personal chat also under the person, so they can be reached by who they are. */
   async save(ref: StoredReference, options: { onlyOnce?: boolean } = {}): Promise<void> {
@@ -41,9 +57,9 @@ export class ReferenceStore {
     if (!conversationId) return;
     const seenKey = `${conversationId}|${ref.locale}`;
     if (options.onlyOnce && this.seen.has(seenKey)) return;
-    const writes = [this.tables.Conversations.upsertEntity(toRow(keys.conversation(conversationId), ref), 'Replace')];
+    const writes = [this.table.upsertEntity(toRow(keys.conversation(conversationId), ref), 'Replace')];
     if (ref.conversationType === 'personal' && ref.aadObjectId) {
-      writes.push(this.tables.Conversations.upsertEntity(toRow(keys.personalChat(ref.tenantId, ref.aadObjectId), ref), 'Replace'));
+      writes.push(this.table.upsertEntity(toRow(keys.personalChat(ref.tenantId, ref.aadObjectId), ref), 'Replace'));
     }
     await Promise.all(writes);
     this.seen.add(seenKey);
@@ -52,20 +68,20 @@ export class ReferenceStore {
 
   async personalChat(tenantId: string, aadObjectId: string): Promise<StoredReference | undefined> {
     const k = keys.personalChat(tenantId, aadObjectId);
-    const row = await getOrUndefined<Row>(this.tables.Conversations, k.partitionKey, k.rowKey);
+    const row = await getOrUndefined<Row>(this.table, k.partitionKey, k.rowKey);
     return row ? fromRow(row) : undefined;
   }
 
   async conversation(conversationId: string): Promise<StoredReference | undefined> {
     const k = keys.conversation(conversationId);
-    const row = await getOrUndefined<Row>(this.tables.Conversations, k.partitionKey, k.rowKey);
+    const row = await getOrUndefined<Row>(this.table, k.partitionKey, k.rowKey);
     return row ? fromRow(row) : undefined;
   }
 
   async listConversations(): Promise<StoredReference[]> {
     const out: StoredReference[] = [];
     const filter = `PartitionKey eq ${odataString(keys.conversationPartition)}`;
-    for await (const row of this.tables.Conversations.listEntities<Row>({ queryOptions: { filter } })) out.push(fromRow(row));
+    for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) out.push(fromRow(row));
     return out;
   }
 
@@ -79,7 +95,7 @@ export class ReferenceStore {
     await Promise.all(
       deletes.map(async (k) => {
         try {
-          await this.tables.Conversations.deleteEntity(k.partitionKey, k.rowKey);
+          await this.table.deleteEntity(k.partitionKey, k.rowKey);
         } catch (err) {
           if (!isStatus(err, 404)) throw err;
         }

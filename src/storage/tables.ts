@@ -2,17 +2,31 @@
 import { TableClient, TableServiceClient, RestError, type TableEntity } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Config } from '../config';
-import { TABLES, type TableName } from './keys';
 
-export type Tables = Record<TableName, TableClient> & { ping(): Promise<void> };
+/** The tables of one storage account under the configured prefix; each store asks for its own by name. */
+export interface Tables {
+  /** The client of a logical table (e.g. 'Dilemmas'); the prefix is put in front. */
+  client(name: string): TableClient;
+  /** Creates every named table that does not exist yet. */
+  ensure(names: readonly string[]): Promise<void>;
+  /** One cheap call that needs the account to answer. */
+  ping(): Promise<void>;
+}
+
+// Table names: letters and digits, 3 to 63 characters, starting with a letter.
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
 // A person waits for the answer (and Teams gives an invoke 5 seconds): a few quick retries, then give up
 // and apologise, rather than the SDK's default of retries stretching well beyond that.
 const RETRY = { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000 };
 
 export function createTables(storage: Config['storage']): Tables {
-  const fullName = (name: TableName) => `${storage.tablePrefix}${name}`;
-  let make: (name: TableName) => TableClient;
+  const fullName = (name: string) => {
+    const full = `${storage.tablePrefix}${name}`;
+    if (!TABLE_NAME.test(full)) throw new Error(`Not a valid table name: ${full}`);
+    return full;
+  };
+  let make: (name: string) => TableClient;
   let service: TableServiceClient;
   if (storage.connectionString) {
     // Azurite speaks plain http on loopback; Azure itself is https and needs no exception.
@@ -27,19 +41,21 @@ export function createTables(storage: Config['storage']): Tables {
     make = (name) => new TableClient(storage.accountUrl, fullName(name), credential, { retryOptions: RETRY });
     service = new TableServiceClient(storage.accountUrl, credential, { retryOptions: RETRY });
   }
-  const clients = Object.fromEntries(Object.values(TABLES).map((name) => [name, make(name)])) as Record<TableName, TableClient>;
+  const clients = new Map<string, TableClient>();
+  const client = (name: string) => {
+    let c = clients.get(name);
+    if (!c) clients.set(name, (c = make(name)));
+    return c;
+  };
   return {
-    ...clients,
+    client,
+    async ensure(names) {
+      await Promise.all([...new Set(names)].map((name) => client(name).createTable()));
+    },
     async ping() {
-      // One cheap call that needs the account to answer.
-      await service.listTables({ queryOptions: { filter: `TableName eq '${fullName(TABLES.members)}'` } }).next();
+      await service.listTables({ queryOptions: { filter: `TableName eq '${fullName('Conversations')}'` } }).next();
     },
   };
-}
-
-/** Creates every table that does not exist yet. */
-export async function ensureTables(tables: Tables): Promise<void> {
-  await Promise.all(Object.values(TABLES).map((name) => tables[name].createTable()));
 }
 
 export function isStatus(err: unknown, status: number): boolean {

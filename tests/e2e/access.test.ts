@@ -88,7 +88,7 @@ it('gives the secretariaat the management card and lets them change a role and r
   expect(readable(changed[0])).toContain('directeur-bestuurder');
   expect(readable(changed[1])).toContain('De functie van Nina Nieuw is nu directeur-bestuurder.');
 
-  const remove = buttonsOf(card).find((b) => b.title === 'Verwijderen' && (b.data.target as { aadObjectId: string }).aadObjectId === people.newcomer.aadObjectId)!;
+  const remove = buttonsOf(card).find((b) => b.title === 'Ja, verwijder Nina Nieuw' && (b.data.target as { aadObjectId: string }).aadObjectId === people.newcomer.aadObjectId)!;
   const removed = await bot.submit(people.admin, remove.data, { replyToId: 'admin-card' });
   expect(readable(removed[0])).not.toContain('Nina Nieuw');
   expect(readable(removed[1])).toContain('is verwijderd');

@@ -1,9 +1,12 @@
 // Real tables on the test run's Azurite, under a fresh prefix for each test file.
-import { createTables, ensureTables, type Tables } from '../../src/storage/tables';
+import { tablesOf } from '../../src/capability';
+import { CAPABILITIES } from '../../src/capabilities';
+import { REFERENCE_TABLE } from '../../src/proactive/references';
+import { createTables, type Tables } from '../../src/storage/tables';
 import { testConfig } from './harness';
 
 export async function freshTables(): Promise<Tables> {
   const tables = createTables(testConfig().storage);
-  await ensureTables(tables);
+  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE]));
   return tables;
 }

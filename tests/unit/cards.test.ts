@@ -8,9 +8,10 @@ import {
   decidedCard,
   MEMBERS_ON_CARD,
 } from '../../src/features/members/cards';
-import { unknownCommandCard, welcomeCard } from '../../src/features/core/cards';
+import { unknownCommandCard, welcomeCard } from '../../src/cards/welcome';
 import { cardProblems } from '../helpers/cards';
 import type { Locale } from '../../src/i18n';
+import { t } from '../../src/features/members/messages';
 
 const organisations = organisationFileSchema.parse(organisationFile).organisations;
 const orgName = (id: string) => organisations.find((o) => o.id === id)?.name ?? id;
@@ -35,7 +36,7 @@ const member = (i: number): Member => ({
 
 describe.each<Locale>(['nl', 'en'])('cards in %s', (locale) => {
   const cards: Record<string, unknown> = {
-    welcome: welcomeCard(locale, [{ label: 'menu.admin', command: 'beheer', roles: ['secretariaat'] }], 'secretariaat', {
+    welcome: welcomeCard(locale, [{ label: (l) => t(l, 'menu.admin'), command: 'beheer', roles: ['secretariaat'] }], 'secretariaat', {
       name: 'Sanne',
       role: 'secretariaat',
       organisation: 'Regio',
@@ -62,7 +63,7 @@ it('keeps what was chosen and names the missing field when the access form comes
 });
 
 it('shows the welcome card Beheer button only to the secretariaat', () => {
-  const items = [{ label: 'menu.admin' as const, command: 'beheer', roles: ['secretariaat' as const] }];
+  const items = [{ label: (l: Locale) => t(l, 'menu.admin'), command: 'beheer', roles: ['secretariaat' as const] }];
   expect(JSON.stringify(welcomeCard('nl', items, 'secretariaat'))).toContain('Beheer');
   expect(JSON.stringify(welcomeCard('nl', items, 'wethouder'))).not.toContain('Beheer');
 });

@@ -1,5 +1,6 @@
 // Dilemma cards: the form, confirmation, list, detail and the author's notice. Pure functions of data and locale.
-import { formatDate, t, type Locale, type MessageKey } from '../../i18n';
+import { formatDate, type Locale } from '../../i18n';
+import { t, type DilemmaMessageKey as MessageKey } from './messages';
 import {
   actionSet,
   card,
@@ -299,7 +300,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     heading(`${d.id} · ${d.title}`),
     textBlock(
       t(locale, 'dilemma.author', {
-        name: d.author.name || '?',
+        name: d.author.name || t(locale, 'dilemma.formerMember'),
         organisation: view.organisationName(d.author.organisationId),
         date: formatDate(new Date(d.createdAt), locale),
       }),
@@ -319,7 +320,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
       separator: true,
       items: [
         textBlock(
-          `**${r.author.name || '?'}** (${view.organisationName(r.author.organisationId)}) · ${formatDate(new Date(r.createdAt), locale)}` +
+          `**${r.author.name || t(locale, 'dilemma.formerMember')}** (${view.organisationName(r.author.organisationId)}) · ${formatDate(new Date(r.createdAt), locale)}` +
             (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
           { size: 'Small' },
         ),

@@ -1,14 +1,13 @@
 // Dilemma commands and card actions: Teams in, DilemmaService calls, cards out. Thin on purpose.
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { t, type Locale } from '../../i18n';
+import type { Core, MemberTurn, Routes } from '../../capability';
+import type { Locale } from '../../i18n';
 import { personKey } from '../../storage/keys';
-import { cardActivity, isShared, knownErrorMessage, localeFor, replaceCard, sendCard } from '../../turn';
-import { AccessDenied, NotFound } from '../../errors';
+import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import type { ProactiveSender } from '../../proactive/sender';
-import { memberIfKnown, type MemberRouteWrapper } from '../members/routes';
-import type { BotApp, Feature, MemberTurn, Services } from '../types';
+import type { MemberService } from '../members';
+import { t } from './messages';
 import {
   authorNoticeCard,
   dilemmaDetailCard,
@@ -37,7 +36,7 @@ import {
   type DilemmaResponse,
   type ListFilter,
 } from './model';
-import { DILEMMA_ROLES, mayUseDilemmas, type Notifier, type Viewer } from './service';
+import { DILEMMA_ROLES, mayUseDilemmas, type DilemmaService, type Notifier, type Viewer } from './service';
 
 function viewerOf(turn: MemberTurn): Viewer {
   return { member: turn.member, shared: isShared(turn.context) };
@@ -56,26 +55,7 @@ export function dilemmaNotifier(sender: ProactiveSender): Notifier {
   };
 }
 
-const EXECUTE_VERBS = new Set(['dilemmaRecognise', 'dilemmaRefresh']);
-
-/** An Action.Execute of one of our verbs (teams-ai's own route would switch to "replace for all" for good). */
-function isExecute(context: TurnContext): boolean {
-  const a = context.activity;
-  const action = (a.value as { action?: { type?: unknown; verb?: unknown } } | undefined)?.action;
-  return a.type === 'invoke' && a.name === 'adaptiveCard/action' && action?.type === 'Action.Execute' && EXECUTE_VERBS.has(String(action.verb));
-}
-
-/** Answers an Action.Execute for the person who pressed only: with a card, or with a sentence. */
-async function answerExecute(context: TurnContext, result: AdaptiveCard | string): Promise<void> {
-  const body =
-    typeof result === 'string'
-      ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
-      : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };
-  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
-}
-
-export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapper): Feature {
-  const { dilemmas, members } = services;
+export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, core: Core): Routes {
   const municipalities = () => members.listOrganisations().filter((o) => o.kind === 'gemeente');
   const organisationName = (id: string) => members.organisationName(id);
 
@@ -183,7 +163,7 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
     if (result.status === 'invalid') return void (await again(result.problems));
     if (result.status === 'busy') return void (await context.sendActivity(t(locale, 'dilemma.busy')));
     await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities()));
-    if (result.created) services.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
+    if (result.created) core.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
   }
 
   async function recognise(turn: MemberTurn, id: string, want: boolean): Promise<AdaptiveCard> {
@@ -195,42 +175,10 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
     return detail(turn, dilemma, responses, { notice });
   }
 
-  /**
-   * Runs an Action.Execute and answers it through the invoke response only: Teams also sends these on its
-   * own (a card's refresh), so nothing may be posted to the chat from here.
-   */
-  async function execute(context: TurnContext): Promise<void> {
-    const action = (context.activity.value as { action: { verb: string; data?: unknown } }).action;
-    const locale = localeFor(context, services.config.locale);
-    const member = await memberIfKnown(context, services);
-    const refresh = action.verb === 'dilemmaRefresh';
-    if (!member) {
-      // An old card of someone who is no longer a member: replace it, so its text does not stay on screen.
-      const line = t(locale, isShared(context) ? 'access.personalOnly' : 'access.askFirst');
-      return answerExecute(context, refresh ? dilemmaGoneCard(locale) : line);
-    }
-    const turn: MemberTurn = { context, member, locale, args: '' };
-    let result: AdaptiveCard | string;
-    try {
-      const data = recogniseSubmitSchema.parse(action.data ?? {});
-      result = refresh ? await openDetail(turn, data.id) : await recognise(turn, data.id, data.recognise ?? true);
-    } catch (err) {
-      // A copy of a dilemma the person may (no longer) see is replaced, so its text does not stay on screen.
-      if (err instanceof NotFound || (refresh && err instanceof AccessDenied)) {
-        result = dilemmaGoneCard(locale);
-      } else {
-        const message = knownErrorMessage(err, locale);
-        if (message === undefined) throw err;
-        result = message;
-      }
-    }
-    await answerExecute(context, result);
-  }
-
   return {
     menu: [
-      { label: 'menu.dilemmaNew', command: 'dilemma', roles: DILEMMA_ROLES },
-      { label: 'menu.dilemmaList', command: "dilemma's", roles: DILEMMA_ROLES },
+      { label: (locale) => t(locale, 'menu.dilemmaNew'), command: 'dilemma', roles: DILEMMA_ROLES },
+      { label: (locale) => t(locale, 'menu.dilemmaList'), command: "dilemma's", roles: DILEMMA_ROLES },
     ],
     commands: [
       {
@@ -248,17 +196,17 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
         handler: (turn) => showList(turn, turn.args ? { words: turn.args.slice(0, LIMITS.search) } : {}, 0, false),
       },
     ],
-    register(app: BotApp) {
-      app.adaptiveCards.actionSubmit('dilemmaSave', memberTurn(save));
+    actions: [
+      { verb: 'dilemmaSave', handler: save },
 
-      app.adaptiveCards.actionSubmit(
-        'dilemmaOpen',
-        memberTurn(async (turn) => sendCard(turn.context, await openDetail(turn, idSubmitSchema.parse(turn.context.activity.value).id))),
-      );
+      {
+        verb: 'dilemmaOpen',
+        handler: async (turn) => sendCard(turn.context, await openDetail(turn, idSubmitSchema.parse(turn.context.activity.value).id)),
+      },
 
-      app.adaptiveCards.actionSubmit(
-        'dilemmaList',
-        memberTurn(async (turn) => {
+      {
+        verb: 'dilemmaList',
+        handler: async (turn) => {
           const input = listSubmitSchema.parse(turn.context.activity.value);
           const chosen = (value: string | undefined) => (value && value !== ANY ? value : undefined);
           const status = chosen(input.status) ? statusSchema.parse(input.status) : undefined;
@@ -271,14 +219,12 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
             ...(input.words?.trim() ? { words: input.words.trim() } : {}),
           };
           await showList(turn, filter, input.page ?? 0, true);
-        }),
-      );
+        },
+      },
 
       // The fallback for clients without Universal Actions. In a shared chat the card is everyone's:
       // answer with a line instead of rewriting it for all.
-      app.adaptiveCards.actionSubmit(
-        'dilemmaRecognise',
-        memberTurn(async (turn) => {
+      { verb: 'dilemmaRecognise', handler: async (turn) => {
           const input = recogniseSubmitSchema.parse(turn.context.activity.value);
           if (isShared(turn.context)) {
             const dilemma = await dilemmas.setRecognition(viewerOf(turn), input.id, input.recognise ?? true);
@@ -286,13 +232,10 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
             return void (await turn.context.sendActivity(t(turn.locale, key, { count: dilemma.recognisedBy.length })));
           }
           await replaceCard(turn.context, await recognise(turn, input.id, input.recognise ?? true));
-        }),
-      );
-      app.addRoute(async (context) => isExecute(context), execute, true);
+        },
+      },
 
-      app.adaptiveCards.actionSubmit(
-        'dilemmaRespond',
-        memberTurn(async (turn) => {
+      { verb: 'dilemmaRespond', handler: async (turn) => {
           const input = responseSubmitSchema.parse(turn.context.activity.value);
           if (input.responseText.trim().length > LIMITS.response) {
             // Too long: the detail comes back with the text in the box, so it can be shortened.
@@ -307,12 +250,10 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
           });
           if (outcome === 'busy') return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.responseBusy')));
           await replaceCard(turn.context, await openDetail(turn, input.id, t(turn.locale, 'dilemma.responded', { id: input.id })));
-        }),
-      );
+        },
+      },
 
-      app.adaptiveCards.actionSubmit(
-        'dilemmaEdit',
-        memberTurn(async (turn) => {
+      { verb: 'dilemmaEdit', handler: async (turn) => {
           const { id } = idSubmitSchema.parse(turn.context.activity.value);
           if (isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'dilemma.personalOnly')));
           const dilemma = await dilemmas.forEdit(viewerOf(turn), id);
@@ -326,27 +267,45 @@ export function dilemmasFeature(services: Services, memberTurn: MemberRouteWrapp
             wantsAgenda: dilemma.wantsAgenda ? 'true' : 'false',
           };
           await sendCard(turn.context, form(turn.locale, values, dilemma.id));
-        }),
-      );
+        },
+      },
 
-      app.adaptiveCards.actionSubmit(
-        'dilemmaWithdraw',
-        memberTurn(async (turn) => {
+      { verb: 'dilemmaWithdraw', handler: async (turn) => {
           const { id } = idSubmitSchema.parse(turn.context.activity.value);
           await dilemmas.withdraw(viewerOf(turn), id);
           await replaceCard(turn.context, await openDetail(turn, id, t(turn.locale, 'dilemma.withdrawn', { id })));
-        }),
-      );
+        },
+      },
 
-      app.adaptiveCards.actionSubmit(
-        'dilemmaStatus',
-        memberTurn(async (turn) => {
+      { verb: 'dilemmaStatus', handler: async (turn) => {
           const input = statusSubmitSchema.parse(turn.context.activity.value);
           const updated = await dilemmas.setStatus(viewerOf(turn), input.id, input.status, input.outcome);
           const notice = t(turn.locale, 'dilemma.statusChanged', { id: updated.id, status: statusLabel(turn.locale, updated.status) });
           await replaceCard(turn.context, await openDetail(turn, input.id, notice));
-        }),
-      );
-    },
+        },
+      },
+    ],
+    // Answered through the invoke response only: Teams also sends these by itself (a card's refresh).
+    executes: [
+      {
+        verb: 'dilemmaRecognise',
+        handler: async (turn) => {
+          const data = recogniseSubmitSchema.parse(executeData(turn));
+          return recognise(turn, data.id, data.recognise ?? true);
+        },
+        gone: (locale) => dilemmaGoneCard(locale),
+      },
+      {
+        verb: 'dilemmaRefresh',
+        isRefresh: true,
+        handler: async (turn) => openDetail(turn, recogniseSubmitSchema.parse(executeData(turn)).id),
+        gone: (locale) => dilemmaGoneCard(locale),
+      },
+    ],
   };
+}
+
+/** The data of an Action.Execute (teams-ai puts it under value.action.data). */
+function executeData(turn: MemberTurn): unknown {
+  return (turn.context.activity.value as { action?: { data?: unknown } } | undefined)?.action?.data ?? {};
 }

@@ -1,8 +1,9 @@
 // Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
-import { AccessDenied, NotFound, RuleViolation } from '../../errors';
+import { NotFound } from '../../errors';
+import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
 import { fold } from '../../text';
-import type { Member } from '../members/model';
+import { samePerson, type Member, type PersonId } from '../../identity';
 import {
   dilemmaInputSchema,
   LIMITS,
@@ -16,7 +17,7 @@ import {
   type DilemmaStatus,
   type ListFilter,
 } from './model';
-import type { DilemmaStore } from './store';
+import type { DilemmaStore, SubmissionKind } from './store';
 
 /** Who is looking, and where: in a shared chat or channel, confidential dilemmas stay out, whoever asks. */
 export interface Viewer {
@@ -45,7 +46,7 @@ export function mayUseDilemmas(member: Member): boolean {
 }
 
 function requireDilemmaRole(member: Member): void {
-  if (!mayUseDilemmas(member)) throw new AccessDenied('role');
+  if (!mayUseDilemmas(member)) throw refuse.denied('role');
 }
 
 function isAuthor(member: Member, dilemma: Dilemma): boolean {
@@ -101,7 +102,7 @@ export class DilemmaService {
     if (!checked.ok) return { status: 'invalid', problems: checked.problems };
     const now = this.now();
     const owner = personKey(actor.tenantId, actor.aadObjectId);
-    const claim = await this.store.claimSubmission('dilemma', submissionId, owner, now);
+    const claim = await this.claim('dilemma', submissionId, owner, now);
     if (claim.status === 'busy') return { status: 'busy' };
     if (claim.status === 'done') {
       const existing = await this.store.get(claim.result);
@@ -139,6 +140,19 @@ export class DilemmaService {
     }
     await this.store.completeSubmission('dilemma', submissionId, owner, dilemma.id, now);
     return { status: 'saved', dilemma, created: true };
+  }
+
+  /**
+   * Claims a form submission; while an earlier press of the same form is still at work (a double click),
+   * waits a moment for its result, so both presses get the same answer.
+   */
+  private async claim(kind: SubmissionKind, submissionId: string, owner: string, now: Date) {
+    let claim = await this.store.claimSubmission(kind, submissionId, owner, now);
+    for (let wait = 0; claim.status === 'busy' && wait < 20; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 50 + wait * 10));
+      claim = await this.store.claimSubmission(kind, submissionId, owner, now);
+    }
+    return claim;
   }
 
   /** The author changes their own dilemma while it is still new. */
@@ -209,8 +223,8 @@ export class DilemmaService {
     const key = personKey(viewer.member.tenantId, viewer.member.aadObjectId);
     const updated = await this.store.update(id, (current) => {
       if (!canSee(viewer, current)) throw new NotFound('No such dilemma');
-      if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
-      if (isAuthor(viewer.member, current)) throw new RuleViolation('ownDilemma');
+      if (current.status === 'ingetrokken') throw refuse.rule('withdrawn');
+      if (isAuthor(viewer.member, current)) throw refuse.rule('ownDilemma');
       const has = current.recognisedBy.includes(key);
       if (has === recognise) return undefined;
       const recognisedBy = recognise ? [...current.recognisedBy, key] : current.recognisedBy.filter((k) => k !== key);
@@ -228,15 +242,15 @@ export class DilemmaService {
   ): Promise<{ dilemma: Dilemma; outcome: 'stored' | 'duplicate' | 'busy' }> {
     requireDilemmaRole(viewer.member);
     const clean = input.text.trim();
-    if (!clean) throw new RuleViolation('responseEmpty');
-    if (clean.length > LIMITS.response) throw new RuleViolation('responseTooLong', { max: LIMITS.response });
+    if (!clean) throw refuse.rule('responseEmpty');
+    if (clean.length > LIMITS.response) throw refuse.rule('responseTooLong', { max: LIMITS.response });
     const current = await this.store.get(id);
     if (!current || !canSee(viewer, current)) throw new NotFound('No such dilemma');
-    if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
+    if (current.status === 'ingetrokken') throw refuse.rule('withdrawn');
 
     const now = this.now();
     const owner = personKey(viewer.member.tenantId, viewer.member.aadObjectId);
-    const claim = await this.store.claimSubmission('response', input.submissionId, owner, now);
+    const claim = await this.claim('response', input.submissionId, owner, now);
     if (claim.status === 'busy') return { dilemma: current, outcome: 'busy' };
     if (claim.status === 'done') return { dilemma: current, outcome: 'duplicate' };
     let sequence = claim.pending ? Number(claim.pending) : undefined;
@@ -273,15 +287,15 @@ export class DilemmaService {
    * Discussed and closed ones need a short outcome.
    */
   async setStatus(viewer: Viewer, id: string, status: DilemmaStatus, outcome: string): Promise<Dilemma> {
-    if (viewer.member.role !== 'secretariaat') throw new AccessDenied('secretariaatOnly');
+    if (viewer.member.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
     const cleanOutcome = outcome.trim();
-    if ((status === 'besproken' || status === 'afgerond') && !cleanOutcome) throw new RuleViolation('outcomeRequired');
-    if (cleanOutcome.length > LIMITS.outcome) throw new RuleViolation('outcomeTooLong', { max: LIMITS.outcome });
+    if ((status === 'besproken' || status === 'afgerond') && !cleanOutcome) throw refuse.rule('outcomeRequired');
+    if (cleanOutcome.length > LIMITS.outcome) throw refuse.rule('outcomeTooLong', { max: LIMITS.outcome });
     let before: Dilemma | undefined;
     const updated = await this.store.update(id, (current) => {
       if (!canSee(viewer, current)) throw new NotFound('No such dilemma');
-      if (current.status === 'ingetrokken') throw new RuleViolation('withdrawn');
-      if (STATUS_ORDER.indexOf(status) < STATUS_ORDER.indexOf(current.status) - 1) throw new RuleViolation('statusOrder');
+      if (current.status === 'ingetrokken') throw refuse.rule('withdrawn');
+      if (STATUS_ORDER.indexOf(status) < STATUS_ORDER.indexOf(current.status) - 1) throw refuse.rule('statusOrder');
       before = current;
       if (current.status === status && current.outcome === cleanOutcome) return undefined;
       return { ...current, status, outcome: cleanOutcome, updatedAt: this.now().toISOString() };
@@ -298,6 +312,37 @@ export class DilemmaService {
     if (author && canSee({ member: author, shared: false }, dilemma)) this.notifier.authorNotice(dilemma, what);
   }
 
+  /** What dilemmas hold about one person: what they logged, responded and recognised (privacy export). */
+  async personalData(person: PersonId): Promise<Record<string, unknown>> {
+    const key = personKey(person.tenantId, person.aadObjectId);
+    const all = await this.store.list();
+    const responses = await this.store.allResponses();
+    return {
+      dilemmas: all.filter((d) => samePerson(d.author, person)),
+      responses: responses.filter((r) => samePerson(r.response.author, person)).map((r) => r.response),
+      recognised: all.filter((d) => d.recognisedBy.includes(key)).map((d) => d.id),
+    };
+  }
+
+  /**
+   * Erases one person: their dilemmas and responses stay for the region but lose the author's identity
+   * (shown as "oud-lid"), and their recognitions are removed.
+   */
+  async erase(person: PersonId): Promise<void> {
+    const key = personKey(person.tenantId, person.aadObjectId);
+    for (const d of await this.store.list()) {
+      if (!samePerson(d.author, person) && !d.recognisedBy.includes(key)) continue;
+      await this.store.update(d.id, (current) => ({
+        ...current,
+        author: samePerson(current.author, person) ? FORMER_MEMBER : current.author,
+        recognisedBy: current.recognisedBy.filter((k) => k !== key),
+      }));
+    }
+    for (const r of await this.store.allResponses()) {
+      if (samePerson(r.response.author, person)) await this.store.replaceResponse(r.partitionKey, r.rowKey, { ...r.response, author: FORMER_MEMBER });
+    }
+  }
+
   isAuthor(member: Member, dilemma: Dilemma): boolean {
     return isAuthor(member, dilemma);
   }
@@ -306,11 +351,14 @@ export class DilemmaService {
     if (!isAuthor(actor, dilemma)) {
       // Someone else's confidential dilemma does not exist for them; a visible one is simply not theirs.
       if (dilemma.visibility === 'confidential' && actor.role !== 'secretariaat') throw new NotFound('No such dilemma');
-      throw new AccessDenied('notAuthor');
+      throw refuse.denied('notAuthor');
     }
-    if (dilemma.status !== 'nieuw') throw new RuleViolation('notNew');
+    if (dilemma.status !== 'nieuw') throw refuse.rule('notNew');
   }
 }
+
+/** The author of an erased person's dilemmas and responses: no identity left (cards say "oud-lid"). */
+export const FORMER_MEMBER: Author = { tenantId: '', aadObjectId: '', name: '', organisationId: '' };
 
 const STATUS_ORDER: readonly DilemmaStatus[] = ['nieuw', 'geagendeerd', 'besproken', 'afgerond'];
 

@@ -1,7 +1,31 @@
 // Dilemmas, their numbers, submissions and responses in Table Storage. The only code that knows their keys.
-import { keys, odataString } from '../../storage/keys';
+import type { TableClient } from '@azure/data-tables';
+import { encodeKey, odataString } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse } from './model';
+
+export const DILEMMA_TABLES = { dilemmas: 'Dilemmas' } as const;
+
+const keys = {
+  dilemma: (id: string) => ({ partitionKey: 'dilemma', rowKey: encodeKey(id) }),
+  dilemmaPartition: 'dilemma',
+  /** One counter per year, so numbers are D-2026-001, D-2026-002, … */
+  dilemmaSequence: (year: number) => ({ partitionKey: 'sequence', rowKey: String(year) }),
+  /**
+   * A form's submission id per person, so a double click or a resent submit makes one dilemma (or one
+   * response). Per person: a card in a channel is the same card, with the same id, for everyone there.
+   */
+  submission: (kind: 'dilemma' | 'response', owner: string, submissionId: string) => ({
+    partitionKey: 'submission',
+    rowKey: `${kind}|${encodeKey(owner)}|${encodeKey(submissionId)}`,
+  }),
+  /** Responses of one dilemma; the row key is the response's number, so they list in the order they came in. */
+  dilemmaResponse: (dilemmaId: string, sequence: number) => ({
+    partitionKey: `response|${encodeKey(dilemmaId)}`,
+    rowKey: String(sequence).padStart(6, '0'),
+  }),
+  dilemmaResponsePartition: (dilemmaId: string) => `response|${encodeKey(dilemmaId)}`,
+};
 
 // Many members may press at once; each retry re-reads, so a generous number of attempts is cheap.
 const CONTENDED_ATTEMPTS = 60;
@@ -40,10 +64,10 @@ export type SubmissionClaim =
 export type SubmissionKind = 'dilemma' | 'response';
 
 export class DilemmaStore {
-  constructor(private readonly tables: Tables) {}
+  private readonly table: TableClient;
 
-  private get table() {
-    return this.tables.Dilemmas;
+  constructor(tables: Tables) {
+    this.table = tables.client(DILEMMA_TABLES.dilemmas);
   }
 
   /** The next number of the year; unique even when many people submit at the same moment. */
@@ -168,5 +192,20 @@ export class DilemmaStore {
     }
     // Row keys are the response numbers, so this is the order they came in.
     return out;
+  }
+
+  /** Every response (all dilemmas): for privacy export and erasure only, never on a chat turn. */
+  async allResponses(): Promise<Array<{ partitionKey: string; rowKey: string; response: DilemmaResponse }>> {
+    const out: Array<{ partitionKey: string; rowKey: string; response: DilemmaResponse }> = [];
+    const filter = `PartitionKey ge 'response|' and PartitionKey lt 'response}'`;
+    for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const response = responseSchema.parse({ ...row, author: JSON.parse(String(row.author)) });
+      out.push({ partitionKey: String(row.partitionKey), rowKey: String(row.rowKey), response });
+    }
+    return out;
+  }
+
+  async replaceResponse(partitionKey: string, rowKey: string, response: DilemmaResponse): Promise<void> {
+    await this.table.upsertEntity({ partitionKey, rowKey, ...response, author: JSON.stringify(response.author) }, 'Replace');
   }
 }

@@ -1,5 +1,6 @@
 // Cards for access requests and the secretariaat's management view. Pure functions of data and locale.
-import { t, formatDate, type Locale } from '../../i18n';
+import { formatDate, type Locale } from '../../i18n';
+import { t } from './messages';
 import {
   actionSet,
   card,
@@ -13,6 +14,7 @@ import {
   type CardElement,
 } from '../../cards/adaptive';
 import { ROLES, type AccessRequest, type Member, type Organisation } from './model';
+import { samePerson, type PersonId } from '../../identity';
 
 // A card stays well under Teams' ~80 KB limit with this many member rows.
 export const MEMBERS_ON_CARD = 40;
@@ -104,6 +106,7 @@ export function adminCard(
   organisationName: (id: string) => string,
   /** The names searched for ("beheer Jansen"); buttons carry it, so the card comes back the same. */
   search = '',
+  who: { self?: PersonId; fromConfig?: (member: Member) => boolean } = {},
 ): AdaptiveCard {
   const body: CardElement[] = [heading(t(locale, 'admin.title')), subheading(t(locale, 'admin.requests'))];
   const keep = search ? { search } : {};
@@ -132,6 +135,7 @@ export function adminCard(
           isSubtle: true,
           spacing: 'None',
         }),
+        ...(who.fromConfig?.(member) ? [textBlock(t(locale, 'admin.fromConfig'), { isSubtle: true, spacing: 'None', size: 'Small' })] : []),
         actionSet([
           {
             type: 'Action.ShowCard',
@@ -149,7 +153,22 @@ export function adminCard(
               actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId, ...keep })],
             },
           },
-          submit(t(locale, 'admin.remove'), { verb: 'removeMember', target, ...keep }, { style: 'destructive' }),
+          // Nobody removes themselves from here by accident, and removing someone else asks once more, by name.
+          ...(who.self && samePerson(who.self, member)
+            ? []
+            : [
+                {
+                  type: 'Action.ShowCard',
+                  title: t(locale, 'admin.remove'),
+                  card: {
+                    type: 'AdaptiveCard',
+                    body: [textBlock(t(locale, 'admin.removeConfirm', { name: member.name || '?' }))],
+                    actions: [
+                      submit(t(locale, 'admin.removeYes', { name: member.name || '?' }), { verb: 'removeMember', target, ...keep }, { style: 'destructive' }),
+                    ],
+                  },
+                },
+              ]),
         ]),
       ],
     });

@@ -1,9 +1,8 @@
 // Members, organisations and access requests: zod schemas and the types inferred from them.
 import { z } from 'zod';
 
-export const ROLES = ['wethouder', 'directeur-bestuurder', 'secretariaat', 'gespreksleider'] as const;
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
+export { ROLES, roleSchema, personSchema, memberSchema, type Role, type Person, type Member } from '../../identity';
+import { roleSchema } from '../../identity';
 
 export const organisationSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]{2,60}$/),
@@ -12,27 +11,6 @@ export const organisationSchema = z.object({
 });
 export type Organisation = z.infer<typeof organisationSchema>;
 export const organisationFileSchema = z.object({ organisations: z.array(organisationSchema).min(1) });
-
-const guid = z.string().regex(/^[0-9a-fA-F-]{1,64}$/);
-
-/** Who is acting, as Teams tells it. Tenant and object id are lower-cased so lookups match. */
-export const personSchema = z.object({
-  tenantId: guid.transform((v) => v.toLowerCase()),
-  aadObjectId: guid.transform((v) => v.toLowerCase()),
-  name: z.string().trim().max(200).default(''),
-});
-export type Person = z.infer<typeof personSchema>;
-
-export const memberSchema = z.object({
-  tenantId: z.string(),
-  aadObjectId: z.string(),
-  name: z.string(),
-  organisationId: z.string(),
-  role: roleSchema,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type Member = z.infer<typeof memberSchema>;
 
 export const accessRequestSchema = z.object({
   tenantId: z.string(),

@@ -11,7 +11,9 @@ import {
 } from './model';
 import type { MemberStore } from './store';
 
-import { AccessDenied, NotFound, RuleViolation } from '../../errors';
+import { NotFound } from '../../errors';
+import { samePerson, type PersonId } from '../../identity';
+import { refuse } from './messages';
 
 export type RequestAccessResult =
   | { status: 'sent'; request: AccessRequest }
@@ -73,7 +75,9 @@ export class MemberService {
 
   private async lookup(person: Person): Promise<Member | undefined> {
     const member = await this.store.getMember(person.tenantId, person.aadObjectId);
-    if (member || !this.bootstrapAdmins.includes(person.aadObjectId)) return member;
+    if (member || !this.isBootstrap(person)) return member;
+    // Someone the secretariaat removed stays removed, even while configuration still names them.
+    if (await this.store.wasRemoved(person.tenantId, person.aadObjectId)) return undefined;
     const at = this.now().toISOString();
     return this.store.createMemberIfAbsent({
       tenantId: person.tenantId,
@@ -84,6 +88,11 @@ export class MemberService {
       createdAt: at,
       updatedAt: at,
     });
+  }
+
+  /** Named in BOOTSTRAP_ADMINS: secretariaat from configuration. */
+  isBootstrap(person: { aadObjectId: string }): boolean {
+    return this.bootstrapAdmins.includes(person.aadObjectId.toLowerCase());
   }
 
   async pendingRequest(person: Person): Promise<AccessRequest | undefined> {
@@ -128,6 +137,7 @@ export class MemberService {
     if (!outcome.changed) return { status: 'alreadyDecided', request: outcome.request };
     const request = outcome.request;
     if (decision === 'rejected') return { status: 'decided', request };
+    await this.store.clearRemoved(request.tenantId, request.aadObjectId);
     const member = await this.store.createMemberIfAbsent({
       tenantId: request.tenantId,
       aadObjectId: request.aadObjectId,
@@ -158,13 +168,11 @@ export class MemberService {
 
   async changeRole(actor: Member, target: PersonRef, role: Role): Promise<Member> {
     requireSecretariaat(actor);
-    if (role !== 'secretariaat') await this.keepOneSecretariaat(target);
     this.forget(target.tenantId, target.aadObjectId);
-    const updated = await this.store.updateMember(target.tenantId, target.aadObjectId, (current) => ({
-      ...current,
-      role,
-      updatedAt: this.now().toISOString(),
-    }));
+    const updated = await this.store.guardedChange(target.tenantId, target.aadObjectId, (current, members) => {
+      keepOneSecretariaat(actor, current, members, role === 'secretariaat');
+      return { ...current, role, updatedAt: this.now().toISOString() };
+    });
     // Again after the write: a lookup in between may have cached the old role.
     this.forget(target.tenantId, target.aadObjectId);
     if (!updated) throw new NotFound('No such member');
@@ -173,15 +181,35 @@ export class MemberService {
 
   async removeMember(actor: Member, target: PersonRef): Promise<Member> {
     requireSecretariaat(actor);
-    const member = await this.store.getMember(target.tenantId, target.aadObjectId);
-    if (!member) throw new NotFound('No such member');
-    await this.keepOneSecretariaat(target);
     this.forget(target.tenantId, target.aadObjectId);
-    await this.store.deleteMember(target.tenantId, target.aadObjectId);
+    const removed = await this.store.guardedChange(target.tenantId, target.aadObjectId, (current, members) => {
+      keepOneSecretariaat(actor, current, members, false);
+      return 'delete';
+    });
     this.forget(target.tenantId, target.aadObjectId);
+    if (!removed) throw new NotFound('No such member');
+    await this.store.markRemoved(removed.tenantId, removed.aadObjectId, this.now().toISOString());
     // A later request from this person starts fresh.
     await this.store.deleteRequest(target.tenantId, target.aadObjectId);
-    return member;
+    return removed;
+  }
+
+  /** What the registry holds about one person (privacy export). */
+  async personalData(person: PersonId): Promise<Record<string, unknown>> {
+    const [member, request] = await Promise.all([
+      this.store.getMember(person.tenantId, person.aadObjectId),
+      this.store.getRequest(person.tenantId, person.aadObjectId),
+    ]);
+    return { ...(member ? { member } : {}), ...(request ? { accessRequest: request } : {}) };
+  }
+
+  /** Erases the person from the registry (privacy); a marker that they were removed stays, without their name. */
+  async erase(person: PersonId): Promise<void> {
+    this.forget(person.tenantId, person.aadObjectId);
+    await this.store.deleteMember(person.tenantId, person.aadObjectId);
+    await this.store.deleteRequest(person.tenantId, person.aadObjectId);
+    await this.store.markRemoved(person.tenantId, person.aadObjectId, this.now().toISOString());
+    this.forget(person.tenantId, person.aadObjectId);
   }
 
   /** Registers known people directly (development seed, and the secretariaat's own imports later). */
@@ -190,21 +218,25 @@ export class MemberService {
     for (const m of members) {
       this.forget(m.tenantId, m.aadObjectId);
       const existing = await this.store.getMember(m.tenantId, m.aadObjectId);
+      await this.store.clearRemoved(m.tenantId, m.aadObjectId);
       await this.store.putMember({ ...m, createdAt: existing?.createdAt ?? at, updatedAt: at });
     }
-  }
-
-  private async keepOneSecretariaat(target: PersonRef): Promise<void> {
-    const admins = await this.secretariaat();
-    const others = admins.filter(
-      (m) => !(m.tenantId === target.tenantId.toLowerCase() && m.aadObjectId === target.aadObjectId.toLowerCase()),
-    );
-    if (others.length === 0 && admins.length > 0) throw new RuleViolation('lastSecretariaat');
   }
 }
 
 export function requireSecretariaat(actor: Member): void {
-  if (actor.role !== 'secretariaat') throw new AccessDenied('secretariaatOnly');
+  if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
+}
+
+/**
+ * Checked on the members as they are inside the guarded change: the actor must still be secretariaat, and
+ * taking `target` out of the secretariaat must leave at least one other.
+ */
+function keepOneSecretariaat(actor: Member, target: Member, members: Member[], staysSecretariaat: boolean): void {
+  const admins = members.filter((m) => m.role === 'secretariaat');
+  if (!admins.some((m) => samePerson(m, actor))) throw refuse.denied('secretariaatOnly');
+  if (staysSecretariaat || target.role !== 'secretariaat') return;
+  if (!admins.some((m) => !samePerson(m, target))) throw refuse.rule('lastSecretariaat');
 }
 
 function sortMembers(members: Member[]): Member[] {

@@ -1,5 +1,6 @@
 // Members, access requests and organisations in Table Storage: the only code here that knows keys and ETags.
-import { keys, odataString } from '../../storage/keys';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { encodeKey, odataString, personKey } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import {
   accessRequestSchema,
@@ -9,26 +10,58 @@ import {
   type Member,
   type Organisation,
 } from './model';
+import { samePerson } from '../../identity';
+
+export const MEMBER_TABLES = { members: 'Members', requests: 'AccessRequests', organisations: 'Organisations' } as const;
+
+const GUARD_ROW = '~guard';
+
+const keys = {
+  member: (tenantId: string, aadObjectId: string) => ({ partitionKey: 'member', rowKey: personKey(tenantId, aadObjectId) }),
+  memberPartition: 'member',
+  /**
+   * One row beside the members, rewritten (with its ETag) in the same transaction as every role change and
+   * removal: two such changes at once cannot both pass the "one secretariaat stays" check.
+   */
+  guard: { partitionKey: 'member', rowKey: GUARD_ROW },
+  /** Someone the secretariaat removed: configuration (BOOTSTRAP_ADMINS) does not bring them back by itself. */
+  removed: (tenantId: string, aadObjectId: string) => ({ partitionKey: 'removed', rowKey: personKey(tenantId, aadObjectId) }),
+  accessRequest: (tenantId: string, aadObjectId: string) => ({ partitionKey: 'request', rowKey: personKey(tenantId, aadObjectId) }),
+  accessRequestPartition: 'request',
+  organisation: (id: string) => ({ partitionKey: 'organisation', rowKey: encodeKey(id) }),
+  organisationPartition: 'organisation',
+};
+
+/** What a guarded change does to the member: a new version, or removal. */
+export type GuardedChange = (current: Member, members: Member[]) => Member | 'delete';
 
 // The zod schemas drop what Table Storage adds (partitionKey, rowKey, etag, timestamp) when they parse a row.
 export class MemberStore {
-  constructor(private readonly tables: Tables) {}
+  private readonly members: TableClient;
+  private readonly requests: TableClient;
+  private readonly organisations: TableClient;
+
+  constructor(tables: Tables) {
+    this.members = tables.client(MEMBER_TABLES.members);
+    this.requests = tables.client(MEMBER_TABLES.requests);
+    this.organisations = tables.client(MEMBER_TABLES.organisations);
+  }
 
   async getMember(tenantId: string, aadObjectId: string): Promise<Member | undefined> {
     const k = keys.member(tenantId, aadObjectId);
-    const row = await getOrUndefined<Member>(this.tables.Members, k.partitionKey, k.rowKey);
+    const row = await getOrUndefined<Member>(this.members, k.partitionKey, k.rowKey);
     return row ? memberSchema.parse(row) : undefined;
   }
 
   /** Creates or replaces a member. */
   async putMember(member: Member): Promise<void> {
-    await this.tables.Members.upsertEntity<Member>({ ...keys.member(member.tenantId, member.aadObjectId), ...member }, 'Replace');
+    await this.members.upsertEntity<Member>({ ...keys.member(member.tenantId, member.aadObjectId), ...member }, 'Replace');
   }
 
   /** Creates a member only when none exists (a concurrent second create is a no-op). Returns the stored one. */
   async createMemberIfAbsent(member: Member): Promise<Member> {
     try {
-      await this.tables.Members.createEntity<Member>({ ...keys.member(member.tenantId, member.aadObjectId), ...member });
+      await this.members.createEntity<Member>({ ...keys.member(member.tenantId, member.aadObjectId), ...member });
       return member;
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
@@ -42,7 +75,7 @@ export class MemberStore {
     change: (current: Member) => Member | undefined,
   ): Promise<Member | undefined> {
     const k = keys.member(tenantId, aadObjectId);
-    const row = await updateWithEtag<Member>(this.tables.Members, k.partitionKey, k.rowKey, (current) => {
+    const row = await updateWithEtag<Member>(this.members, k.partitionKey, k.rowKey, (current) => {
       if (!current) return undefined;
       const next = change(memberSchema.parse(current));
       return next ? { ...k, ...next } : undefined;
@@ -53,7 +86,7 @@ export class MemberStore {
   async deleteMember(tenantId: string, aadObjectId: string): Promise<boolean> {
     const k = keys.member(tenantId, aadObjectId);
     try {
-      await this.tables.Members.deleteEntity(k.partitionKey, k.rowKey);
+      await this.members.deleteEntity(k.partitionKey, k.rowKey);
       return true;
     } catch (err) {
       if (isStatus(err, 404)) return false;
@@ -63,22 +96,71 @@ export class MemberStore {
 
   async listMembers(): Promise<Member[]> {
     const out: Member[] = [];
-    const filter = `PartitionKey eq ${odataString(keys.memberPartition)}`;
-    for await (const row of this.tables.Members.listEntities<Member>({ queryOptions: { filter } })) {
+    const filter = `PartitionKey eq ${odataString(keys.memberPartition)} and RowKey ne ${odataString(GUARD_ROW)}`;
+    for await (const row of this.members.listEntities<Member>({ queryOptions: { filter } })) {
       out.push(memberSchema.parse(row));
     }
     return out;
   }
 
+  /**
+   * Changes or removes one member under the guard row: `change` sees the current member and all members as
+   * they are at that moment, and may throw to refuse. Retried when another guarded change came first.
+   */
+  async guardedChange(tenantId: string, aadObjectId: string, change: GuardedChange): Promise<Member | undefined> {
+    const k = keys.member(tenantId, aadObjectId);
+    for (let attempt = 1; ; attempt++) {
+      let guard = await getOrUndefined<{ version: number }>(this.members, keys.guard.partitionKey, keys.guard.rowKey);
+      if (!guard) {
+        await this.members.createEntity({ ...keys.guard, version: 0 }).catch((err: unknown) => {
+          if (!isStatus(err, 409)) throw err;
+        });
+        continue;
+      }
+      const members = await this.listMembers();
+      const current = members.find((m) => samePerson(m, { tenantId, aadObjectId }));
+      if (!current) return undefined;
+      const next = change(current, members);
+      const actions: TransactionAction[] = [
+        ['update', { ...keys.guard, version: Number(guard.version ?? 0) + 1 }, 'Replace', { etag: guard.etag }],
+        next === 'delete' ? ['delete', k] : ['update', { ...k, ...next }, 'Replace'],
+      ];
+      try {
+        await this.members.submitTransaction(actions);
+        return next === 'delete' ? current : next;
+      } catch (err) {
+        const conflict = isStatus(err, 412) || isStatus(err, 409);
+        if (!conflict || attempt >= 30) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  async markRemoved(tenantId: string, aadObjectId: string, at: string): Promise<void> {
+    await this.members.upsertEntity({ ...keys.removed(tenantId, aadObjectId), removedAt: at }, 'Replace');
+  }
+
+  async wasRemoved(tenantId: string, aadObjectId: string): Promise<boolean> {
+    const k = keys.removed(tenantId, aadObjectId);
+    return Boolean(await getOrUndefined(this.members, k.partitionKey, k.rowKey));
+  }
+
+  async clearRemoved(tenantId: string, aadObjectId: string): Promise<void> {
+    const k = keys.removed(tenantId, aadObjectId);
+    await this.members.deleteEntity(k.partitionKey, k.rowKey).catch((err: unknown) => {
+      if (!isStatus(err, 404)) throw err;
+    });
+  }
+
   async getRequest(tenantId: string, aadObjectId: string): Promise<AccessRequest | undefined> {
     const k = keys.accessRequest(tenantId, aadObjectId);
-    const row = await getOrUndefined<AccessRequest>(this.tables.AccessRequests, k.partitionKey, k.rowKey);
+    const row = await getOrUndefined<AccessRequest>(this.requests, k.partitionKey, k.rowKey);
     return row ? accessRequestSchema.parse(row) : undefined;
   }
 
   async putRequest(request: AccessRequest): Promise<void> {
     const k = keys.accessRequest(request.tenantId, request.aadObjectId);
-    await this.tables.AccessRequests.upsertEntity<AccessRequest>({ ...k, ...request }, 'Replace');
+    await this.requests.upsertEntity<AccessRequest>({ ...k, ...request }, 'Replace');
   }
 
   /**
@@ -92,7 +174,7 @@ export class MemberStore {
   ): Promise<{ request: AccessRequest; changed: boolean } | undefined> {
     const k = keys.accessRequest(tenantId, aadObjectId);
     let changed = false;
-    const row = await updateWithEtag<AccessRequest>(this.tables.AccessRequests, k.partitionKey, k.rowKey, (current) => {
+    const row = await updateWithEtag<AccessRequest>(this.requests, k.partitionKey, k.rowKey, (current) => {
       changed = false;
       if (!current) return undefined;
       const next = decide(accessRequestSchema.parse(current));
@@ -106,7 +188,7 @@ export class MemberStore {
   async listRequests(status: AccessRequest['status']): Promise<AccessRequest[]> {
     const filter = `PartitionKey eq ${odataString(keys.accessRequestPartition)} and status eq ${odataString(status)}`;
     const out: AccessRequest[] = [];
-    for await (const row of this.tables.AccessRequests.listEntities<AccessRequest>({ queryOptions: { filter } })) {
+    for await (const row of this.requests.listEntities<AccessRequest>({ queryOptions: { filter } })) {
       out.push(accessRequestSchema.parse(row));
     }
     return out;
@@ -115,7 +197,7 @@ export class MemberStore {
   async deleteRequest(tenantId: string, aadObjectId: string): Promise<void> {
     const k = keys.accessRequest(tenantId, aadObjectId);
     try {
-      await this.tables.AccessRequests.deleteEntity(k.partitionKey, k.rowKey);
+      await this.requests.deleteEntity(k.partitionKey, k.rowKey);
     } catch (err) {
       if (!isStatus(err, 404)) throw err;
     }
@@ -124,14 +206,14 @@ export class MemberStore {
   /** Loads the reference list; running it again changes nothing that is already the same. */
   async upsertOrganisations(organisations: Organisation[]): Promise<void> {
     await Promise.all(
-      organisations.map((o) => this.tables.Organisations.upsertEntity<Organisation>({ ...keys.organisation(o.id), ...o }, 'Replace')),
+      organisations.map((o) => this.organisations.upsertEntity<Organisation>({ ...keys.organisation(o.id), ...o }, 'Replace')),
     );
   }
 
   async listOrganisations(): Promise<Organisation[]> {
     const out: Organisation[] = [];
     const filter = `PartitionKey eq ${odataString(keys.organisationPartition)}`;
-    for await (const row of this.tables.Organisations.listEntities<Organisation>({ queryOptions: { filter } })) {
+    for await (const row of this.organisations.listEntities<Organisation>({ queryOptions: { filter } })) {
       out.push(organisationSchema.parse(row));
     }
     return out;

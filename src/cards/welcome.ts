@@ -1,14 +1,8 @@
 // The welcome card (the menu) and the hint for words the bot does not know.
-import { t, type Locale, type MessageKey } from '../../i18n';
-import { card, commandButton, heading, textBlock, type AdaptiveCard } from '../../cards/adaptive';
-import type { Role } from '../members/model';
-
-/** A button on the welcome card; features add their own. Without roles, every member sees it. */
-export interface MenuItem {
-  label: MessageKey;
-  command: string;
-  roles?: readonly Role[];
-}
+import { t, type Locale } from '../i18n';
+import type { MenuItem } from '../capability';
+import type { Role } from '../identity';
+import { card, commandButton, heading, textBlock, type AdaptiveCard } from './adaptive';
 
 export interface Greeting {
   name: string;
@@ -25,7 +19,7 @@ export function welcomeCard(locale: Locale, items: MenuItem[], role: Role, greet
       textBlock(t(locale, visible.length ? 'welcome.intro' : 'welcome.nothingYet')),
       textBlock(t(locale, 'welcome.tip'), { isSubtle: true, size: 'Small' }),
     ],
-    visible.map((item) => commandButton(t(locale, item.label), item.command)),
+    visible.map((item) => commandButton(item.label(locale), item.command)),
   );
 }
 

@@ -1,0 +1,186 @@
+// The contract every capability (a folder under src/features/) fulfils: what it owns and what it offers.
+// The bot holds a list of these (src/capabilities.ts); adding a capability is a folder and a line there.
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from './cards/adaptive';
+import type { Config } from './config';
+import type { Locale, Messages } from './i18n';
+import type { Member, Person, PersonId, Role } from './identity';
+import type { Logger } from './log';
+import type { ReferenceStore } from './proactive/references';
+import type { ProactiveSender } from './proactive/sender';
+import type { Tables } from './storage/tables';
+
+/** What the core gives every capability. */
+export interface Core {
+  config: Config;
+  log: Logger;
+  tables: Tables;
+  references: ReferenceStore;
+  sender: ProactiveSender;
+}
+
+export type BotApp = Application<TurnState>;
+
+/** A member's turn: who they are and the language to answer in. */
+export interface MemberTurn {
+  context: TurnContext;
+  member: Member;
+  locale: Locale;
+  /** The words after the command, e.g. "Hilversum" in "plannen Hilversum". */
+  args: string;
+}
+
+/** A turn of someone who may not be a member yet (asking for access). */
+export interface PersonTurn {
+  context: TurnContext;
+  person: Person;
+  locale: Locale;
+}
+
+export interface Command {
+  /** The first word that picks this command (lower case), e.g. ['plannen']. */
+  words: readonly string[];
+  handler(turn: MemberTurn): Promise<void>;
+}
+
+/** A button on the welcome card. Without roles, every member sees it. */
+export interface MenuItem {
+  label(locale: Locale): string;
+  command: string;
+  roles?: readonly Role[];
+}
+
+/** An Action.Submit whose data carries `verb`; runs for members only. */
+export interface CardAction {
+  verb: string;
+  handler(turn: MemberTurn): Promise<void>;
+}
+
+/** An Action.Submit open to people who are not members yet (how they become one). */
+export interface OpenCardAction {
+  verb: string;
+  handler(turn: PersonTurn): Promise<void>;
+}
+
+/**
+ * An Action.Execute (Universal Actions). The answer goes only to the person who pressed, as the invoke
+ * response: a card that replaces theirs, or a sentence. Teams also sends these by itself (a card's refresh),
+ * so nothing is posted to the chat. `gone` replaces an old card whose content the person may no longer see.
+ */
+export interface ExecuteAction {
+  verb: string;
+  handler(turn: MemberTurn): Promise<AdaptiveCard | string>;
+  gone?(locale: Locale): AdaptiveCard;
+  /** True for Teams' automatic refresh: a refusal then replaces the card with `gone` rather than a sentence. */
+  isRefresh?: boolean;
+}
+
+export interface Routes {
+  menu?: MenuItem[];
+  commands?: Command[];
+  actions?: CardAction[];
+  openActions?: OpenCardAction[];
+  executes?: ExecuteAction[];
+  /** For what the declarations above do not cover (message extensions, file uploads). */
+  register?(app: BotApp): void;
+}
+
+/** Who is acting: provided by exactly one capability (members), used by the core on every turn. */
+export interface Directory {
+  resolve(person: Person): Promise<Member | undefined>;
+  /** Tells an unknown person how to get access (in a personal chat: the access form). */
+  onboard(turn: PersonTurn): Promise<void>;
+  organisationName(id: string): string;
+}
+
+/** What a capability holds about one person (AVG/GDPR): export it, or erase it. */
+export interface PrivacyHooks {
+  /** Everything this capability holds about the person, as plain JSON. */
+  export(person: PersonId): Promise<Record<string, unknown>>;
+  /** Erases or anonymises it; running it twice changes nothing more. */
+  erase(person: PersonId): Promise<void>;
+}
+
+/** A command in the Teams app's command menu. */
+export interface ManifestCommand {
+  title: string;
+  description: { nl: string; en: string };
+  scopes: ReadonlyArray<'personal' | 'team' | 'groupChat'>;
+}
+
+/** Returns the service of a capability built earlier in the list. */
+export type Need = <T>(capability: Capability<T, string>) => T;
+
+export interface Capability<S = unknown, N extends string = string> {
+  name: N;
+  /** The tables it owns (logical names; its store.ts knows their keys). */
+  tables: readonly string[];
+  messages: Messages;
+  /** Its refusal reasons and their sentence keys (from errors.ts `refusals`). */
+  refusals?: { capability: string; declared: Readonly<Record<string, string>> };
+  manifestCommands?: readonly ManifestCommand[];
+  /** Builds its service (the rules) from storage and the services of capabilities listed before it. */
+  build(core: Core, need: Need): S | Promise<S>;
+  routes(service: S, core: Core, need: Need): Routes;
+  directory?(service: S): Directory;
+  /** What `npm start` puts in an empty store (invented data only). */
+  seed?(service: S, core: Core, need: Need): Promise<void>;
+  privacy(service: S): PrivacyHooks;
+}
+
+export function defineCapability<S, N extends string>(capability: Capability<S, N>): Capability<S, N> {
+  return capability;
+}
+
+/** The services of a list of capabilities, by capability name. */
+export type ServicesOf<L extends readonly Capability<any, string>[]> = {
+  [C in L[number] as C['name']]: C extends Capability<infer S, string> ? S : never;
+};
+
+export interface Built<S = unknown> {
+  capability: Capability<S, string>;
+  service: S;
+  need: Need;
+  routes: Routes;
+  privacy: PrivacyHooks;
+}
+
+/** Builds each capability in list order; `need` hands over the services built so far. */
+export async function buildCapabilities(list: readonly Capability<any, string>[], core: Core): Promise<Built[]> {
+  const services = new Map<Capability<any, string>, unknown>();
+  const need: Need = <T>(capability: Capability<T, string>): T => {
+    if (!services.has(capability)) throw new Error(`Capability "${capability.name}" is needed before it is built: list it earlier`);
+    return services.get(capability) as T;
+  };
+  const built: Built[] = [];
+  for (const capability of list) {
+    const service = await capability.build(core, need);
+    services.set(capability, service);
+    built.push({ capability, service, need, routes: capability.routes(service, core, need), privacy: capability.privacy(service) });
+  }
+  return built;
+}
+
+/** Every table of the core and the capabilities, to create at start. */
+export function tablesOf(list: readonly Capability<any, string>[], coreTables: readonly string[]): string[] {
+  return [...new Set([...coreTables, ...list.flatMap((c) => c.tables)])];
+}
+
+/** The Teams command menu the capabilities declare, in manifest form (Dutch) with English localisation keys. */
+export function manifestCommandLists(list: readonly Capability<any, string>[], coreCommands: readonly ManifestCommand[] = []) {
+  const scopeSets = [['personal'], ['team', 'groupChat']] as const;
+  const commands = [...coreCommands, ...list.flatMap((c) => c.manifestCommands ?? [])];
+  const lists = scopeSets
+    .map((scopes) => ({
+      scopes: [...scopes] as string[],
+      commands: commands.filter((cmd) => scopes.every((s) => cmd.scopes.includes(s))),
+    }))
+    .filter((l) => l.commands.length);
+  const manifest = lists.map((l) => ({ scopes: l.scopes, commands: l.commands.map((c) => ({ title: c.title, description: c.description.nl })) }));
+  const english: Record<string, string> = {};
+  lists.forEach((l, i) =>
+    l.commands.forEach((c, j) => (english[`bots[0].commandLists[${i}].commands[${j}].description`] = c.description.en)),
+  );
+  return { manifest, english };
+}

@@ -1,0 +1,50 @@
+// Chat commands: the first word picks the handler; a menu button can run the same command.
+import type { Command } from '../capability';
+
+/** Longest chat text the bot reads; Teams allows about 28 KB, a command is a few words. */
+export const MAX_COMMAND_LENGTH = 2_000;
+
+/** Words that open the menu; questions about the bot itself ("wat kan ik hier?") do too. */
+export const HELP_WORDS = ['help', 'hulp', 'menu', 'start', '?'];
+const HELP_QUESTION =
+  /^(wat kan (ik|je|jij|bo wonen)|hoe werkt|waar begin|wat doe (ik|je)|help me|hulp nodig|ik snap het niet|what can (i|you)|how does|help me)\b/;
+
+export interface Routed {
+  command: Command;
+  args: string;
+}
+
+export class CommandRouter {
+  private readonly byWord = new Map<string, Command>();
+
+  constructor(
+    commands: readonly Command[],
+    private readonly help: Command,
+  ) {
+    for (const word of HELP_WORDS) this.byWord.set(word, help);
+    for (const command of commands) {
+      for (const word of command.words) {
+        if (this.byWord.has(word)) throw new Error(`Two capabilities answer the command "${word}"`);
+        this.byWord.set(word, command);
+      }
+    }
+  }
+
+  /** Text as a person typed it, without mentions, smart quotes and extra spaces. */
+  static normalise(text: string): string {
+    // Mentions Teams did not mark as entities still arrive as <at>…</at>: they are not part of the command.
+    return text.replace(/[’‘]/g, "'").replace(/<at>[^<]*<\/at>/gi, ' ').trim().replace(/\s+/g, ' ');
+  }
+
+  /** The command for a normalised text, or undefined when the bot does not know it. */
+  route(normalised: string): Routed | undefined {
+    const [first = '', ...rest] = normalised.split(' ');
+    const byFirst = this.byWord.get(first.toLowerCase());
+    if (byFirst) return { command: byFirst, args: rest.join(' ') };
+    const whole = normalised.toLowerCase().replace(/[?!.]+$/, '');
+    const byWhole = this.byWord.get(whole);
+    if (byWhole) return { command: byWhole, args: '' };
+    if (HELP_QUESTION.test(whole)) return { command: this.help, args: '' };
+    return undefined;
+  }
+}
