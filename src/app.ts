@@ -67,7 +67,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const built = await buildCapabilities(capabilities, core);
   const bot = createBot(core, built);
   const services = { ...core, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & CapabilityServices;
-  const server = createServer({ adapter, bot, log, ready: () => tables.ping() });
+  const server = createServer({ adapter, bot, log, ready: () => tables.ping(), routes: built.flatMap((b) => b.routes.http ?? []) });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

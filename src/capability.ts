@@ -2,6 +2,7 @@
 // The bot holds a list of these (src/capabilities.ts); adding a capability is a folder and a line there.
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
+import type { Request, Response } from 'restify';
 import type { AdaptiveCard } from './cards/adaptive';
 import type { Config } from './config';
 import type { Locale, Messages } from './i18n';
@@ -76,12 +77,21 @@ export interface ExecuteAction {
   isRefresh?: boolean;
 }
 
+/** A plain HTTP route the bot serves beside /api/messages (e.g. a calendar file at a signed link). */
+export interface HttpRoute {
+  method: 'get' | 'post';
+  /** A restify path, e.g. '/calendar/:token'; capabilities keep to their own prefix. */
+  path: string;
+  handler(req: Request, res: Response): Promise<void>;
+}
+
 export interface Routes {
   menu?: MenuItem[];
   commands?: Command[];
   actions?: CardAction[];
   openActions?: OpenCardAction[];
   executes?: ExecuteAction[];
+  http?: HttpRoute[];
   /** For what the declarations above do not cover (message extensions, file uploads). */
   register?(app: BotApp): void;
 }

@@ -3,6 +3,7 @@ import restify from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import { errorFields, type Logger } from './log';
 import type { Bot } from './bot';
+import type { HttpRoute } from './capability';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -10,9 +11,11 @@ export interface ServerDeps {
   log: Logger;
   /** Resolves when storage answers; rejects otherwise. */
   ready(): Promise<void>;
+  /** The capabilities' own routes (calendar files, downloads). */
+  routes?: HttpRoute[];
 }
 
-export function createServer({ adapter, bot, log, ready }: ServerDeps): restify.Server {
+export function createServer({ adapter, bot, log, ready, routes = [] }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'bo-wonen', handleUncaughtExceptions: false });
   // Teams messages are at most ~28 KB of text plus card data. A few MB leaves room for forged oversized
   // submits to reach the bot and get a Dutch answer, while still stopping abuse.
@@ -45,6 +48,17 @@ export function createServer({ adapter, bot, log, ready }: ServerDeps): restify.
       res.send(503, { status: 'storage unreachable' });
     }
   });
+
+  for (const route of routes) {
+    server[route.method](route.path, async (req: restify.Request, res: restify.Response) => {
+      try {
+        await route.handler(req, res);
+      } catch (err) {
+        log.error({ event: 'http.route.failed', path: route.path, err: errorFields(err) }, 'route failed');
+        if (!res.headersSent) res.send(500);
+      }
+    });
+  }
 
   return server;
 }
