@@ -168,3 +168,39 @@ describe('when storage stops answering', () => {
   });
 });
 
+
+describe('malformed and unknown activities', () => {
+  it('answers a card submit whose value is null like any other malformed submit', async () => {
+    const result = await bot.post(bot.activity(people.admin, personalChat(people.admin), { value: null }));
+    expect(result.status).toBe(200);
+    expect(result.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Dit formulier klopt niet')]);
+  });
+
+  it('answers a bare value (not an object) the same way, and a null value beside text as the text', async () => {
+    const bare = await bot.post(bot.activity(people.admin, personalChat(people.admin), { value: 'x' }));
+    expect(bare.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Dit formulier klopt niet')]);
+    const withText = await bot.post(bot.activity(people.admin, personalChat(people.admin), { text: 'help', value: null }));
+    expect(readable(withText.replies[0])).toContain('Welkom bij BO Wonen');
+  });
+
+  it('gives an invoke it does not know a proper answer instead of HTTP 501', async () => {
+    for (const name of ['adaptiveCard/action', 'composeExtension/unknownThing', 'task/fetch']) {
+      const result = await bot.post(
+        bot.activity(people.admin, personalChat(people.admin), {
+          type: 'invoke',
+          name,
+          value: { action: { type: 'Action.Execute', verb: 'noSuchVerb', data: {} } },
+        }),
+      );
+      expect({ name, status: result.status }).toEqual({ name, status: 200 });
+      expect(result.body).toContain('Deze knop werkt niet');
+    }
+  });
+
+  it('tells someone without an Entra object id that Teams did not say who they are', async () => {
+    const activity = bot.activity(people.admin, personalChat(people.admin), { text: 'help' });
+    (activity.from as Record<string, unknown>).aadObjectId = undefined;
+    const result = await bot.post(activity);
+    expect(result.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Teams gaf niet mee wie je bent')]);
+  });
+});
