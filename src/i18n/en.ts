@@ -13,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   'unknown.command': 'I do not understand "{command}". Choose what you want to do from the menu.',
   'refused.tenant': 'Sorry, BO Wonen is only for the members of the BO Wonen of Gooi en Vechtstreek.',
   'error.apology': 'Sorry, something went wrong. Please try again later. If it keeps happening, give this code to the secretariat: {code}.',
+  'error.unavailable': 'BO Wonen is temporarily unavailable. Nothing that was already confirmed is lost. Please try again in a few minutes. (code {code})',
   'error.invalidInput': 'This form is not valid or has expired. Open it again from the menu.',
   'error.notAllowed': 'Only the secretariat may do this.',
   'error.notFound': 'This does not exist (any more). Open the menu again.',

@@ -12,6 +12,7 @@ export const nl = {
   'unknown.command': 'Dat begrijp ik niet: "{command}". Kies in het menu wat je wilt doen.',
   'refused.tenant': 'Sorry, BO Wonen is alleen voor de deelnemers aan het BO Wonen van Gooi en Vechtstreek.',
   'error.apology': 'Sorry, er ging iets mis. Probeer het later nog eens. Blijft het misgaan? Geef dan deze code door aan het secretariaat: {code}.',
+  'error.unavailable': 'BO Wonen is tijdelijk niet beschikbaar. Er is niets verloren gegaan van wat al bevestigd was. Probeer het over een paar minuten opnieuw. (code {code})',
   'error.invalidInput': 'Dit formulier klopt niet of is verlopen. Open het opnieuw via het menu.',
   'error.notAllowed': 'Dit mag alleen het secretariaat.',
   'error.notFound': 'Dit bestaat niet (meer). Open het menu opnieuw.',

@@ -1,6 +1,4 @@
 // The HTTP surface and the turn pipeline: tenants, bad requests, health, tokens, concurrency, failures.
-import { startAzurite } from '../../src/storage/azurite';
-import { azuriteConnectionString } from '../../src/config';
 import { startTestBot, people, personalChat, readable, OTHER_TENANT, TENANT, type TestBot } from '../helpers/harness';
 
 let bot: TestBot;
@@ -124,50 +122,6 @@ describe('with a bot app id configured', () => {
     expect(result.replies).toHaveLength(0);
   });
 });
-
-describe('when storage stops answering', () => {
-  let fragile: TestBot;
-  let stopAzurite: () => Promise<void>;
-  beforeAll(async () => {
-    const azurite = await startAzurite();
-    stopAzurite = () => azurite.stop();
-    fragile = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port) });
-    await fragile.say(people.admin, 'help');
-    await stopAzurite();
-  });
-  afterAll(async () => {
-    await fragile.stop();
-  });
-
-  it('says it is not ready', async () => {
-    const base = fragile.app.url.replace('/api/messages', '');
-    expect((await fetch(`${base}/readyz`)).status).toBe(503);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
-  });
-
-  it('apologises in Dutch with a reference code, and keeps running', async () => {
-    // The menu needs no storage (the member is known from a moment ago); the dilemma list does.
-    expect(readable((await fragile.say(people.admin, 'help'))[0])).toContain('Welkom bij BO Wonen');
-    const replies = await fragile.say(people.admin, "dilemma's");
-    expect(replies).toHaveLength(1);
-    const reply = replies[0];
-    expect(reply!.activity.text).toMatch(/Sorry, er ging iets mis.*code.*: [0-9A-F]{6}\./s);
-    const [again] = await fragile.say(people.admin, "dilemma's");
-    expect(again!.activity.text).toMatch(/Sorry/);
-    // A button press (Action.Execute) gets the apology as its answer, not Teams' own error.
-    const pressed = await fragile.post(
-      fragile.activity(people.admin, personalChat(people.admin), {
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        replyToId: 'card-1',
-        value: { action: { type: 'Action.Execute', verb: 'dilemmaRecognise', data: { id: 'D-2026-001' } }, trigger: 'manual' },
-      }),
-    );
-    expect(pressed.status).toBe(200);
-    expect(pressed.body).toMatch(/Sorry, er ging iets mis/);
-  });
-});
-
 
 describe('malformed and unknown activities', () => {
   it('answers a card submit whose value is null like any other malformed submit', async () => {
