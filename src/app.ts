@@ -12,7 +12,11 @@ import { createTables, type Tables } from './storage/tables';
 import { REFERENCE_TABLE, ReferenceStore } from './proactive/references';
 import { ProactiveSender } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
-import { buildCapabilities, tablesOf, type Built, type Capability, type Core } from './capability';
+import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core } from './capability';
+import { AUDIT_TABLE, AuditLog } from './core/audit';
+import { Links } from './core/links';
+import { Privacy } from './core/privacy';
+import { auditRoutes } from './core/auditRoutes';
 import { CAPABILITIES, type CapabilityServices } from './capabilities';
 import { createBot } from './bot';
 import { createServer } from './server';
@@ -22,7 +26,7 @@ export interface RunningApp {
   port: number;
   server: Server;
   /** The core services and each capability's service by name (tests and scripts reach in here). */
-  services: Core & CapabilityServices;
+  services: Core & { audit: AuditLog; privacy: Privacy } & CapabilityServices;
   built: Built[];
   tables: Tables;
   adapter: CloudAdapter;
@@ -54,7 +58,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const capabilities = options.capabilities ?? CAPABILITIES;
   const tables = createTables(config.storage);
   try {
-    await tables.ensure(tablesOf(capabilities, [REFERENCE_TABLE]));
+    await tables.ensure(tablesOf(capabilities, [REFERENCE_TABLE, AUDIT_TABLE]));
   } catch (err) {
     const where = config.storage.accountUrl || 'the configured connection string';
     throw new StartupError(`Storage is not reachable (${where}): ${err instanceof Error ? err.message : String(err)}`);
@@ -63,11 +67,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const adapter = createAdapter(config);
   const references = new ReferenceStore(tables);
   const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
-  const core: Core = { config, log, tables, references, sender };
+  const audit = new AuditLog(tables);
+  const links = new Links(config.links.signingSecret, config.links.publicBaseUrl);
+  const core: Core = { config, log, tables, references, sender, audit, links };
   const built = await buildCapabilities(capabilities, core);
-  const bot = createBot(core, built);
-  const services = { ...core, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & CapabilityServices;
-  const server = createServer({ adapter, bot, log, ready: () => tables.ping(), routes: built.flatMap((b) => b.routes.http ?? []) });
+  const privacy = new Privacy(core, built, directoryOf(built));
+  const coreRoutes = [privacy.routes(), auditRoutes(core, audit)];
+  const bot = createBot(core, built, coreRoutes);
+  const services = { ...core, audit, privacy, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & {
+    audit: AuditLog;
+    privacy: Privacy;
+  } & CapabilityServices;
+  const httpRoutes = [...built, ...coreRoutes.map((routes) => ({ routes }))].flatMap((b) => b.routes.http ?? []);
+  const server = createServer({ adapter, bot, log, ready: () => tables.ping(), routes: httpRoutes });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -83,6 +95,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}/api/messages`;
+  if (!config.links.publicBaseUrl) links.baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const retention = privacy.startRetention();
   log.info({ event: 'app.started', port }, 'bot listening');
   return {
     url,
@@ -93,6 +107,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     tables,
     adapter,
     stop: async () => {
+      retention.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold the close open for seconds.
       server.server.closeIdleConnections();

@@ -43,6 +43,15 @@ const envSchema = z
     // How long a member's role may be read from memory; a change on another instance shows after at most this.
     MEMBER_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
     DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
+
+    // Links to files the bot serves (data exports, CSV lists, calendar files): where people reach the bot,
+    // and the secret that signs the links. Empty secret: a new random one per process (links then stop
+    // working after a restart, and differ between instances): set it in production.
+    PUBLIC_BASE_URL: z.string().trim().url().or(z.literal('')).default(''),
+    LINK_SIGNING_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters').default(''),
+
+    // Privacy: members who have not used the bot for this many days are erased by a daily job (0 = never).
+    RETENTION_INACTIVE_DAYS: z.coerce.number().int().min(0).max(3650).default(730),
     // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
     FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
   })
@@ -93,6 +102,8 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
   access: { allowedTenantIds: string[]; bootstrapAdmins: string[]; memberCacheMs: number };
   locale: LocaleSettings;
+  links: { publicBaseUrl: string; signingSecret: string };
+  privacy: { inactiveDays: number };
 }
 
 export interface LocaleSettings {
@@ -138,6 +149,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memberCacheMs: e.MEMBER_CACHE_SECONDS * 1000,
     },
     locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
+    links: { publicBaseUrl: e.PUBLIC_BASE_URL, signingSecret: e.LINK_SIGNING_SECRET },
+    privacy: { inactiveDays: e.RETENTION_INACTIVE_DAYS },
   };
 }
 

@@ -25,6 +25,27 @@ export const nl = {
   'access.askFirst': 'Je staat nog niet op de lijst van BO Wonen. Typ "hulp" in deze chat om toegang te vragen.',
   'refused.noIdentity': 'Teams gaf niet mee wie je bent. Open BO Wonen in Teams met je werkaccount en probeer het opnieuw.',
   'error.unknownButton': 'Deze knop werkt niet (meer). Typ "hulp" voor het menu.',
+
+  'audit.menu': 'Logboek',
+  'audit.title': 'Logboek',
+  'audit.intro': 'Alle wijzigingen door het secretariaat en elke verwijdering van gegevens, de nieuwste eerst.',
+  'audit.empty': 'Er staat nog niets in het logboek.',
+  'audit.system': 'BO Wonen (automatisch)',
+  'audit.more': 'Oudere',
+  'audit.csv': 'Download als CSV',
+  'audit.personalOnly': 'Het logboek bekijk je in je persoonlijke chat met BO Wonen.',
+  'privacy.title': 'Mijn gegevens',
+  'privacy.intro': 'Dit bewaart BO Wonen over jou, {name}. Met de knop hieronder download je alles als bestand.',
+  'privacy.download': 'De downloadlink werkt 15 minuten en alleen voor jou.',
+  'privacy.downloadButton': 'Download mijn gegevens (JSON)',
+  'privacy.eraseButton': 'Verwijder mijn gegevens',
+  'privacy.eraseTitle': 'Je gegevens verwijderen?',
+  'privacy.eraseExplain': 'We wissen je profiel, je aanmeldingen en je instellingen. Je dilemma\'s en reacties blijven voor de regio bestaan, maar zonder je naam: er staat dan "oud-lid". Je kunt daarna BO Wonen niet meer gebruiken, tot je opnieuw toegang vraagt. Dit kun je niet terugdraaien.',
+  'privacy.eraseYes': 'Ja, verwijder mijn gegevens',
+  'privacy.erased': 'Je gegevens zijn verwijderd. Wil je BO Wonen later weer gebruiken? Vraag dan opnieuw toegang.',
+  'privacy.erasedMember': 'De gegevens van dit lid zijn verwijderd.',
+  'privacy.notYourself': 'Je eigen gegevens verwijder je met "verwijder mijn gegevens".',
+  'privacy.personalOnly': 'Je gegevens bekijk en verwijder je in je persoonlijke chat met BO Wonen.',
 } as const;
 
 export type MessageKey = keyof typeof nl;

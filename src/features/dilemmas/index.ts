@@ -45,6 +45,8 @@ export const dilemmas = defineCapability({
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
       dilemmaNotifier(core.sender),
       (author) => registry.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
+      undefined,
+      core.audit,
     );
   },
   routes: (service, core, need) => dilemmaRoutes(service, need(members), core),

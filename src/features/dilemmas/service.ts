@@ -1,5 +1,6 @@
 // Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
 import { NotFound } from '../../errors';
+import type { AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
 import { fold } from '../../text';
@@ -74,6 +75,8 @@ export class DilemmaService {
     /** The author as a member today (a removed member, or one whose role changed, may no longer see it). */
     private readonly memberOf: (author: Author) => Promise<Member | undefined>,
     private readonly now: () => Date = () => new Date(),
+    /** Where the secretariaat's status changes are recorded (the core's audit trail). */
+    private readonly audit?: AuditSink,
   ) {}
 
   /** Checks form input; returns the clean input or the problem per field. */
@@ -301,6 +304,17 @@ export class DilemmaService {
       return { ...current, status, outcome: cleanOutcome, updatedAt: this.now().toISOString() };
     });
     if (!updated) throw new NotFound('No such dilemma');
+    if (before && (before.status !== updated.status || before.outcome !== updated.outcome)) {
+      const m = viewer.member;
+      await this.audit?.record({
+        actor: { tenantId: m.tenantId, aadObjectId: m.aadObjectId, name: m.name },
+        capability: 'dilemmas',
+        action: 'dilemma.statusChanged',
+        target: updated.id,
+        before: { status: before.status, outcome: before.outcome },
+        after: { status: updated.status, outcome: updated.outcome },
+      });
+    }
     if (before && before.status !== updated.status) await this.notifyAuthor(updated, 'status');
     else if (before && before.outcome !== updated.outcome) await this.notifyAuthor(updated, 'outcome');
     return updated;

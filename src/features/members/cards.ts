@@ -17,7 +17,8 @@ import { ROLES, type AccessRequest, type Member, type Organisation } from './mod
 import { samePerson, type PersonId } from '../../identity';
 
 // A card stays well under Teams' ~80 KB limit with this many member rows.
-export const MEMBERS_ON_CARD = 40;
+// Each member row carries three small forms (role, remove, erase): 25 keep the card well under 80 KB.
+export const MEMBERS_ON_CARD = 25;
 
 export interface AccessFormState {
   organisationId?: string;
@@ -165,6 +166,18 @@ export function adminCard(
                     body: [textBlock(t(locale, 'admin.removeConfirm', { name: member.name || '?' }))],
                     actions: [
                       submit(t(locale, 'admin.removeYes', { name: member.name || '?' }), { verb: 'removeMember', target, ...keep }, { style: 'destructive' }),
+                    ],
+                  },
+                },
+                {
+                  // For a member who left: their personal data goes, their dilemmas stay without their name.
+                  type: 'Action.ShowCard',
+                  title: t(locale, 'admin.erase'),
+                  card: {
+                    type: 'AdaptiveCard',
+                    body: [textBlock(t(locale, 'admin.eraseConfirm', { name: member.name || '?' }))],
+                    actions: [
+                      submit(t(locale, 'admin.eraseYes', { name: member.name || '?' }), { verb: 'privacyEraseMember', target }, { style: 'destructive' }),
                     ],
                   },
                 },
