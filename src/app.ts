@@ -12,7 +12,7 @@ import { createTables, type Tables } from './storage/tables';
 import { REFERENCE_TABLE, ReferenceStore } from './proactive/references';
 import { ProactiveSender } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
-import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core } from './capability';
+import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core, type Routes } from './capability';
 import { AUDIT_TABLE, AuditLog } from './core/audit';
 import { Links } from './core/links';
 import { Privacy } from './core/privacy';
@@ -28,6 +28,8 @@ export interface RunningApp {
   /** The core services and each capability's service by name (tests and scripts reach in here). */
   services: Core & { audit: AuditLog; privacy: Privacy } & CapabilityServices;
   built: Built[];
+  /** Every route the bot answers: the capabilities' and the core's own (privacy, audit trail). */
+  routes: Routes[];
   tables: Tables;
   adapter: CloudAdapter;
   stop(): Promise<void>;
@@ -104,6 +106,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     server,
     services,
     built,
+    routes: [...built.map((b) => b.routes), ...coreRoutes],
     tables,
     adapter,
     stop: async () => {
