@@ -12,10 +12,11 @@ import { createTables, type Tables } from './storage/tables';
 import { REFERENCE_TABLE, ReferenceStore } from './proactive/references';
 import { ProactiveSender } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
-import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core, type Routes } from './capability';
+import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core, type Directory, type Routes } from './capability';
 import { AUDIT_TABLE, AuditLog } from './core/audit';
 import { Links } from './core/links';
 import { Privacy } from './core/privacy';
+import { Room } from './core/room';
 import { auditRoutes } from './core/auditRoutes';
 import { CAPABILITIES, type CapabilityServices } from './capabilities';
 import { createBot } from './bot';
@@ -71,9 +72,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
   const audit = new AuditLog(tables);
   const links = new Links(config.links.signingSecret, config.links.publicBaseUrl);
-  const core: Core = { config, log, tables, references, sender, audit, links };
+  let directory: Directory | undefined;
+  const room = new Room(() => {
+    if (!directory) throw new Error('The room was asked about before the capabilities were built');
+    return directory;
+  }, log);
+  const core: Core = { config, log, tables, references, sender, audit, links, room };
   const built = await buildCapabilities(capabilities, core);
-  const privacy = new Privacy(core, built, directoryOf(built));
+  directory = directoryOf(built);
+  const privacy = new Privacy(core, built, directory);
   const coreRoutes = [privacy.routes(), auditRoutes(core, audit)];
   const bot = createBot(core, built, coreRoutes);
   const services = { ...core, audit, privacy, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & {

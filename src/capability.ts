@@ -7,6 +7,7 @@ import type { AdaptiveCard } from './cards/adaptive';
 import type { Config } from './config';
 import type { AuditSink } from './core/audit';
 import type { Links } from './core/links';
+import type { Room } from './core/room';
 import type { Locale, Messages } from './i18n';
 import type { Member, Person, PersonId, Role } from './identity';
 import type { Logger } from './log';
@@ -25,6 +26,8 @@ export interface Core {
   audit: AuditSink;
   /** Signed, expiring links to files the bot serves. */
   links: Links;
+  /** Who reads along in a shared chat: show member-only content there only when everyone may read it. */
+  room: Room;
 }
 
 export type BotApp = Application<TurnState>;
