@@ -1,0 +1,350 @@
+// The dilemma list index (part of the store layer: only this file and store.ts know dilemma keys). Lists
+// read small projection rows newest-first from one partition per filter, and a search reads a word index,
+// so a chat turn never reads the whole dilemma table, however many dilemmas there are.
+//
+// Table DilemmaIndex:
+//   list            every dilemma that is not withdrawn          RowKey: newest-first key   projection row
+//   theme|<id>      the same, per theme                          (idem)
+//   muni|<id>       the same, per municipality (or "regio")      (idem)
+//   plan|<id>       the same, per plan of the plan list          (idem)
+//   status|<s>      every dilemma with that status (withdrawn too) (idem)
+//   word|<word>     dilemmas whose title or description has the word   RowKey: newest-first key, id only
+//   vocab           every indexed word (RowKey), for prefix search ("woning" finds "woningbouw")
+//   meta            the marker that says the index was built for the dilemmas stored before it existed
+//
+// Projection rows carry a revision (the dilemma row's), so a late write never overwrites a newer one.
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { encodeKey, odataString } from '../../storage/keys';
+import { getOrUndefined, isStatus, type Tables } from '../../storage/tables';
+import { summarySchema, type Dilemma, type DilemmaSummary, summaryOf } from './model';
+import { indexWords } from './words';
+
+export const INDEX_TABLE = 'DilemmaIndex';
+
+/** The newest-first key of a dilemma: inverted creation time, then inverted number (newest number first). */
+export function newestKey(createdAt: string, id: string): string {
+  const ms = Date.parse(createdAt);
+  const invertedTime = String(9_999_999_999_999 - (Number.isFinite(ms) ? ms : 0)).padStart(13, '0');
+  const match = /^D-(\d{4})-(\d{3,6})$/.exec(id);
+  const year = match ? Number(match[1]) : 0;
+  const sequence = match ? Number(match[2]) : 0;
+  return `${invertedTime}-${String(9999 - year).padStart(4, '0')}${String(999_999 - sequence).padStart(6, '0')}`;
+}
+
+/** Which partition a list reads. */
+export type ListSource =
+  | { kind: 'all' }
+  | { kind: 'theme' | 'municipality' | 'plan' | 'status'; value: string };
+
+const partitionOf = (source: ListSource): string => {
+  switch (source.kind) {
+    case 'all':
+      return 'list';
+    case 'theme':
+      return `theme|${encodeKey(source.value)}`;
+    case 'municipality':
+      return `muni|${encodeKey(source.value)}`;
+    case 'plan':
+      return `plan|${encodeKey(source.value)}`;
+    case 'status':
+      return `status|${encodeKey(source.value)}`;
+  }
+};
+
+/** The partitions whose lists a dilemma is in. Withdrawn ones are only in their status list. */
+function listPartitions(d: Dilemma): string[] {
+  const status = partitionOf({ kind: 'status', value: d.status });
+  if (d.status === 'ingetrokken') return [status];
+  return [
+    partitionOf({ kind: 'all' }),
+    partitionOf({ kind: 'theme', value: d.theme }),
+    ...d.municipalities.map((m) => partitionOf({ kind: 'municipality', value: m })),
+    ...(d.relatedPlanId ? [partitionOf({ kind: 'plan', value: d.relatedPlanId })] : []),
+    status,
+  ];
+}
+
+const wordPartition = (word: string) => `word|${encodeKey(word)}`;
+const VOCAB = 'vocab';
+const MARKER = { partitionKey: 'meta', rowKey: 'listIndex' } as const;
+const INDEX_VERSION = 1;
+
+/** Rows read per query page; a page of ten shown plus the room to skip a few the viewer may not see. */
+const READ_PAGE = 20;
+/** A list reads at most this many rows for one page; the card says when it stopped there. */
+export const MAX_LIST_ROWS = 200;
+/** A search word matches at most this many indexed words (prefixes); more is reported as capped. */
+export const MAX_PREFIX_WORDS = 25;
+/** Rows read per matching word for one page of a search. */
+const SEARCH_ROWS_PER_WORD = 100;
+/** Dilemmas a search opens (point reads) for one page at most. */
+const MAX_SEARCH_OPENS = 40;
+/** Writes in flight at once for one dilemma's index rows. */
+const WRITE_CONCURRENCY = 12;
+
+export interface IndexedPage {
+  items: DilemmaSummary[];
+  next?: string;
+  capped: boolean;
+}
+
+type ProjectionRow = Record<string, unknown> & { partitionKey: string; rowKey: string; revision: number };
+
+function projection(partitionKey: string, d: Dilemma, revision: number): ProjectionRow {
+  const s = summaryOf(d);
+  return {
+    partitionKey,
+    rowKey: newestKey(d.createdAt, d.id),
+    ...s,
+    municipalities: JSON.stringify(s.municipalities),
+    author: JSON.stringify(s.author),
+    revision,
+  };
+}
+
+function fromProjection(row: Record<string, unknown>): DilemmaSummary {
+  return summarySchema.parse({
+    ...row,
+    municipalities: JSON.parse(String(row.municipalities)),
+    author: JSON.parse(String(row.author)),
+  });
+}
+
+/** Runs `work` over `items`, at most `limit` at once. */
+export async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(runners);
+}
+
+/** The upper bound of a prefix range: "woning" → "woninh". */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+export class ListIndex {
+  readonly table: TableClient;
+
+  constructor(tables: Tables) {
+    this.table = tables.client(INDEX_TABLE);
+  }
+
+  /**
+   * Brings the index rows of one dilemma from `before` (undefined: new) to `after`. Called after the dilemma
+   * row is written, with that row's revision; safe to repeat and to run twice at once.
+   */
+  async sync(before: Dilemma | undefined, after: Dilemma, revision: number): Promise<void> {
+    const wanted = new Set(listPartitions(after));
+    const gone = before ? listPartitions(before).filter((p) => !wanted.has(p)) : [];
+    const key = newestKey(after.createdAt, after.id);
+    const wordsBefore = before ? indexWords(before.title, before.description) : [];
+    const wordsAfter = indexWords(after.title, after.description);
+    const oldWords = new Set(wordsBefore);
+    const newWords = new Set(wordsAfter);
+    const added = before ? wordsAfter.filter((w) => !oldWords.has(w)) : wordsAfter;
+    const removed = wordsBefore.filter((w) => !newWords.has(w));
+
+    type Job = () => Promise<void>;
+    const jobs: Job[] = [
+      ...[...wanted].map((p) => () => this.putIfNewer(projection(p, after, revision), !before)),
+      ...gone.map((p) => () => this.deleteIfOlder(p, key, revision)),
+      ...added.map((w) => () => this.table.upsertEntity({ partitionKey: wordPartition(w), rowKey: key, id: after.id }, 'Replace').then(() => undefined)),
+      ...removed.map((w) => () => this.table.deleteEntity(wordPartition(w), key).then(() => undefined, ignore404)),
+    ];
+    await Promise.all([inPool(jobs, WRITE_CONCURRENCY, (job) => job()), this.addToVocabulary(added)]);
+  }
+
+  /** Writes a projection row unless the one stored is as new or newer. */
+  private async putIfNewer(row: ProjectionRow, probablyNew: boolean): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (probablyNew && attempt === 1) {
+          await this.table.createEntity(row);
+          return;
+        }
+        const current = await getOrUndefined<{ revision?: number }>(this.table, row.partitionKey, row.rowKey);
+        if (current && Number(current.revision ?? 0) >= row.revision) return;
+        if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
+        else await this.table.createEntity(row);
+        return;
+      } catch (err) {
+        if (!(isStatus(err, 409) || isStatus(err, 412)) || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  private async deleteIfOlder(partitionKey: string, rowKey: string, revision: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await getOrUndefined<{ revision?: number }>(this.table, partitionKey, rowKey);
+      if (!current || Number(current.revision ?? 0) >= revision) return;
+      try {
+        await this.table.deleteEntity(partitionKey, rowKey, { etag: current.etag });
+        return;
+      } catch (err) {
+        if (isStatus(err, 404)) return;
+        if (!isStatus(err, 412) || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  private async addToVocabulary(words: readonly string[]): Promise<void> {
+    const batches: TransactionAction[][] = [];
+    for (let i = 0; i < words.length; i += 100) {
+      batches.push(words.slice(i, i + 100).map((w) => ['upsert', { partitionKey: VOCAB, rowKey: encodeKey(w) }, 'Replace'] as TransactionAction));
+    }
+    await inPool(batches, 4, async (batch) => void (await this.table.submitTransaction(batch)));
+  }
+
+  /**
+   * One page of a list, newest first, after `after` (a row key): rows that `accept` lets through, at most
+   * `want`. Reads at most MAX_LIST_ROWS rows; `next` is where the following page starts.
+   */
+  async page(source: ListSource, after: string | undefined, accept: (s: DilemmaSummary) => boolean, want: number): Promise<IndexedPage> {
+    const partition = partitionOf(source);
+    const filter = `PartitionKey eq ${odataString(partition)}` + (after ? ` and RowKey gt ${odataString(after)}` : '');
+    const items: DilemmaSummary[] = [];
+    const keys: string[] = [];
+    let read = 0;
+    let lastRead: string | undefined;
+    for await (const page of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: READ_PAGE })) {
+      for (const row of page) {
+        read++;
+        lastRead = String(row.rowKey);
+        const summary = fromProjection(row);
+        if (!accept(summary)) continue;
+        if (items.length === want) return { items, next: keys[keys.length - 1]!, capped: false };
+        items.push(summary);
+        keys.push(lastRead);
+      }
+      if (read >= MAX_LIST_ROWS) return { items, next: lastRead!, capped: true };
+    }
+    return { items, capped: false };
+  }
+
+  /**
+   * One page of a word search: dilemmas that have, for every search word, a word starting with it; newest
+   * first, after `after`. `open` reads the dilemma (the point read that also gives the current state).
+   */
+  async search(
+    words: readonly string[],
+    after: string | undefined,
+    open: (id: string) => Promise<Dilemma | undefined>,
+    accept: (s: DilemmaSummary) => boolean,
+    want: number,
+  ): Promise<IndexedPage> {
+    let capped = false;
+    // 1. The indexed words each search word is the start of.
+    const expansions = await Promise.all(
+      words.map(async (w) => {
+        const found: string[] = [];
+        const filter = `PartitionKey eq '${VOCAB}' and RowKey ge ${odataString(encodeKey(w))} and RowKey lt ${odataString(encodeKey(prefixEnd(w)))}`;
+        for await (const page of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: MAX_PREFIX_WORDS })) {
+          for (const row of page) found.push(String(row.rowKey));
+          break;
+        }
+        if (found.length >= MAX_PREFIX_WORDS) capped = true;
+        return found;
+      }),
+    );
+    if (expansions.some((e) => e.length === 0)) return { items: [], capped };
+
+    // 2. Newest rows of every matching word; a key counts when each search word has it.
+    // Where a word's read stopped (it had more), older keys are not complete: keep only what lies before.
+    let horizon: string | undefined;
+    const perWord = await Promise.all(
+      expansions.map(async (indexed) => {
+        const keys = new Map<string, string>();
+        await Promise.all(
+          indexed.map(async (encodedWord) => {
+            const filter = `PartitionKey eq ${odataString(`word|${encodedWord}`)}` + (after ? ` and RowKey gt ${odataString(after)}` : '');
+            let count = 0;
+            let last = '';
+            for await (const page of this.table
+              .listEntities<{ id: string }>({ queryOptions: { filter, select: ['RowKey', 'id'] } })
+              .byPage({ maxPageSize: SEARCH_ROWS_PER_WORD })) {
+              for (const row of page) {
+                count++;
+                last = String(row.rowKey);
+                keys.set(last, String(row.id));
+              }
+              break;
+            }
+            if (count >= SEARCH_ROWS_PER_WORD && (horizon === undefined || last < horizon)) horizon = last;
+          }),
+        );
+        return keys;
+      }),
+    );
+    let candidates = [...perWord[0]!.keys()].filter((k) => perWord.every((m) => m.has(k))).sort();
+    if (horizon !== undefined) candidates = candidates.filter((k) => k <= horizon!);
+
+    // 3. Open the newest candidates until a page is full (plus one, to know there is more).
+    const items: DilemmaSummary[] = [];
+    const keys: string[] = [];
+    let opened = 0;
+    for (let i = 0; i < candidates.length; ) {
+      const chunk = candidates.slice(i, i + want + 1 - items.length);
+      i += chunk.length;
+      const found = await Promise.all(chunk.map((k) => open(perWord[0]!.get(k)!)));
+      opened += chunk.length;
+      for (let j = 0; j < chunk.length; j++) {
+        const d = found[j];
+        if (!d) continue;
+        const summary = summaryOf(d);
+        if (!accept(summary)) continue;
+        if (items.length === want) return { items, next: keys[keys.length - 1]!, capped };
+        items.push(summary);
+        keys.push(chunk[j]!);
+      }
+      if (opened >= MAX_SEARCH_OPENS && i < candidates.length) return { items, next: chunk[chunk.length - 1]!, capped: true };
+    }
+    if (horizon !== undefined) return { items, next: horizon, capped: true };
+    return { items, capped };
+  }
+
+  /** Whether the index was built for the dilemmas stored before it existed. */
+  async isBuilt(): Promise<boolean> {
+    const marker = await getOrUndefined<{ version?: number }>(this.table, MARKER.partitionKey, MARKER.rowKey);
+    return Number(marker?.version ?? 0) >= INDEX_VERSION;
+  }
+
+  async markBuilt(): Promise<void> {
+    await this.table.upsertEntity({ ...MARKER, version: INDEX_VERSION, builtAt: new Date().toISOString() }, 'Replace');
+  }
+
+  /**
+   * Writes the index rows of many dilemmas at once in batches per partition (100 rows a batch): for filling
+   * an empty store quickly (the bench, demo data), not for changes.
+   */
+  async bulkAdd(dilemmas: ReadonlyArray<{ dilemma: Dilemma; revision: number }>, concurrency = 6): Promise<void> {
+    const byPartition = new Map<string, Record<string, unknown>[]>();
+    const add = (row: Record<string, unknown> & { partitionKey: string }) => {
+      let rows = byPartition.get(row.partitionKey);
+      if (!rows) byPartition.set(row.partitionKey, (rows = []));
+      rows.push(row);
+    };
+    const vocabulary = new Set<string>();
+    for (const { dilemma, revision } of dilemmas) {
+      for (const p of listPartitions(dilemma)) add(projection(p, dilemma, revision));
+      const key = newestKey(dilemma.createdAt, dilemma.id);
+      for (const w of indexWords(dilemma.title, dilemma.description)) {
+        add({ partitionKey: wordPartition(w), rowKey: key, id: dilemma.id });
+        vocabulary.add(w);
+      }
+    }
+    for (const w of vocabulary) add({ partitionKey: VOCAB, rowKey: encodeKey(w) });
+    const batches: TransactionAction[][] = [];
+    for (const rows of byPartition.values()) {
+      for (let i = 0; i < rows.length; i += 100) {
+        batches.push(rows.slice(i, i + 100).map((r) => ['upsert', r as { partitionKey: string; rowKey: string }, 'Replace'] as TransactionAction));
+      }
+    }
+    await inPool(batches, concurrency, async (batch) => void (await this.table.submitTransaction(batch)));
+  }
+}
+
+function ignore404(err: unknown): void {
+  if (!isStatus(err, 404)) throw err;
+}
