@@ -2,24 +2,30 @@
 // read small projection rows newest-first from one partition per filter, and a search reads a word index,
 // so a chat turn never reads the whole dilemma table, however many dilemmas there are.
 //
-// Table DilemmaIndex:
-//   list            every dilemma that is not withdrawn          RowKey: newest-first key   projection row
-//   theme|<id>      the same, per theme                          (idem)
-//   muni|<id>       the same, per municipality (or "regio")      (idem)
-//   plan|<id>       the same, per plan of the plan list          (idem)
-//   status|<s>      every dilemma with that status (withdrawn too) (idem)
-//   word|<word>     dilemmas whose title or description has the word   RowKey: newest-first key, id only
+// Table DilemmaLists: projection rows (what a list shows and what canSee needs), RowKey the newest-first key,
+// one partition per list and month of creation ("<list>|<inverted yyyymm>"), where <list> is one of
+//   list            every dilemma that is not withdrawn
+//   theme|<id>      the same, per theme
+//   muni|<id>       the same, per municipality (or "regio")
+//   plan|<id>       the same, per plan of the plan list
+//   status|<s>      every dilemma with that status (withdrawn too)
+// Table DilemmaLookup: small rows that say where to read
+//   months|<list>   the months (RowKey: inverted yyyymm, newest first) in which that list has dilemmas
+//   w|<word>        per month, the newest-first keys of the dilemmas whose title or description has the
+//                   word, in one property (64 KB: about 2,600 dilemmas a month with the same word)
 //   vocab           every indexed word (RowKey), for prefix search ("woning" finds "woningbouw")
 //   meta            the marker that says the index was built for the dilemmas stored before it existed
 //
-// Projection rows carry a revision (the dilemma row's), so a late write never overwrites a newer one.
+// Month partitions keep every query small, also where a query costs as much as its partition has rows
+// (Azurite sorts all matches). Projection rows carry a revision (the dilemma row's), so a late write never
+// overwrites a newer one.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { encodeKey, odataString } from '../../storage/keys';
-import { getOrUndefined, isStatus, type Tables } from '../../storage/tables';
+import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { summarySchema, type Dilemma, type DilemmaSummary, summaryOf } from './model';
 import { indexWords } from './words';
 
-export const INDEX_TABLE = 'DilemmaIndex';
+export const INDEX_TABLES = { lists: 'DilemmaLists', lookup: 'DilemmaLookup' } as const;
 
 /** The newest-first key of a dilemma: inverted creation time, then inverted number (newest number first). */
 export function newestKey(createdAt: string, id: string): string {
@@ -64,7 +70,24 @@ function listPartitions(d: Dilemma): string[] {
   ];
 }
 
-const wordPartition = (word: string) => `word|${encodeKey(word)}`;
+const wordPartition = (word: string) => `w|${encodeKey(word)}`;
+/** The month of a dilemma: inverted yyyymm, so the newest month comes first. */
+const monthRow = (createdAt: string) => {
+  const d = new Date(Number.isFinite(Date.parse(createdAt)) ? createdAt : 0);
+  return String(999_999 - (d.getUTCFullYear() * 100 + d.getUTCMonth() + 1)).padStart(6, '0');
+};
+const monthOfKey = (key: string) => monthRow(new Date(9_999_999_999_999 - Number(key.slice(0, 13))).toISOString());
+const bucket = (list: string, month: string) => `${list}|${month}`;
+const monthsPartition = (list: string) => `months|${list}`;
+/** Months a list page looks through at most. */
+const MAX_MONTHS = 24;
+
+/** The dilemma number back from its newest-first key. */
+export function idOfKey(key: string): string {
+  const year = 9999 - Number(key.slice(14, 18));
+  const sequence = 999_999 - Number(key.slice(18, 24));
+  return `D-${year}-${String(sequence).padStart(3, '0')}`;
+}
 const VOCAB = 'vocab';
 const MARKER = { partitionKey: 'meta', rowKey: 'listIndex' } as const;
 const INDEX_VERSION = 1;
@@ -75,8 +98,8 @@ const READ_PAGE = 20;
 export const MAX_LIST_ROWS = 200;
 /** A search word matches at most this many indexed words (prefixes); more is reported as capped. */
 export const MAX_PREFIX_WORDS = 25;
-/** Rows read per matching word for one page of a search. */
-const SEARCH_ROWS_PER_WORD = 100;
+/** Month rows read per matching word for one page of a search. */
+const SEARCH_MONTHS_PER_WORD = 2;
 /** Dilemmas a search opens (point reads) for one page at most. */
 const MAX_SEARCH_OPENS = 40;
 /** Writes in flight at once for one dilemma's index rows. */
@@ -90,10 +113,10 @@ export interface IndexedPage {
 
 type ProjectionRow = Record<string, unknown> & { partitionKey: string; rowKey: string; revision: number };
 
-function projection(partitionKey: string, d: Dilemma, revision: number): ProjectionRow {
+function projection(list: string, d: Dilemma, revision: number): ProjectionRow {
   const s = summaryOf(d);
   return {
-    partitionKey,
+    partitionKey: bucket(list, monthRow(d.createdAt)),
     rowKey: newestKey(d.createdAt, d.id),
     ...s,
     municipalities: JSON.stringify(s.municipalities),
@@ -125,10 +148,12 @@ function prefixEnd(prefix: string): string {
 }
 
 export class ListIndex {
-  readonly table: TableClient;
+  private readonly table: TableClient;
+  private readonly lookup: TableClient;
 
   constructor(tables: Tables) {
-    this.table = tables.client(INDEX_TABLE);
+    this.table = tables.client(INDEX_TABLES.lists);
+    this.lookup = tables.client(INDEX_TABLES.lookup);
   }
 
   /**
@@ -139,6 +164,9 @@ export class ListIndex {
     const wanted = new Set(listPartitions(after));
     const gone = before ? listPartitions(before).filter((p) => !wanted.has(p)) : [];
     const key = newestKey(after.createdAt, after.id);
+    const month = monthRow(after.createdAt);
+    const had = new Set(before ? listPartitions(before) : []);
+    const newLists = [...wanted].filter((p) => !had.has(p));
     const wordsBefore = before ? indexWords(before.title, before.description) : [];
     const wordsAfter = indexWords(after.title, after.description);
     const oldWords = new Set(wordsBefore);
@@ -149,9 +177,11 @@ export class ListIndex {
     type Job = () => Promise<void>;
     const jobs: Job[] = [
       ...[...wanted].map((p) => () => this.putIfNewer(projection(p, after, revision), !before)),
-      ...gone.map((p) => () => this.deleteIfOlder(p, key, revision)),
-      ...added.map((w) => () => this.table.upsertEntity({ partitionKey: wordPartition(w), rowKey: key, id: after.id }, 'Replace').then(() => undefined)),
-      ...removed.map((w) => () => this.table.deleteEntity(wordPartition(w), key).then(() => undefined, ignore404)),
+      ...gone.map((p) => () => this.deleteIfOlder(bucket(p, month), key, revision)),
+      // The month is now one a list has dilemmas in (an empty month left behind is skipped when read).
+      ...newLists.map((p) => () => this.lookup.upsertEntity({ partitionKey: monthsPartition(p), rowKey: month }, 'Merge').then(() => undefined)),
+      ...added.map((w) => () => this.changePosting(w, after.createdAt, key, true)),
+      ...removed.map((w) => () => this.changePosting(w, after.createdAt, key, false)),
     ];
     await Promise.all([inPool(jobs, WRITE_CONCURRENCY, (job) => job()), this.addToVocabulary(added)]);
   }
@@ -189,12 +219,29 @@ export class ListIndex {
     }
   }
 
+  /** Adds a dilemma's key to (or takes it from) the month row of a word. */
+  private async changePosting(word: string, createdAt: string, key: string, add: boolean): Promise<void> {
+    await updateWithEtag<{ keys: string }>(
+      this.lookup,
+      wordPartition(word),
+      monthRow(createdAt),
+      (current) => {
+        const keys = new Set(current?.keys ? current.keys.split(' ') : []);
+        if (keys.has(key) === add) return undefined;
+        if (add) keys.add(key);
+        else keys.delete(key);
+        return { partitionKey: wordPartition(word), rowKey: monthRow(createdAt), keys: [...keys].sort().join(' ') };
+      },
+      60,
+    );
+  }
+
   private async addToVocabulary(words: readonly string[]): Promise<void> {
     const batches: TransactionAction[][] = [];
     for (let i = 0; i < words.length; i += 100) {
       batches.push(words.slice(i, i + 100).map((w) => ['upsert', { partitionKey: VOCAB, rowKey: encodeKey(w) }, 'Replace'] as TransactionAction));
     }
-    await inPool(batches, 4, async (batch) => void (await this.table.submitTransaction(batch)));
+    await inPool(batches, 4, async (batch) => void (await this.lookup.submitTransaction(batch)));
   }
 
   /**
@@ -202,24 +249,35 @@ export class ListIndex {
    * `want`. Reads at most MAX_LIST_ROWS rows; `next` is where the following page starts.
    */
   async page(source: ListSource, after: string | undefined, accept: (s: DilemmaSummary) => boolean, want: number): Promise<IndexedPage> {
-    const partition = partitionOf(source);
-    const filter = `PartitionKey eq ${odataString(partition)}` + (after ? ` and RowKey gt ${odataString(after)}` : '');
+    const list = partitionOf(source);
+    const fromMonth = after ? monthOfKey(after) : undefined;
+    const monthFilter = `PartitionKey eq ${odataString(monthsPartition(list))}` + (fromMonth ? ` and RowKey ge ${odataString(fromMonth)}` : '');
+    const months: string[] = [];
+    for await (const page of this.lookup.listEntities({ queryOptions: { filter: monthFilter, select: ['RowKey'] } }).byPage({ maxPageSize: MAX_MONTHS })) {
+      for (const row of page) months.push(String(row.rowKey));
+      break;
+    }
     const items: DilemmaSummary[] = [];
     const keys: string[] = [];
     let read = 0;
     let lastRead: string | undefined;
-    for await (const page of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: READ_PAGE })) {
-      for (const row of page) {
-        read++;
-        lastRead = String(row.rowKey);
-        const summary = fromProjection(row);
-        if (!accept(summary)) continue;
-        if (items.length === want) return { items, next: keys[keys.length - 1]!, capped: false };
-        items.push(summary);
-        keys.push(lastRead);
+    for (const month of months) {
+      const filter = `PartitionKey eq ${odataString(bucket(list, month))}` + (after ? ` and RowKey gt ${odataString(after)}` : '');
+      for await (const page of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: READ_PAGE })) {
+        for (const row of page) {
+          read++;
+          lastRead = String(row.rowKey);
+          const summary = fromProjection(row);
+          if (!accept(summary)) continue;
+          if (items.length === want) return { items, next: keys[keys.length - 1]!, capped: false };
+          items.push(summary);
+          keys.push(lastRead);
+        }
+        if (read >= MAX_LIST_ROWS) return { items, next: lastRead!, capped: true };
       }
-      if (read >= MAX_LIST_ROWS) return { items, next: lastRead!, capped: true };
     }
+    // All the months read, and the list has older ones still: say so, and go on from here.
+    if (months.length >= MAX_MONTHS && lastRead) return { items, next: lastRead, capped: true };
     return { items, capped: false };
   }
 
@@ -240,7 +298,7 @@ export class ListIndex {
       words.map(async (w) => {
         const found: string[] = [];
         const filter = `PartitionKey eq '${VOCAB}' and RowKey ge ${odataString(encodeKey(w))} and RowKey lt ${odataString(encodeKey(prefixEnd(w)))}`;
-        for await (const page of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: MAX_PREFIX_WORDS })) {
+        for await (const page of this.lookup.listEntities({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: MAX_PREFIX_WORDS })) {
           for (const row of page) found.push(String(row.rowKey));
           break;
         }
@@ -250,34 +308,36 @@ export class ListIndex {
     );
     if (expansions.some((e) => e.length === 0)) return { items: [], capped };
 
-    // 2. Newest rows of every matching word; a key counts when each search word has it.
-    // Where a word's read stopped (it had more), older keys are not complete: keep only what lies before.
+    // 2. The newest months of every matching word; a key counts when each search word has it.
+    // Where a word's read stopped (it had older months), older keys are not complete: keep what lies before.
     let horizon: string | undefined;
+    const fromMonth = after ? monthOfKey(after) : undefined;
     const perWord = await Promise.all(
       expansions.map(async (indexed) => {
-        const keys = new Map<string, string>();
+        const keys = new Set<string>();
         await Promise.all(
           indexed.map(async (encodedWord) => {
-            const filter = `PartitionKey eq ${odataString(`word|${encodedWord}`)}` + (after ? ` and RowKey gt ${odataString(after)}` : '');
-            let count = 0;
+            const filter = `PartitionKey eq ${odataString(`w|${encodedWord}`)}` + (fromMonth ? ` and RowKey ge ${odataString(fromMonth)}` : '');
+            let months = 0;
             let last = '';
-            for await (const page of this.table
-              .listEntities<{ id: string }>({ queryOptions: { filter, select: ['RowKey', 'id'] } })
-              .byPage({ maxPageSize: SEARCH_ROWS_PER_WORD })) {
+            for await (const page of this.lookup
+              .listEntities<{ keys: string }>({ queryOptions: { filter, select: ['RowKey', 'keys'] } })
+              .byPage({ maxPageSize: SEARCH_MONTHS_PER_WORD })) {
               for (const row of page) {
-                count++;
-                last = String(row.rowKey);
-                keys.set(last, String(row.id));
+                months++;
+                const monthKeys = row.keys ? row.keys.split(' ') : [];
+                for (const k of monthKeys) if (!after || k > after) keys.add(k);
+                if (monthKeys.length) last = monthKeys[monthKeys.length - 1]!;
               }
               break;
             }
-            if (count >= SEARCH_ROWS_PER_WORD && (horizon === undefined || last < horizon)) horizon = last;
+            if (months >= SEARCH_MONTHS_PER_WORD && last && (horizon === undefined || last < horizon)) horizon = last;
           }),
         );
         return keys;
       }),
     );
-    let candidates = [...perWord[0]!.keys()].filter((k) => perWord.every((m) => m.has(k))).sort();
+    let candidates = [...perWord[0]!].filter((k) => perWord.every((m) => m.has(k))).sort();
     if (horizon !== undefined) candidates = candidates.filter((k) => k <= horizon!);
 
     // 3. Open the newest candidates until a page is full (plus one, to know there is more).
@@ -287,7 +347,7 @@ export class ListIndex {
     for (let i = 0; i < candidates.length; ) {
       const chunk = candidates.slice(i, i + want + 1 - items.length);
       i += chunk.length;
-      const found = await Promise.all(chunk.map((k) => open(perWord[0]!.get(k)!)));
+      const found = await Promise.all(chunk.map((k) => open(idOfKey(k))));
       opened += chunk.length;
       for (let j = 0; j < chunk.length; j++) {
         const d = found[j];
@@ -306,12 +366,12 @@ export class ListIndex {
 
   /** Whether the index was built for the dilemmas stored before it existed. */
   async isBuilt(): Promise<boolean> {
-    const marker = await getOrUndefined<{ version?: number }>(this.table, MARKER.partitionKey, MARKER.rowKey);
+    const marker = await getOrUndefined<{ version?: number }>(this.lookup, MARKER.partitionKey, MARKER.rowKey);
     return Number(marker?.version ?? 0) >= INDEX_VERSION;
   }
 
   async markBuilt(): Promise<void> {
-    await this.table.upsertEntity({ ...MARKER, version: INDEX_VERSION, builtAt: new Date().toISOString() }, 'Replace');
+    await this.lookup.upsertEntity({ ...MARKER, version: INDEX_VERSION, builtAt: new Date().toISOString() }, 'Replace');
   }
 
   /**
@@ -319,32 +379,47 @@ export class ListIndex {
    * an empty store quickly (the bench, demo data), not for changes.
    */
   async bulkAdd(dilemmas: ReadonlyArray<{ dilemma: Dilemma; revision: number }>, concurrency = 6): Promise<void> {
-    const byPartition = new Map<string, Record<string, unknown>[]>();
+    const lists = new Map<string, Record<string, unknown>[]>();
     const add = (row: Record<string, unknown> & { partitionKey: string }) => {
-      let rows = byPartition.get(row.partitionKey);
-      if (!rows) byPartition.set(row.partitionKey, (rows = []));
+      let rows = lists.get(row.partitionKey);
+      if (!rows) lists.set(row.partitionKey, (rows = []));
       rows.push(row);
     };
-    const vocabulary = new Set<string>();
+    const postings = new Map<string, Map<string, string[]>>();
+    const directory = new Map<string, Set<string>>();
     for (const { dilemma, revision } of dilemmas) {
-      for (const p of listPartitions(dilemma)) add(projection(p, dilemma, revision));
       const key = newestKey(dilemma.createdAt, dilemma.id);
+      const month = monthRow(dilemma.createdAt);
+      for (const p of listPartitions(dilemma)) {
+        add(projection(p, dilemma, revision));
+        let months = directory.get(p);
+        if (!months) directory.set(p, (months = new Set()));
+        months.add(month);
+      }
       for (const w of indexWords(dilemma.title, dilemma.description)) {
-        add({ partitionKey: wordPartition(w), rowKey: key, id: dilemma.id });
-        vocabulary.add(w);
+        let months = postings.get(w);
+        if (!months) postings.set(w, (months = new Map()));
+        let keys = months.get(month);
+        if (!keys) months.set(month, (keys = []));
+        keys.push(key);
       }
     }
-    for (const w of vocabulary) add({ partitionKey: VOCAB, rowKey: encodeKey(w) });
-    const batches: TransactionAction[][] = [];
-    for (const rows of byPartition.values()) {
-      for (let i = 0; i < rows.length; i += 100) {
-        batches.push(rows.slice(i, i + 100).map((r) => ['upsert', r as { partitionKey: string; rowKey: string }, 'Replace'] as TransactionAction));
+    const batches: Array<{ table: TableClient; actions: TransactionAction[] }> = [];
+    const batch = (table: TableClient, partitionRows: Array<{ partitionKey: string; rowKey: string } & Record<string, unknown>>) => {
+      for (let i = 0; i < partitionRows.length; i += 100) {
+        batches.push({ table, actions: partitionRows.slice(i, i + 100).map((r) => ['upsert', r, 'Replace'] as TransactionAction) });
       }
+    };
+    for (const rows of lists.values()) batch(this.table, rows as Array<{ partitionKey: string; rowKey: string }>);
+    for (const [word, months] of postings) {
+      batch(
+        this.lookup,
+        [...months].map(([month, keys]) => ({ partitionKey: wordPartition(word), rowKey: month, keys: keys.sort().join(' ') })),
+      );
     }
-    await inPool(batches, concurrency, async (batch) => void (await this.table.submitTransaction(batch)));
+    batch(this.lookup, [...postings.keys()].map((w) => ({ partitionKey: VOCAB, rowKey: encodeKey(w) })));
+    for (const [list, months] of directory) batch(this.lookup, [...months].map((m) => ({ partitionKey: monthsPartition(list), rowKey: m })));
+    await inPool(batches, concurrency, async (b) => void (await b.table.submitTransaction(b.actions)));
   }
 }
 
-function ignore404(err: unknown): void {
-  if (!isStatus(err, 404)) throw err;
-}

@@ -3,9 +3,9 @@ import type { TableClient } from '@azure/data-tables';
 import { encodeKey, odataString } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse, type DilemmaSummary } from './model';
-import { INDEX_TABLE, inPool, ListIndex, type IndexedPage, type ListSource } from './listIndex';
+import { INDEX_TABLES, inPool, ListIndex, type IndexedPage, type ListSource } from './listIndex';
 
-export const DILEMMA_TABLES = { dilemmas: 'Dilemmas', index: INDEX_TABLE } as const;
+export const DILEMMA_TABLES = { dilemmas: 'Dilemmas', ...INDEX_TABLES } as const;
 export type { ListSource };
 
 const keys = {
