@@ -82,12 +82,6 @@ const monthsPartition = (list: string) => `months|${list}`;
 /** Months a list page looks through at most. */
 const MAX_MONTHS = 24;
 
-/** The dilemma number back from its newest-first key. */
-export function idOfKey(key: string): string {
-  const year = 9999 - Number(key.slice(14, 18));
-  const sequence = 999_999 - Number(key.slice(18, 24));
-  return `D-${year}-${String(sequence).padStart(3, '0')}`;
-}
 const VOCAB = 'vocab';
 const MARKER = { partitionKey: 'meta', rowKey: 'listIndex' } as const;
 const INDEX_VERSION = 1;
@@ -283,15 +277,21 @@ export class ListIndex {
 
   /**
    * One page of a word search: dilemmas that have, for every search word, a word starting with it; newest
-   * first, after `after`. `open` reads the dilemma (the point read that also gives the current state).
+   * first, after `after`. Each match is opened in `source` (a point read of its projection row), so a match
+   * that is not on that list (another theme, withdrawn) is skipped without reading the dilemma itself.
    */
   async search(
     words: readonly string[],
+    source: ListSource,
     after: string | undefined,
-    open: (id: string) => Promise<Dilemma | undefined>,
     accept: (s: DilemmaSummary) => boolean,
     want: number,
   ): Promise<IndexedPage> {
+    const list = partitionOf(source);
+    const open = async (key: string) => {
+      const row = await getOrUndefined<Record<string, unknown>>(this.table, bucket(list, monthOfKey(key)), key);
+      return row ? fromProjection(row) : undefined;
+    };
     let capped = false;
     // 1. The indexed words each search word is the start of.
     const expansions = await Promise.all(
@@ -347,13 +347,11 @@ export class ListIndex {
     for (let i = 0; i < candidates.length; ) {
       const chunk = candidates.slice(i, i + want + 1 - items.length);
       i += chunk.length;
-      const found = await Promise.all(chunk.map((k) => open(idOfKey(k))));
+      const found = await Promise.all(chunk.map((k) => open(k)));
       opened += chunk.length;
       for (let j = 0; j < chunk.length; j++) {
-        const d = found[j];
-        if (!d) continue;
-        const summary = summaryOf(d);
-        if (!accept(summary)) continue;
+        const summary = found[j];
+        if (!summary || !accept(summary)) continue;
         if (items.length === want) return { items, next: keys[keys.length - 1]!, capped };
         items.push(summary);
         keys.push(chunk[j]!);

@@ -245,7 +245,8 @@ export class DilemmaService {
     const dilemma = await this.store.get(id);
     // Not allowed to see it is answered as if it did not exist: its existence is information too.
     if (!dilemma || !canSee(viewer, dilemma)) throw new NotFound('No such dilemma');
-    return { dilemma, responses: await this.store.responses(id) };
+    // Responses are numbered from the count, so without a count there is nothing to read.
+    return { dilemma, responses: dilemma.responseCount > 0 ? await this.store.responses(id) : [] };
   }
 
   /**
@@ -259,7 +260,7 @@ export class DilemmaService {
       const words = searchWords(filter.words);
       // Only small, common words ("de", "het"): nothing to find by.
       if (!words.length) return { items: [], capped: false };
-      return this.store.searchPage(words, after, accept, PAGE_SIZE);
+      return this.store.searchPage(words, sourceOf(filter), after, accept, PAGE_SIZE);
     }
     return this.store.listPage(sourceOf(filter), after, accept, PAGE_SIZE);
   }

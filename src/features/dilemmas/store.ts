@@ -183,8 +183,14 @@ export class DilemmaStore {
   }
 
   /** One page of a word search, newest first (see ListIndex.search). */
-  searchPage(words: readonly string[], after: string | undefined, accept: (s: DilemmaSummary) => boolean, want: number): Promise<IndexedPage> {
-    return this.index.search(words, after, (id) => this.get(id), accept, want);
+  searchPage(
+    words: readonly string[],
+    source: ListSource,
+    after: string | undefined,
+    accept: (s: DilemmaSummary) => boolean,
+    want: number,
+  ): Promise<IndexedPage> {
+    return this.index.search(words, source, after, accept, want);
   }
 
   async hasResponse(dilemmaId: string, sequence: number): Promise<boolean> {
