@@ -5,7 +5,7 @@ export const en: Record<MessageKey, string> = {
   'app.name': 'BO Wonen',
   'welcome.title': 'Welcome to BO Wonen',
   'welcome.intro': 'Municipalities and housing corporations in Gooi en Vechtstreek work together here on affordable homes. Choose what you want to do.',
-  'welcome.hello': 'Hello {name}. You are registered as {role} at {organisation}.',
+  'welcome.hello': 'Hello {name}. You are {role} at {organisation}.',
   'welcome.tip': 'Tip: type "help" to see this menu again.',
   'welcome.nothingYet': 'There are no buttons for your role yet. The secretariat will let you know when that changes.',
   'menu.help': 'Menu',

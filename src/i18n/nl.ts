@@ -4,7 +4,7 @@ export const nl = {
   'app.name': 'BO Wonen',
   'welcome.title': 'Welkom bij BO Wonen',
   'welcome.intro': 'Hier werken gemeenten en corporaties in Gooi en Vechtstreek samen aan betaalbare woningen. Kies hieronder wat je wilt doen.',
-  'welcome.hello': 'Hallo {name}. Je bent ingeschreven als {role} bij {organisation}.',
+  'welcome.hello': 'Hallo {name}. Je bent {role} bij {organisation}.',
   'welcome.tip': 'Tip: typ "hulp" om dit menu weer te zien.',
   'welcome.nothingYet': 'Voor jouw functie zijn er nog geen knoppen. Het secretariaat laat het je weten als dat verandert.',
   'menu.help': 'Menu',

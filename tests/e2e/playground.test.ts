@@ -189,7 +189,7 @@ it('lets a member log a dilemma that another finds, recognises and answers, and 
   mark = frames.length;
   await asUser(joost, { value: { verb: 'dilemmaRecognise', id, recognise: true }, replyToId: list!.message!.messageId });
   const [recognised] = await nextFrames(1, mark);
-  expect(cardJson(recognised)).toContain('1× herkenbaar');
+  expect(cardJson(recognised)).toContain('Jij bent nu de enige');
 
   mark = frames.length;
   await asUser(joost, { value: { verb: 'dilemmaRespond', id, submissionId: 'playground-response-1', responseText: 'Wij gebruiken een bouwbatterij. Bel me.', wantsToTalk: 'true' } });

@@ -35,7 +35,8 @@ export function accessRequestCard(locale: Locale, organisations: Organisation[],
       t(locale, 'access.organisation'),
       organisations.map((o) => ({ title: o.name, value: o.id })),
       {
-        placeholder: t(locale, 'access.choose'),
+        // The placeholder says what to choose too: some screen readers read it instead of the label.
+        placeholder: t(locale, 'access.chooseOrganisation'),
         isRequired: true,
         errorMessage: t(locale, 'access.organisationMissing'),
         ...(state.organisationId ? { value: state.organisationId } : {}),
@@ -49,7 +50,7 @@ export function accessRequestCard(locale: Locale, organisations: Organisation[],
       t(locale, 'access.role'),
       ROLES.map((r) => ({ title: t(locale, `role.${r}`), value: r })),
       {
-        placeholder: t(locale, 'access.choose'),
+        placeholder: t(locale, 'access.chooseRole'),
         isRequired: true,
         errorMessage: t(locale, 'access.roleMissing'),
         ...(state.role ? { value: state.role } : {}),
@@ -140,7 +141,8 @@ export function adminCard(
         actionSet([
           {
             type: 'Action.ShowCard',
-            title: t(locale, 'admin.changeRole'),
+            // The button names the member: a screen reader reads it without the rows around it.
+            title: t(locale, 'admin.changeRoleOf', { name: member.name || '?' }),
             card: {
               type: 'AdaptiveCard',
               body: [
@@ -160,7 +162,7 @@ export function adminCard(
             : [
                 {
                   type: 'Action.ShowCard',
-                  title: t(locale, 'admin.remove'),
+                  title: t(locale, 'admin.removeOf', { name: member.name || '?' }),
                   card: {
                     type: 'AdaptiveCard',
                     body: [textBlock(t(locale, 'admin.removeConfirm', { name: member.name || '?' }))],
