@@ -32,7 +32,8 @@ const envSchema = z
     // Bot identity. Empty locally: no token checks (the Agents Playground sends none).
     MICROSOFT_APP_ID: z.string().trim().default(''),
     MICROSOFT_APP_PASSWORD: z.string().default(''),
-    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    // What infra/main.bicep creates (a user-assigned managed identity): Azure no longer creates multi-tenant bots.
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('UserAssignedMSI'),
     MICROSOFT_APP_TENANT_ID: z.string().trim().default(''),
     // Without an app id nobody's token is checked: fine on loopback, dangerous anywhere else.
     ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
@@ -45,6 +46,9 @@ const envSchema = z
     DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
     // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
     FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
+
+    // Telemetry (Azure Monitor / Application Insights). Empty: no telemetry code is loaded and nothing is sent.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().default(''),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -59,6 +63,13 @@ const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['ALLOWED_TENANT_IDS'],
         message: 'list at least one Entra tenant id that may use the bot',
+      });
+    }
+    if (env.APPLICATIONINSIGHTS_CONNECTION_STRING && !/(^|;)\s*InstrumentationKey=/i.test(env.APPLICATIONINSIGHTS_CONNECTION_STRING)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['APPLICATIONINSIGHTS_CONNECTION_STRING'],
+        message: 'must be the connection string of an Application Insights resource (it starts with InstrumentationKey=)',
       });
     }
     const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HOST);
@@ -93,6 +104,7 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
   access: { allowedTenantIds: string[]; bootstrapAdmins: string[]; memberCacheMs: number };
   locale: LocaleSettings;
+  telemetry: { connectionString: string };
 }
 
 export interface LocaleSettings {
@@ -129,7 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bot: {
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,
-      appType: e.MICROSOFT_APP_TYPE,
+      // Without an app id there is no identity to use: botbuilder's "no token checks" mode (local, Playground)
+      // exists only as MultiTenant with an empty id, and its MSI and single-tenant modes refuse an empty id.
+      appType: e.MICROSOFT_APP_ID ? e.MICROSOFT_APP_TYPE : 'MultiTenant',
       tenantId: e.MICROSOFT_APP_TENANT_ID,
     },
     access: {
@@ -138,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memberCacheMs: e.MEMBER_CACHE_SECONDS * 1000,
     },
     locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
+    telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
   };
 }
 

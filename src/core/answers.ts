@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import { t, type Locale } from '../i18n';
 import { errorFields, type Logger } from '../log';
+import { recordTurnFailure } from '../telemetry';
 import { answer, knownErrorMessage } from '../turn';
 
 /** Runs route work; an error a person caused is answered with its sentence, anything else goes up. */
@@ -23,7 +24,10 @@ export async function withApology(context: TurnContext, locale: () => Locale, lo
     await work();
   } catch (err) {
     const code = randomBytes(3).toString('hex').toUpperCase();
-    log.error({ event: 'turn.failed', code, type: context.activity.type, err: errorFields(err) }, 'turn failed');
+    const fields = errorFields(err);
+    log.error({ event: 'turn.failed', code, type: context.activity.type, err: fields }, 'turn failed');
+    // The same code on the trace, so one query in Application Insights finds the request behind an apology.
+    recordTurnFailure(code, fields);
     try {
       await answer(context, t(locale(), 'error.apology', { code }));
     } catch (sendErr) {
