@@ -180,6 +180,23 @@ export function loadPackageConfig(env: Record<string, string | undefined> = proc
   return { appId: e.MICROSOFT_APP_ID, botDomain: e.BOT_DOMAIN };
 }
 
+const backupEnvSchema = z
+  .object({
+    STORAGE_CONNECTION_STRING: z.string().trim().default(''),
+    STORAGE_ACCOUNT_URL: z.string().trim().url().or(z.literal('')).default(''),
+    TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'letters and digits only, starting with a letter, at most 30').default('bowonen'),
+  })
+  .refine((env) => env.STORAGE_CONNECTION_STRING || env.STORAGE_ACCOUNT_URL, {
+    path: ['STORAGE_ACCOUNT_URL'],
+    message: 'or STORAGE_CONNECTION_STRING must name the account to back up or restore (see infra/README.md)',
+  });
+
+/** What `npm run export:tables` and `import:tables` need: only the storage account and the table prefix. */
+export function loadBackupConfig(env: Record<string, string | undefined> = process.env): Config['storage'] {
+  const e = parseEnv(backupEnvSchema, env);
+  return { connectionString: e.STORAGE_CONNECTION_STRING, accountUrl: e.STORAGE_ACCOUNT_URL, tablePrefix: e.TABLE_PREFIX };
+}
+
 const startEnvSchema = z.object({
   AZURITE_PORT: z.coerce.number().int().min(1).max(65535).default(10002),
   AZURITE_LOCATION: z.string().min(1).default('.azurite'),
