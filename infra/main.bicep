@@ -89,6 +89,11 @@ param allowedTenantIds array
 @description('Entra object ids of the first secretariaat members, who can then approve others. BOOTSTRAP_ADMINS.')
 param bootstrapAdmins array = []
 
+@description('Prefix of every table name. TABLE_PREFIX. Change it to switch the bot to tables restored under another prefix.')
+@minLength(1)
+@maxLength(30)
+param tablePrefix string = 'bowonen'
+
 @description('Log level of the bot. LOG_LEVEL.')
 @allowed([
   'fatal'
@@ -388,6 +393,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'STORAGE_ACCOUNT_URL'
           value: storage.properties.primaryEndpoints.table
+        }
+        {
+          name: 'TABLE_PREFIX'
+          value: tablePrefix
         }
         {
           // The outbox and other work shared by all instances (Azure Queue Storage), same identity, no keys.
