@@ -269,6 +269,23 @@ describe('main.bicep', () => {
   });
 });
 
+describe('settings for Azure (src/config.ts)', () => {
+  const base = { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', ALLOWED_TENANT_IDS: '11111111-1111-4111-8111-111111111111' };
+
+  it('keeps the local mode without an app id working although the default type is the managed identity', () => {
+    expect(loadConfig(base).bot).toMatchObject({ appId: '', appType: 'MultiTenant' });
+  });
+
+  it('takes the Application Insights connection string, and refuses something else in its place', () => {
+    expect(loadConfig(base).telemetry.connectionString).toBe('');
+    const connectionString = 'InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+    expect(loadConfig({ ...base, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).telemetry.connectionString).toBe(connectionString);
+    expect(() => loadConfig({ ...base, APPLICATIONINSIGHTS_CONNECTION_STRING: 'https://example.invalid/' })).toThrow(
+      /APPLICATIONINSIGHTS_CONNECTION_STRING must be the connection string of an Application Insights resource/,
+    );
+  });
+});
+
 describe('operations documentation', () => {
   it('gives the Kusto query for an apology code with the attribute the bot sets', () => {
     const infraReadme = read('infra/README.md');
