@@ -45,6 +45,13 @@ const envSchema = z
     DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
     // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
     FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
+
+    // Plans: the regional target that `voortgang` measures against, and the betaalbare-koop price limit.
+    PLANS_TARGET_HOMES: z.coerce.number().int().min(1).max(1_000_000).default(7000),
+    PLANS_TARGET_FROM_YEAR: z.coerce.number().int().min(2000).max(2100).default(2022),
+    PLANS_TARGET_TO_YEAR: z.coerce.number().int().min(2000).max(2100).default(2030),
+    PLANS_SOCIAL_RENT_SHARE_PERCENT: z.coerce.number().min(0).max(100).default(33.3),
+    PLANS_AFFORDABLE_PURCHASE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(390000),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -53,6 +60,9 @@ const envSchema = z
         path: ['STORAGE_CONNECTION_STRING'],
         message: 'set STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL (npm start sets Azurite for you)',
       });
+    }
+    if (env.PLANS_TARGET_FROM_YEAR > env.PLANS_TARGET_TO_YEAR) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PLANS_TARGET_FROM_YEAR'], message: 'must not be after PLANS_TARGET_TO_YEAR' });
     }
     if (env.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({
@@ -93,6 +103,7 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
   access: { allowedTenantIds: string[]; bootstrapAdmins: string[]; memberCacheMs: number };
   locale: LocaleSettings;
+  plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number };
 }
 
 export interface LocaleSettings {
@@ -138,6 +149,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memberCacheMs: e.MEMBER_CACHE_SECONDS * 1000,
     },
     locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
+    plans: {
+      targetHomes: e.PLANS_TARGET_HOMES,
+      fromYear: e.PLANS_TARGET_FROM_YEAR,
+      toYear: e.PLANS_TARGET_TO_YEAR,
+      socialRentShare: e.PLANS_SOCIAL_RENT_SHARE_PERCENT / 100,
+      affordablePurchaseLimit: e.PLANS_AFFORDABLE_PURCHASE_LIMIT,
+    },
   };
 }
 
