@@ -402,7 +402,7 @@ export function planEditCard(locale: Locale, view: EditView): AdaptiveCard {
   else body.push(textBlock(t(locale, 'plan.edit.intro')));
   if (view.problems && Object.keys(view.problems).length) body.push(textBlock(t(locale, 'plan.edit.problems'), { color: 'Attention', weight: 'Bolder' }));
   body.push(
-    choiceSet('phase', t(locale, 'plan.fact.phase'), REFERENCE.phases.map((p) => ({ title: p[locale], value: p.id })), { value: v.phase, isRequired: true }),
+    choiceSet('phase', t(locale, 'plan.fact.phase'), REFERENCE.phases.map((p) => ({ title: p[locale], value: p.id })), { value: v.phase, isRequired: true, errorMessage: t(locale, 'plan.edit.choosePhase') }),
     ...problem('phase'),
     ...count('total', t(locale, 'plan.fact.total')),
     ...count('socialRent', t(locale, 'plan.fact.socialRent')),
