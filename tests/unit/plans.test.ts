@@ -260,3 +260,18 @@ describe('plan cards', () => {
     expect(json).toMatch(/"width":5898/);
   });
 });
+
+describe('the Teams app package', () => {
+  it('offers "Plan zoeken" as a search message extension of the bot, and takes files', async () => {
+    const { buildAppPackage } = await import('../../scripts/package-app');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const appId = '3f2a9c1e-7b4d-4e8a-9c6f-1d2e3f4a5b6c';
+    const { manifest } = await buildAppPackage({ env: { MICROSOFT_APP_ID: appId }, outFile: `${mkdtempSync(`${tmpdir()}/plans-`)}/app.zip` });
+    const extensions = manifest.composeExtensions as Array<{ botId: string; commands: Array<{ id: string; type: string; title: string }> }>;
+    expect(extensions[0]).toMatchObject({ botId: appId, commands: [{ id: 'planSearch', type: 'query', title: 'Plan zoeken' }] });
+    expect(manifest.bots?.[0]).toMatchObject({ supportsFiles: true });
+    const titles = (manifest.bots?.[0].commandLists ?? []).map((l) => l.commands.map((c) => c.title));
+    for (const list of titles) expect(list).toEqual(expect.arrayContaining(['plan', 'plannen', 'voortgang']));
+  });
+});
