@@ -506,6 +506,7 @@ async function main(): Promise<void> {
   report(summaries.get(echo)!, summaries.get(bot)!);
   clearTimeout(deadline);
   await cleanup();
+  await (await import('./bench-plans')).benchPlans().catch((err: unknown) => ((process.exitCode = 1), process.stderr.write(`bench-plans failed: ${String(err)}\n`)));
 }
 
 main().catch(fail);

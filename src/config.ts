@@ -52,6 +52,9 @@ const envSchema = z
     PLANS_TARGET_TO_YEAR: z.coerce.number().int().min(2000).max(2100).default(2030),
     PLANS_SOCIAL_RENT_SHARE_PERCENT: z.coerce.number().min(0).max(100).default(33.3),
     PLANS_AFFORDABLE_PURCHASE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(390000),
+    // How long a bot process answers plan questions from memory before it checks storage for changes made by
+    // another process (one point read); changes made on the same process count at once.
+    PLANS_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -103,7 +106,7 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
   access: { allowedTenantIds: string[]; bootstrapAdmins: string[]; memberCacheMs: number };
   locale: LocaleSettings;
-  plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number };
+  plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number; refreshMs: number };
 }
 
 export interface LocaleSettings {
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       toYear: e.PLANS_TARGET_TO_YEAR,
       socialRentShare: e.PLANS_SOCIAL_RENT_SHARE_PERCENT / 100,
       affordablePurchaseLimit: e.PLANS_AFFORDABLE_PURCHASE_LIMIT,
+      refreshMs: e.PLANS_REFRESH_MS,
     },
   };
 }

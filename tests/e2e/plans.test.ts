@@ -154,11 +154,40 @@ describe('following and editing', () => {
   });
 });
 
+describe('plans and dilemmas', () => {
+  it('lists on the plan card the dilemmas about it that the viewer may see', async () => {
+    const reader = user(5, 'Ria Lezer');
+    await seed(reader, 'directeur-bestuurder', 'de-alliantie');
+    const log = async (title: string, visibility: string) => {
+      const [form] = await bot.say(hilversum, 'dilemma');
+      const save = buttonsOf(form).find((b) => b.data.verb === 'dilemmaSave')!;
+      await bot.submit(hilversum, {
+        verb: 'dilemmaSave',
+        submissionId: save.data.submissionId,
+        title,
+        description: 'Een beschrijving van het dilemma bij dit plan.',
+        theme: 'financiering',
+        municipalities: 'blaricum',
+        relatedPlan: 'Heidezoom',
+        visibility,
+        wantsAgenda: 'false',
+      });
+    };
+    await log('Grondprijs bij de Bijvanck', 'members');
+    await log('Vertrouwelijk overleg met de ontwikkelaar', 'confidential');
+    const text = readable((await bot.say(reader, 'plan heidezoom'))[0]);
+    expect(text).toContain("Dilemma's over dit plan");
+    expect(text).toContain('Grondprijs bij de Bijvanck');
+    expect(text).not.toContain('Vertrouwelijk overleg');
+  });
+});
+
 describe('two bot processes on one store', () => {
   let second: TestBot;
   beforeAll(async () => {
     const connector = await new FakeConnector().start();
-    const app = await startApp(testConfig({ BOOTSTRAP_ADMINS: '', TABLE_PREFIX: bot.app.services.config.storage.tablePrefix }));
+    // A short refresh time: this process answers from memory for at most 200 ms before it checks storage.
+    const app = await startApp(testConfig({ BOOTSTRAP_ADMINS: '', PLANS_REFRESH_MS: '200', TABLE_PREFIX: bot.app.services.config.storage.tablePrefix }));
     second = new TestBot(app, connector);
   });
   afterAll(async () => second.stop());
@@ -174,7 +203,8 @@ describe('two bot processes on one store', () => {
 
     const first = await bot.submit(secretary, { ...saveA.data, phase: 'in-aanbouw', total: '150', socialRent: '55', midRent: '40', affordablePurchase: '25', other: '', startConstruction: '2026-Q2', delivery: '2028-Q1' });
     expect(readable(first[0])).toContain('Opgeslagen');
-    // The other process answers with the new phase at once.
+    // The other process answers with the new phase once its refresh time has passed.
+    await new Promise((resolve) => setTimeout(resolve, 250));
     expect(readable((await second.say(director, 'plan zuiderkade'))[0])).toContain('in aanbouw');
 
     const late = await second.submit(huizen, { ...saveB.data, phase: 'vertraagd', total: '150', socialRent: '55', midRent: '40', affordablePurchase: '25', other: '', startConstruction: '2026-Q2', delivery: '2028-Q1' });

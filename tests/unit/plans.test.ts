@@ -275,3 +275,12 @@ describe('the Teams app package', () => {
     for (const list of titles) expect(list).toEqual(expect.arrayContaining(['plan', 'plannen', 'voortgang']));
   });
 });
+
+describe('finding a plan typed as one word', () => {
+  it('finds "deboomgaard" and "zonnewijzerhoff"', () => {
+    const index = new PlanIndex();
+    for (const p of [plan('De Boomgaard'), plan('Zonnewijzerhof')]) index.put({ plan: p, etag: '' });
+    expect(index.find('deboomgaard')).toMatchObject({ kind: 'one', plan: { name: 'De Boomgaard' } });
+    expect(index.find('zonnewijzerhoff')).toMatchObject({ kind: 'one', plan: { name: 'Zonnewijzerhof' } });
+  });
+});

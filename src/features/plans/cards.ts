@@ -420,7 +420,11 @@ export function planEditCard(locale: Locale, view: EditView): AdaptiveCard {
 // ---- History, notices, import report. ----
 
 export function historyCard(locale: Locale, plan: Plan, entries: HistoryEntry[]): AdaptiveCard {
-  const newest = [...entries].reverse();
+  // A plan's arrival has no entry of its own: its row says when it came.
+  const arrival: HistoryEntry[] = entries.some((e) => e.created)
+    ? []
+    : [{ planId: plan.id, at: plan.createdAt, by: { tenantId: '', aadObjectId: '', name: '', via: 'import' }, created: true, changes: [] }];
+  const newest = [...arrival, ...entries].reverse();
   const shown = newest.slice(0, 10);
   const body: CardElement[] = [heading(t(locale, 'plan.history.title', { name: plan.name }))];
   if (!shown.length) body.push(textBlock(t(locale, 'plan.history.empty')));

@@ -49,6 +49,7 @@ export const plans = defineCapability({
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => ({ id: o.id, name: o.name })),
       planNotifier(core.sender),
       core.config.plans,
+      core.config.plans.refreshMs,
     );
     await service.load();
     // The dilemma form offers real plans once the dilemma service can take them.

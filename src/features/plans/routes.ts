@@ -1,6 +1,7 @@
 // Plan commands, card actions, the plan list sent as a file, and the "Plan zoeken" message extension:
 // Teams in, PlanService calls, cards out. Thin on purpose.
 import { CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResult, type TurnContext } from 'botbuilder';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { BotApp, Core, MemberTurn, Routes } from '../../capability';
 import { answerKnownErrors } from '../../core/answers';
@@ -106,7 +107,7 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
         return (await dilemmas.list(viewer, { plan: plan.id } as never)).map((d) => ({ id: d.id, title: d.title }));
       }
       const name = fold(plan.name).trim();
-      return (await dilemmas.list(viewer, {}))
+      return (await visibleDilemmas(viewer))
         .filter((d) => fold(d.relatedPlan).trim() === name || d.relatedPlan === plan.id)
         .map((d) => ({ id: d.id, title: d.title }));
     } catch (err) {
@@ -116,8 +117,26 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
     }
   }
 
-  async function cardFor(turn: MemberTurn, plan: Plan, notice?: string) {
-    const [following, about] = await Promise.all([plans.isFollowing(turn.member, plan.id), dilemmasAbout(plan, turn)]);
+  /**
+   * The dilemmas a viewer may see (the dilemma service decides), kept as briefly as plans are: a person who
+   * looks up several plans in a row costs one dilemma query, not one per plan.
+   */
+  const seen = new Map<string, { at: number; list: Awaited<ReturnType<DilemmaLink['list']>> }>();
+  async function visibleDilemmas(viewer: { member: Member; shared: boolean }) {
+    const key = `${viewer.member.tenantId}|${viewer.member.aadObjectId}|${viewer.member.role}|${viewer.shared}`;
+    const cached = seen.get(key);
+    if (cached && performance.now() - cached.at < settings.refreshMs) return cached.list;
+    const at = performance.now();
+    const list = await dilemmas.list(viewer, {});
+    if (seen.size > 1000) seen.clear();
+    seen.set(key, { at, list });
+    return list;
+  }
+
+  async function cardFor(turn: MemberTurn, plan: Plan, notice?: string, known?: { following: boolean; about: Array<{ id: string; title: string }> }) {
+    const [following, about] = known
+      ? [known.following, known.about]
+      : await Promise.all([plans.isFollowing(turn.member, plan.id), dilemmasAbout(plan, turn)]);
     return planCard(turn.locale, {
       plan,
       municipalityName: municipalityName(plan.municipality),
@@ -132,8 +151,19 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
   async function showPlan(turn: MemberTurn): Promise<void> {
     const query = turn.args.trim().slice(0, LIMITS.search);
     if (!query) return void (await turn.context.sendActivity(t(turn.locale, 'plan.askName')));
-    const found = await plans.find(query);
-    if (found.kind === 'one') return sendCard(turn.context, await cardFor(turn, found.plan));
+    // The likely plan from memory lets its follow state and dilemmas be read while storage is asked whether
+    // the plans moved: one round trip instead of two. The answer always uses the fresh result.
+    const guess = plans.findInMemory(query);
+    const [found, extra] = await Promise.all([
+      plans.find(query),
+      guess.kind === 'one'
+        ? Promise.all([plans.isFollowing(turn.member, guess.plan.id), dilemmasAbout(guess.plan, turn)])
+        : Promise.resolve(undefined),
+    ]);
+    if (found.kind === 'one') {
+      const known = extra && guess.kind === 'one' && guess.plan.id === found.plan.id ? { following: extra[0], about: extra[1] } : undefined;
+      return sendCard(turn.context, await cardFor(turn, found.plan, undefined, known));
+    }
     const list = found.kind === 'several' ? found.plans : found.closest;
     await sendCard(turn.context, planChoiceCard(turn.locale, query, list, found.kind, municipalityName));
   }

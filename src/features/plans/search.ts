@@ -21,30 +21,43 @@ function allowedTypos(length: number): number {
   return length >= 8 ? 2 : length >= 4 ? 1 : 0;
 }
 
-/** Edit distance (with swapped neighbours as one edit), or max + 1 as soon as it is known to be above max. */
+// Three rows of the distance table, reused across calls: the typo search runs over many words per question.
+let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
+/**
+ * Edit distance (with swapped neighbours as one edit), or max + 1 as soon as it is known to be above max. Only
+ * the band of cells within `max` of the diagonal is computed.
+ */
 export function distance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (b.length + 1 > rows[0]!.length) rows = rows.map(() => new Int32Array(b.length * 2 + 2));
+  let [prevPrev, prev, row] = rows as [Int32Array, Int32Array, Int32Array];
+  const big = max + 1;
+  for (let j = 0; j <= b.length; j++) prev[j] = j <= max ? j : big;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+    const from = Math.max(1, i - max);
+    const to = Math.min(b.length, i + max);
+    row[0] = i <= max ? i : big;
+    if (from > 1) row[from - 1] = big;
+    let best = row[0]!;
+    for (let j = from; j <= to; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prevPrev[j - 2]! + 1);
-      row.push(v);
-      best = Math.min(best, v);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prevPrev[j - 2]! + 1);
+      row[j] = v > big ? big : v;
+      if (v < best) best = v;
     }
-    if (best > max) return max + 1;
-    prevPrev = prev;
-    prev = row;
+    if (to < b.length) row[to + 1] = big;
+    if (best > max) return big;
+    [prevPrev, prev, row] = [prev, row, prevPrev];
   }
-  return prev[b.length]!;
+  return Math.min(prev[b.length]!, big);
 }
 
 export class PlanIndex {
   private readonly plans = new Map<string, Indexed>();
+  /** Each plan's name as one folded word ("annashoeve"), for names typed without spaces. */
+  private readonly compactNames = new Map<string, string>();
   /** Word → ids of the plans whose name or location has it. */
   private readonly byWord = new Map<string, Set<string>>();
   /** The distinct words, by length, for the typo search. */
@@ -69,6 +82,7 @@ export class PlanIndex {
     if (old && old.plan.revision > entry.plan.revision) return;
     if (old) for (const w of this.wordsOf(old.plan)) this.byWord.get(w)?.delete(old.plan.id);
     this.plans.set(entry.plan.id, entry);
+    this.compactNames.set(entry.plan.id, compact(entry.plan.name));
     for (const w of this.wordsOf(entry.plan)) {
       let ids = this.byWord.get(w);
       if (!ids) {
@@ -91,7 +105,7 @@ export class PlanIndex {
     return this.sorted;
   }
 
-  /** How well each plan matches one typed word: 3 whole word, 2 start of a word, 1 with a typo. */
+  /** How well each plan matches one typed word: 3 whole word, 2 start of a word, 1 with one typo, ½ with two. */
   private matchWord(token: string): Map<string, number> {
     const scores = new Map<string, number>();
     const give = (word: string, score: number) => {
@@ -112,7 +126,10 @@ export class PlanIndex {
     const max = allowedTypos(token.length);
     for (let len = token.length - max; max && len <= token.length + max; len++) {
       for (const word of this.byLength.get(len) ?? []) {
-        if (word !== token && distance(token, word, max) <= max) give(word, 1);
+        if (word === token) continue;
+        // One typo weighs more than two, so the nearest name wins.
+        const d = distance(token, word, max);
+        if (d <= max) give(word, d === 1 ? 1 : 0.5);
       }
     }
     return scores;
@@ -126,7 +143,7 @@ export class PlanIndex {
     const tokens = [...new Set(words(query))];
     if (!tokens.length) return { kind: 'none', closest: [] };
     const whole = compact(query);
-    const exact = [...(this.byWord.get(tokens[0]!) ?? [])].map((id) => this.plans.get(id)!.plan).filter((p) => compact(p.name) === whole);
+    const exact = [...(this.byWord.get(tokens[0]!) ?? [])].filter((id) => this.compactNames.get(id) === whole).map((id) => this.plans.get(id)!.plan);
     if (exact.length === 1) return { kind: 'one', plan: exact[0]! };
 
     const perToken = tokens.map((t) => this.matchWord(t));
@@ -140,22 +157,28 @@ export class PlanIndex {
     const rank = (ids: string[]) =>
       ids
         .map((id) => ({ plan: this.plans.get(id)!.plan, ...total.get(id)! }))
-        .sort((a, b) => b.hits - a.hits || b.score - a.score || a.plan.name.localeCompare(b.plan.name, 'nl'));
+        .sort((a, b) => b.hits - a.hits || b.score - a.score || (a.plan.name < b.plan.name ? -1 : a.plan.name > b.plan.name ? 1 : 0));
     const full = rank([...total.keys()].filter((id) => total.get(id)!.hits === tokens.length));
     if (full.length === 1) return { kind: 'one', plan: full[0]!.plan };
     if (full.length > 1) {
       // One plan matching every word as typed beats others that only match with a typo or a word's start.
       const perfect = full.filter((f) => f.score === tokens.length * 3);
       if (perfect.length === 1) return { kind: 'one', plan: perfect[0]!.plan };
+      // Likewise one that matches clearly better than all others (whole words against mere starts of words).
+      if (!perfect.length && full[0]!.score > full[1]!.score) return { kind: 'one', plan: full[0]!.plan };
       return { kind: 'several', plans: full.slice(0, limit).map((f) => f.plan) };
     }
     if (total.size) return { kind: 'none', closest: rank([...total.keys()]).slice(0, limit).map((f) => f.plan) };
-    // Written as one word ("annashoeve"), or every word off: compare whole names, of similar length only.
-    const max = Math.min(3, allowedTypos(whole.length));
-    const near = [...this.plans.values()]
-      .map(({ plan }) => ({ plan, d: distance(whole, compact(plan.name), max) }))
-      .filter((x) => x.d <= max)
-      .sort((a, b) => a.d - b.d);
+    // One word that matches no word: perhaps a name written as one word ("annashoeve"). Compare whole names.
+    if (tokens.length > 1) return { kind: 'none', closest: [] };
+    const max = allowedTypos(whole.length);
+    const near: Array<{ plan: Plan; d: number }> = [];
+    for (const [id, name] of this.compactNames) {
+      if (Math.abs(name.length - whole.length) > max) continue;
+      const d = distance(whole, name, max);
+      if (d <= max) near.push({ plan: this.plans.get(id)!.plan, d });
+    }
+    near.sort((a, b) => a.d - b.d);
     if (near.length === 1 || (near.length > 1 && near[0]!.d < near[1]!.d && near[0]!.d <= 1)) return { kind: 'one', plan: near[0]!.plan };
     return { kind: 'none', closest: near.slice(0, limit).map((x) => x.plan) };
   }

@@ -25,6 +25,8 @@ import { PlanIndex, type Found } from './search';
 import { readSheet } from './spreadsheet';
 import { PLANS_PER_WRITE, WriteConflict, type PlanStore, type PlanWrite } from './store';
 import { fold } from '../../text';
+import { personKey } from '../../storage/keys';
+import { performance } from 'node:perf_hooks';
 
 export interface PlanNotifier {
   /** Tells the followers of a plan that its phase or numbers changed. Called after the change is stored; must not throw. */
@@ -96,13 +98,18 @@ export function changerOf(member: Member, via: Changer['via']): Changer {
 export class PlanService {
   private readonly index = new PlanIndex();
   private known = 0;
+  private checkedAt = -Infinity;
   private refreshing: Promise<void> | undefined;
+  /** Per person the plans they follow, read once and kept for `refreshMs` (own changes count at once). */
+  private readonly follows = new Map<string, { ids: Set<string>; at: number }>();
 
   constructor(
     private readonly store: PlanStore,
     private readonly municipalities: () => Municipality[],
     private readonly notifier: PlanNotifier,
     readonly progressSettings: ProgressSettings,
+    /** How long memory may answer before storage is asked whether another process changed something. */
+    private readonly refreshMs = 0,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -118,9 +125,12 @@ export class PlanService {
    * same moment share one read.
    */
   async fresh(): Promise<void> {
+    if (this.refreshMs && performance.now() - this.checkedAt < this.refreshMs) return;
     this.refreshing ??= (async () => {
       try {
+        const started = performance.now();
         const version = await this.store.version();
+        this.checkedAt = started;
         if (version <= this.known) return;
         for (const stored of await this.store.plansSince(this.known)) this.index.put(stored);
         this.known = version;
@@ -145,6 +155,11 @@ export class PlanService {
       list.find((x) => q.length >= 3 && x.key.startsWith(q))?.m ??
       list.find((x) => fuzzyEqual(q, x.key))?.m
     );
+  }
+
+  /** What the index in memory says now, without asking storage whether it moved (see `find`). */
+  findInMemory(query: string): Found {
+    return this.index.find(query);
   }
 
   async find(query: string): Promise<Found> {
@@ -296,7 +311,9 @@ export class PlanService {
             (current?.plan.revision ?? 0) + 1,
             changer,
           );
-          writes.push({ plan, etag: current?.etag, history: this.entry(plan, changes, !current), changes });
+          // A new plan's row says when and by whom it came (revision 1): no history row needed, which halves
+          // the writes of a first import. Every later change gets its entry, in the same transaction.
+          writes.push({ plan, etag: current?.etag, history: current ? this.entry(plan, changes, false) : undefined, changes });
         }
         try {
           for (const written of await this.store.write(writes)) this.index.put(written);
@@ -338,13 +355,27 @@ export class PlanService {
   }
 
   async isFollowing(member: Member, id: string): Promise<boolean> {
-    return this.store.isFollowing(id, member);
+    if (!this.refreshMs) return this.store.isFollowing(id, member);
+    const key = personKey(member.tenantId, member.aadObjectId);
+    let cached = this.follows.get(key);
+    if (!cached || performance.now() - cached.at >= this.refreshMs) {
+      const at = performance.now();
+      cached = { ids: new Set(await this.store.followedBy(member)), at };
+      if (this.follows.size > 10_000) this.follows.clear();
+      this.follows.set(key, cached);
+    }
+    return cached.ids.has(id);
   }
 
   /** Follows (or stops following) a plan; the wanted state comes from the button, so a double click changes nothing. */
-  async setFollowing(member: Member, id: string, follow: boolean): Promise<Plan> {
+  async setFollowing(member: PersonId, id: string, follow: boolean): Promise<Plan> {
     const plan = await this.get(id);
     await this.store.setFollowing(id, member, follow);
+    const cached = this.follows.get(personKey(member.tenantId, member.aadObjectId));
+    if (cached) {
+      if (follow) cached.ids.add(id);
+      else cached.ids.delete(id);
+    }
     return plan;
   }
 
@@ -364,6 +395,7 @@ export class PlanService {
   /** Stops every follow and removes the person's name from the history and from "last changed by". */
   async erase(person: PersonId): Promise<void> {
     for (const id of await this.store.followedBy(person)) await this.store.setFollowing(id, person, false);
+    this.follows.delete(personKey(person.tenantId, person.aadObjectId));
     for (const { rowKey, entry } of await this.store.historyBy(person)) {
       await this.store.replaceHistory(rowKey, { ...entry, by: { ...FORMER_MEMBER, via: entry.by.via } });
     }
