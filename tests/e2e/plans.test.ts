@@ -101,6 +101,16 @@ describe('asking about plans', () => {
   });
 });
 
+it('keeps plans from a gespreksleider, who only sees the sign-ups of their session', async () => {
+  const facilitator = user(6, 'Linda Leider');
+  await seed(facilitator, 'gespreksleider', 'regio-gooi-en-vechtstreek');
+  for (const text of ['plan boomgaard', 'voortgang', 'plannen']) {
+    expect(readable((await bot.say(facilitator, text))[0])).toContain('Plannen en voortgang zijn er voor BO-leden en het secretariaat.');
+  }
+  const id = planIdOf(await bot.say(director, 'plan boomgaard'));
+  expect(readable((await bot.submit(facilitator, { verb: 'planOpen', id }))[0])).toContain('Plannen en voortgang zijn er voor BO-leden');
+});
+
 describe('following and editing', () => {
   it('tells followers when the wethouder of the municipality changes the phase; others may not edit', async () => {
     const card = await bot.say(director, 'plan spoorzicht');

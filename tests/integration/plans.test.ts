@@ -38,11 +38,11 @@ it('imports the sample once: a second import changes nothing and adds no history
   expect(await plans.importFile(undefined, readFileSync(SAMPLE_FILE))).toMatchObject({ status: 'done', created: 15, changed: 0, unchanged: 0 });
   expect(await plans.importFile(undefined, readFileSync(SAMPLE_FILE))).toMatchObject({ status: 'done', created: 0, changed: 0, unchanged: 15 });
   // A new plan's row records its arrival; only later changes get history entries.
-  expect(await plans.history('hilversum:de-boomgaard')).toEqual([]);
+  expect(await plans.history(wethouder, 'hilversum:de-boomgaard')).toEqual([]);
   // A fresh process reads the same plans.
   const other = service(tables);
   await other.load();
-  expect((await other.list()).plans).toHaveLength(15);
+  expect((await other.list(wethouder)).plans).toHaveLength(15);
 });
 
 it('writes a plan and its history together, or neither', async () => {
@@ -87,6 +87,6 @@ it('exports and erases what plans hold about a person; erasing twice changes not
   const after = await new PlanStore(tables).get(plan.id);
   expect(after!.plan.updatedBy).toMatchObject({ name: '', aadObjectId: '' });
   expect(after!.plan.phase).toBe('in-aanbouw');
-  const history = await plans.history(plan.id);
+  const history = await plans.history(wethouder, plan.id);
   expect(JSON.stringify(history)).not.toContain('Wendy');
 });

@@ -37,7 +37,7 @@ import {
   type FieldChange,
   type Plan,
 } from './model';
-import { mayEdit, mayImport, type PlanNotifier, type PlanService } from './service';
+import { mayEdit, mayImport, mayReadPlans, PLAN_ROLES, type PlanNotifier, type PlanService } from './service';
 
 /**
  * The one place a follower's notice leaves the bot. Today through the proactive sender, after the turn; the
@@ -153,9 +153,9 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
     if (!query) return void (await turn.context.sendActivity(t(turn.locale, 'plan.askName')));
     // The likely plan from memory lets its follow state and dilemmas be read while storage is asked whether
     // the plans moved: one round trip instead of two. The answer always uses the fresh result.
-    const guess = plans.findInMemory(query);
+    const guess = plans.findInMemory(turn.member, query);
     const [found, extra] = await Promise.all([
-      plans.find(query),
+      plans.find(turn.member, query),
       guess.kind === 'one'
         ? Promise.all([plans.isFollowing(turn.member, guess.plan.id), dilemmasAbout(guess.plan, turn)])
         : Promise.resolve(undefined),
@@ -172,7 +172,7 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
     const municipalities = plans.municipalityList();
     const municipality = text && text !== 'regio' ? plans.municipalityByText(text) : undefined;
     const notice = text && text !== 'regio' && !municipality ? t(turn.locale, 'plan.list.unknownMunicipality', { text: text.slice(0, 40) }) : undefined;
-    const { plans: list, tally } = await plans.list(municipality?.id);
+    const { plans: list, tally } = await plans.list(turn.member, municipality?.id);
     const card = planListCard(turn.locale, { plans: list, tally, municipalities, ...(municipality ? { municipality } : {}), ...(notice ? { notice } : {}) });
     await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
   }
@@ -193,7 +193,7 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
         return replaceCard(turn.context, planEditCard(locale, { plan: result.plan, notice: t(locale, 'plan.edit.conflict', { who }) }));
       }
       case 'invalid': {
-        const plan = await plans.get(input.id);
+        const plan = await plans.get(turn.member, input.id);
         const values = Object.fromEntries(EDIT_FIELDS.map((f) => [f, input[f]])) as Record<EditField, string>;
         return replaceCard(turn.context, planEditCard(locale, { plan: { ...plan, revision: input.revision }, values, problems: result.problems }));
       }
@@ -256,13 +256,15 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
 
     app.messageExtensions.query('planSearch', async (context, _state, query) => {
       const lang = locale(context);
-      if (!(await memberOf(context))) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
+      const member = await memberOf(context);
+      if (!member) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
+      if (!mayReadPlans(member)) return { type: 'message', text: t(lang, 'plan.notForRole') };
       const raw = query.parameters as Record<string, unknown>;
       const text = String(raw.planName ?? Object.values(raw)[0] ?? '').slice(0, LIMITS.search).trim();
       let found: Plan[];
-      if (!text) found = (await plans.list()).plans.slice(0, 10);
+      if (!text) found = (await plans.list(member)).plans.slice(0, 10);
       else {
-        const result = await plans.find(text);
+        const result = await plans.find(member, text);
         found = result.kind === 'one' ? [result.plan] : result.kind === 'several' ? result.plans : result.closest;
       }
       if (!found.length) return { type: 'message', text: t(lang, 'plan.search.none') };
@@ -283,11 +285,13 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
 
     app.messageExtensions.selectItem(async (context, _state, item) => {
       const lang = locale(context);
-      if (!(await memberOf(context))) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
+      const member = await memberOf(context);
+      if (!member) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
+      if (!mayReadPlans(member)) return { type: 'message', text: t(lang, 'plan.notForRole') };
       const parsed = z.object({ planId: z.string().max(200) }).safeParse(item);
       if (!parsed.success) return { type: 'message', text: t(lang, 'plan.search.none') };
       try {
-        return extensionResult([standalone(lang, await plans.get(parsed.data.planId))]);
+        return extensionResult([standalone(lang, await plans.get(member, parsed.data.planId))]);
       } catch {
         return { type: 'message', text: t(lang, 'plan.search.none') };
       }
@@ -305,23 +309,23 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
 
   return {
     menu: [
-      { label: (locale) => t(locale, 'menu.plans'), command: 'plannen' },
-      { label: (locale) => t(locale, 'menu.progress'), command: 'voortgang' },
+      { label: (locale) => t(locale, 'menu.plans'), command: 'plannen', roles: PLAN_ROLES },
+      { label: (locale) => t(locale, 'menu.progress'), command: 'voortgang', roles: PLAN_ROLES },
     ],
     commands: [
       { words: ['plan', 'status'], handler: showPlan },
       { words: ['plannen'], handler: (turn) => showList(turn, turn.args.trim().slice(0, 60), false) },
-      { words: ['voortgang'], handler: async (turn) => sendCard(turn.context, progressCard(turn.locale, await plans.progress())) },
+      { words: ['voortgang'], handler: async (turn) => sendCard(turn.context, progressCard(turn.locale, await plans.progress(turn.member))) },
     ],
     actions: [
-      { verb: 'planOpen', handler: async (turn) => sendCard(turn.context, await cardFor(turn, await plans.get(planOpenSubmitSchema.parse(turn.context.activity.value).id))) },
+      { verb: 'planOpen', handler: async (turn) => sendCard(turn.context, await cardFor(turn, await plans.get(turn.member, planOpenSubmitSchema.parse(turn.context.activity.value).id))) },
       { verb: 'planFollow', handler: follow },
       {
         verb: 'planHistory',
         handler: async (turn) => {
           const { id } = planOpenSubmitSchema.parse(turn.context.activity.value);
-          const plan = await plans.get(id);
-          await sendCard(turn.context, historyCard(turn.locale, plan, await plans.history(id)));
+          const plan = await plans.get(turn.member, id);
+          await sendCard(turn.context, historyCard(turn.locale, plan, await plans.history(turn.member, id)));
         },
       },
       {

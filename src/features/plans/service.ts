@@ -82,6 +82,17 @@ function emptyTally(): Tally {
   return { byStage: { delivered: 0, construction: 0, hard: 0, soft: 0 }, counted: 0, socialRent: 0, plans: 0 };
 }
 
+/** The roles that read plans and progress (a gespreksleider only sees the sign-ups of their session). */
+export const PLAN_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
+
+export function mayReadPlans(member: Member): boolean {
+  return PLAN_ROLES.includes(member.role);
+}
+
+function requireReader(member: Member): void {
+  if (!mayReadPlans(member)) throw refuse.denied('role');
+}
+
 export function mayImport(member: Member): boolean {
   return member.role === 'secretariaat';
 }
@@ -158,16 +169,23 @@ export class PlanService {
   }
 
   /** What the index in memory says now, without asking storage whether it moved (see `find`). */
-  findInMemory(query: string): Found {
+  findInMemory(reader: Member, query: string): Found {
+    requireReader(reader);
     return this.index.find(query);
   }
 
-  async find(query: string): Promise<Found> {
+  async find(reader: Member, query: string): Promise<Found> {
+    requireReader(reader);
     await this.fresh();
     return this.index.find(query);
   }
 
-  async get(id: string): Promise<Plan> {
+  async get(reader: Member, id: string): Promise<Plan> {
+    requireReader(reader);
+    return this.lookup(id);
+  }
+
+  private async lookup(id: string): Promise<Plan> {
     await this.fresh();
     const found = this.index.get(id);
     if (!found) throw new NotFound('No such plan');
@@ -184,7 +202,8 @@ export class PlanService {
   }
 
   /** The plans of one municipality (or the region), biggest first, with their tally. */
-  async list(municipality?: string): Promise<{ plans: Plan[]; tally: Tally }> {
+  async list(reader: Member, municipality?: string): Promise<{ plans: Plan[]; tally: Tally }> {
+    requireReader(reader);
     await this.fresh();
     const plans = this.index
       .all()
@@ -196,7 +215,8 @@ export class PlanService {
   }
 
   /** Regional progress toward the target: homes per stage, social rent, and per municipality. */
-  async progress(): Promise<ProgressFigures> {
+  async progress(reader: Member): Promise<ProgressFigures> {
+    requireReader(reader);
     await this.fresh();
     const region = emptyTally();
     const per = new Map(this.municipalities().map((m) => [m.id, { id: m.id, name: shortName(m.name), tally: emptyTally() }]));
@@ -221,8 +241,8 @@ export class PlanService {
     tally.plans += 1;
   }
 
-  async history(id: string): Promise<HistoryEntry[]> {
-    await this.get(id);
+  async history(reader: Member, id: string): Promise<HistoryEntry[]> {
+    await this.get(reader, id);
     return this.store.history(id);
   }
 
@@ -368,8 +388,8 @@ export class PlanService {
   }
 
   /** Follows (or stops following) a plan; the wanted state comes from the button, so a double click changes nothing. */
-  async setFollowing(member: PersonId, id: string, follow: boolean): Promise<Plan> {
-    const plan = await this.get(id);
+  async setFollowing(member: Member, id: string, follow: boolean): Promise<Plan> {
+    const plan = await this.get(member, id);
     await this.store.setFollowing(id, member, follow);
     const cached = this.follows.get(personKey(member.tenantId, member.aadObjectId));
     if (cached) {
