@@ -45,6 +45,7 @@ const nl = {
   'plan.import.personalOnly': 'Stuur de planlijst in je persoonlijke chat met BO Wonen.',
   'plan.import.downloadFailed': 'Het bestand kon niet worden opgehaald. Stuur het nog eens.',
   'plan.import.notAFile': 'Stuur één bestand: de planlijst als .xlsx of CSV.',
+  'plan.import.reading': 'Ik lees de planlijst in. Bij een lange lijst duurt dat even.',
 
   'plan.meta': '{municipality} · {location}',
   'plan.fact.phase': 'Fase',
@@ -197,6 +198,7 @@ const en: Record<keyof typeof nl, string> = {
   'plan.import.personalOnly': 'Send the plan list in your personal chat with BO Wonen.',
   'plan.import.downloadFailed': 'The file could not be fetched. Please send it again.',
   'plan.import.notAFile': 'Send one file: the plan list as .xlsx or CSV.',
+  'plan.import.reading': 'Reading the plan list. A long list takes a moment.',
 
   'plan.meta': '{municipality} · {location}',
   'plan.fact.phase': 'Phase',

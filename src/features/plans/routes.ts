@@ -219,6 +219,9 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
       core.log.warn({ event: 'plan.import.downloadFailed', err: errorFields(err) }, 'could not download the plan list');
       return void (await context.sendActivity(t(locale, 'plan.import.downloadFailed')));
     }
+    // A long list takes seconds; say so first. Should Teams deliver the file again meanwhile, importing it twice
+    // changes nothing.
+    await context.sendActivity(t(locale, 'plan.import.reading'));
     const report = await plans.importFile(member, bytes);
     if (report.status === 'done') {
       core.log.info({ event: 'plan.imported', created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected.length }, 'plan list imported');
