@@ -6,7 +6,6 @@ import { defineCapability, type Core, type Need } from '../../capability';
 import { errorFields } from '../../log';
 import { dilemmas } from '../dilemmas';
 import { members } from '../members';
-import { shortName } from './fields';
 import { messages, refuse } from './messages';
 import { planNotifier, planRoutes } from './routes';
 import { PlanService } from './service';

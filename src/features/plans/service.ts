@@ -8,7 +8,6 @@ import { checkOrder, completeHomes, parseCount, parsePhase, parseQuarter, shortN
 import { checkRows, mapHeader, type ImportValues } from './import';
 import { refuse } from './messages';
 import {
-  EDIT_FIELDS,
   HOME_PARTS,
   phaseOf,
   REFERENCE,
@@ -546,7 +545,9 @@ export function checkEdit(
   const startConstruction = take('startConstruction', parseQuarter(input.startConstruction, 'start bouw'));
   const delivery = take('delivery', parseQuarter(input.delivery, 'oplevering'));
   let homes: Homes | undefined;
-  if (total !== undefined && !EDIT_FIELDS.slice(1, 6).some((f) => problems[f])) {
+  // Whether the parts add up is only worth saying once each count reads as a number.
+  const COUNT_FIELDS: readonly EditField[] = ['total', 'socialRent', 'midRent', 'affordablePurchase', 'other'];
+  if (total !== undefined && !COUNT_FIELDS.some((f) => problems[f])) {
     homes = take(
       'total',
       completeHomes(
