@@ -164,6 +164,30 @@ describe('following and editing', () => {
   });
 });
 
+describe('forged and broken input', () => {
+  it('answers wrong types, unknown plans and stale or foreign ids in one sentence, and changes nothing', async () => {
+    const id = planIdOf(await bot.say(secretary, 'plan vestingzicht'));
+    const before = readable((await bot.say(director, 'plan vestingzicht'))[0]);
+    const answers = [
+      await bot.submit(director, { verb: 'planFollow', id: 'geen id', follow: true }),
+      await bot.submit(director, { verb: 'planFollow', id, follow: 'ja' }),
+      await bot.submit(director, { verb: 'planOpen', id: 'hilversum:bestaat-niet' }),
+      await bot.submit(secretary, { verb: 'planSave', id, revision: 'oud', phase: 'opgeleverd' }),
+      await bot.submit(secretary, { verb: 'planSave', id: 'hilversum:bestaat-niet', revision: 1, phase: 'opgeleverd', total: '1' }),
+      await bot.submit(secretary, { verb: 'planEdit', id, extra: 'x'.repeat(50_000) }, { conversation: channel }),
+    ].map((r) => readable(r[0]));
+    const invalid = 'Dit formulier klopt niet of is verlopen.';
+    const gone = 'Dit bestaat niet (meer).';
+    expect(answers[0]).toContain(invalid);
+    expect(answers[1]).toContain(invalid);
+    expect(answers[2]).toContain(gone);
+    expect(answers[3]).toContain(invalid);
+    expect(answers[4]).toContain(gone);
+    expect(answers[5]).toContain('persoonlijke chat');
+    expect(readable((await bot.say(director, 'plan vestingzicht'))[0])).toBe(before);
+  });
+});
+
 describe('plans and dilemmas', () => {
   it('lists on the plan card the dilemmas about it that the viewer may see', async () => {
     const reader = user(5, 'Ria Lezer');
