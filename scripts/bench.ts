@@ -447,7 +447,7 @@ async function main(): Promise<void> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port),
+    STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort),
     TABLE_PREFIX: `bench${randomUUID().replace(/-/g, '').slice(0, 12)}`,
     ALLOWED_TENANT_IDS: TENANT,
     // Bootstrap admins are members from their first message, so `help` answers with the welcome card.

@@ -38,9 +38,9 @@ async function main(): Promise<void> {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
       const location = path.resolve(root, options.azuriteLocation);
       mkdirSync(location, { recursive: true });
-      azurite = await startAzurite({ port: options.azuritePort, location });
+      azurite = await startAzurite({ port: options.azuritePort, queuePort: options.azuriteQueuePort, location });
       stops.push(() => azurite!.stop());
-      env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite.port);
+      env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort);
     }
 
     const playgroundFile = options.playground ? readPlaygroundFile() : undefined;

@@ -10,8 +10,13 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './log';
 import { createTables, type Tables } from './storage/tables';
 import { REFERENCE_TABLE, ReferenceStore } from './proactive/references';
-import { ProactiveSender } from './proactive/sender';
+import { ProactiveSender, TeamsConnectors } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
+import { BUDGET_TABLE, SharedAppBudget } from './proactive/budget';
+import { OUTBOX_TABLE, Outbox } from './proactive/outbox';
+import { createWorkQueue } from './proactive/queue';
+import { SCHEDULE_TABLE, Scheduler } from './proactive/scheduler';
+import { OutboxWorker } from './proactive/worker';
 import { buildCapabilities, tablesOf, type Built, type Capability, type Core } from './capability';
 import { CAPABILITIES, type CapabilityServices } from './capabilities';
 import { createBot } from './bot';
@@ -26,12 +31,22 @@ export interface RunningApp {
   built: Built[];
   tables: Tables;
   adapter: CloudAdapter;
+  /** Sends what is in the outbox (started unless OUTBOX_WORKER=off). */
+  worker: OutboxWorker;
+  budget: SharedAppBudget;
   stop(): Promise<void>;
 }
+
+/** The core's own tables: conversations, the outbox, the shared Teams budget and scheduled moments. */
+export const CORE_TABLES = [REFERENCE_TABLE, OUTBOX_TABLE, BUDGET_TABLE, SCHEDULE_TABLE] as const;
 
 export class StartupError extends Error {}
 
 export function createAdapter(config: Config): CloudAdapter {
+  return new CloudAdapter(createAuth(config));
+}
+
+function createAuth(config: Config): ConfigurationBotFrameworkAuthentication {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId || undefined,
     MicrosoftAppPassword: config.bot.appPassword || undefined,
@@ -39,8 +54,7 @@ export function createAdapter(config: Config): CloudAdapter {
     MicrosoftAppTenantId: config.bot.tenantId || undefined,
   });
   // With an app id, every request needs a valid Bot Framework token; without one (local), none is checked.
-  const auth = new ConfigurationBotFrameworkAuthentication({}, credentials);
-  return new CloudAdapter(auth);
+  return new ConfigurationBotFrameworkAuthentication({}, credentials);
 }
 
 export interface StartOptions {
@@ -54,17 +68,32 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const capabilities = options.capabilities ?? CAPABILITIES;
   const tables = createTables(config.storage);
   try {
-    await tables.ensure(tablesOf(capabilities, [REFERENCE_TABLE]));
+    await tables.ensure(tablesOf(capabilities, CORE_TABLES));
   } catch (err) {
     const where = config.storage.accountUrl || 'the configured connection string';
     throw new StartupError(`Storage is not reachable (${where}): ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const adapter = createAdapter(config);
+  const auth = createAuth(config);
+  const adapter = new CloudAdapter(auth);
   const references = new ReferenceStore(tables);
-  const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
-  const core: Core = { config, log, tables, references, sender };
+  const budget = new SharedAppBudget(tables, config.proactive.appRate, log);
+  const sender = new ProactiveSender(new TeamsConnectors(auth, config.bot.appId), references, new Throttle(budget), log, {
+    appId: config.bot.appId,
+    locale: config.locale,
+  });
+  let queue;
+  try {
+    queue = createWorkQueue(config, 'outbox');
+    await queue.ensure();
+  } catch (err) {
+    throw new StartupError(`The work queue is not reachable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const outbox = new Outbox(tables, queue);
+  const scheduler = new Scheduler(tables, outbox, log);
+  const core: Core = { config, log, tables, references, sender, outbox, scheduler, contributions: { digest: [], agendaCandidates: [] } };
   const built = await buildCapabilities(capabilities, core);
+  const worker = new OutboxWorker(outbox, queue, sender, references, log, config.proactive, config.locale);
   const bot = createBot(core, built);
   const services = { ...core, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & CapabilityServices;
   const server = createServer({ adapter, bot, log, ready: () => tables.ping(), routes: built.flatMap((b) => b.routes.http ?? []) });
@@ -83,6 +112,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}/api/messages`;
+  if (config.proactive.worker) worker.start();
+  if (config.digest.scheduler) scheduler.start();
   log.info({ event: 'app.started', port }, 'bot listening');
   return {
     url,
@@ -92,12 +123,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     built,
     tables,
     adapter,
+    worker,
+    budget,
     stop: async () => {
+      scheduler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold the close open for seconds.
       server.server.closeIdleConnections();
       await closed;
       await sender.drain();
+      await worker.stop();
     },
   };
 }

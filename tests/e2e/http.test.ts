@@ -131,7 +131,7 @@ describe('when storage stops answering', () => {
   beforeAll(async () => {
     const azurite = await startAzurite();
     stopAzurite = () => azurite.stop();
-    fragile = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port) });
+    fragile = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort) });
     await fragile.say(people.admin, 'help');
     await stopAzurite();
   });

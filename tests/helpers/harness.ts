@@ -32,7 +32,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    STORAGE_CONNECTION_STRING: azuriteConnectionString(Number(port)),
+    STORAGE_CONNECTION_STRING: azuriteConnectionString(Number(port), '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)),
     TABLE_PREFIX: testTablePrefix(),
     ALLOWED_TENANT_IDS: TENANT,
     BOOTSTRAP_ADMINS: people.admin.aadObjectId,
