@@ -158,6 +158,7 @@ export class Outbox {
   private readonly table: TableClient;
   readonly renderers = new Map<string, Renderer>();
   readonly jobs = new Map<string, JobHandler>();
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
     tables: Tables,
@@ -194,6 +195,22 @@ export class Outbox {
     await this.queue.send(JSON.stringify(body));
     await this.createRow(body as Extract<QueueBody, { t: 'send' }>);
     return 'queued';
+  }
+
+  /**
+   * Enqueues after the turn, for callers that cannot wait (a notifier must not throw); a failure is logged by
+   * `onError`. drain() waits for what is still being enqueued (shutdown, tests).
+   */
+  enqueueSoon(message: OutboxMessage | (() => Promise<OutboxMessage[]>), onError: (err: unknown) => void): void {
+    const work = typeof message === 'function' ? message().then((all) => this.enqueueMany(all)) : this.enqueue(message);
+    const running: Promise<unknown> = work
+      .catch(onError)
+      .finally(() => this.pending.delete(running));
+    this.pending.add(running);
+  }
+
+  async drain(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 
   /** Many at once (a digest's fan-out), a few in parallel. */

@@ -17,6 +17,8 @@ export interface WorkQueue {
   send(body: string, delaySeconds?: number): Promise<void>;
   receive(max: number, visibilitySeconds: number): Promise<QueueMessage[]>;
   delete(message: QueueMessage): Promise<void>;
+  /** True when at least one message is visible now. */
+  hasVisible(): Promise<boolean>;
   /** Hides the message for this long (a retry later); returns the new pop receipt. */
   hide(message: QueueMessage, seconds: number): Promise<QueueMessage>;
 }
@@ -62,6 +64,9 @@ export function createWorkQueue(config: Config, name: string): WorkQueue {
         dequeueCount: m.dequeueCount,
         body: m.messageText,
       }));
+    },
+    async hasVisible() {
+      return (await client.peekMessages({ numberOfMessages: 1 })).peekedMessageItems.length > 0;
     },
     async delete(message) {
       try {

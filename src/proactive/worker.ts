@@ -79,6 +79,16 @@ export class OutboxWorker {
     }
   }
 
+  /** Resolves once nothing is under way and no message is waiting on the queue (tests, shutdown). */
+  async settle(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.inFlight.size === 0 && !(await this.queue.hasVisible())) return;
+      this.wake?.();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Handles one queue message (exposed for tests that drive the worker step by step). */
   async handle(message: QueueMessage): Promise<void> {
     let body: QueueBody;

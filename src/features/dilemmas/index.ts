@@ -40,12 +40,13 @@ export const dilemmas = defineCapability({
   ],
   build(core: Core, need: Need) {
     const registry = need(members);
-    return new DilemmaService(
+    const service: DilemmaService = new DilemmaService(
       new DilemmaStore(core.tables),
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
-      dilemmaNotifier(core.sender),
+      dilemmaNotifier(core.outbox, registry, () => service, core.log),
       (author) => registry.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
     );
+    return service;
   },
   routes: (service, core, need) => dilemmaRoutes(service, need(members), core),
   privacy: (service) => ({
