@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     let playground: PlaygroundHandle | undefined;
     if (playgroundFile) {
       await seedPlaygroundMembers(app.services.members);
+      // Each capability's invented demo data, in an empty store only (e.g. the next BO meeting and its agenda).
+      for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
       const workDir = path.join(root, '.playground');
       playground = await startPlayground({
         botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,

@@ -3,8 +3,9 @@
 import type { ManifestCommand, ServicesOf } from './capability';
 import { members } from './features/members';
 import { dilemmas } from './features/dilemmas';
+import { agenda } from './features/agenda';
 
-export const CAPABILITIES = [members, dilemmas] as const;
+export const CAPABILITIES = [members, dilemmas, agenda] as const;
 
 export type CapabilityServices = ServicesOf<typeof CAPABILITIES>;
 

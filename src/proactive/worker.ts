@@ -17,6 +17,8 @@ export class OutboxWorker {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private wake: (() => void) | undefined;
+  /** A receive is under way: its messages are out of the queue but not yet in flight. */
+  private receiving = false;
 
   constructor(
     private readonly outbox: Outbox,
@@ -52,6 +54,7 @@ export class OutboxWorker {
         continue;
       }
       let messages: QueueMessage[] = [];
+      this.receiving = true;
       try {
         messages = await this.queue.receive(room, this.settings.visibilitySeconds);
       } catch (err) {
@@ -64,6 +67,7 @@ export class OutboxWorker {
           .finally(() => this.inFlight.delete(work));
         this.inFlight.add(work);
       }
+      this.receiving = false;
       if (messages.length) {
         idleMs = 50;
         continue;
@@ -83,7 +87,7 @@ export class OutboxWorker {
   async settle(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.inFlight.size === 0 && !(await this.queue.hasVisible())) return;
+      if (this.inFlight.size === 0 && !this.receiving && !(await this.queue.hasVisible()) && !this.receiving && this.inFlight.size === 0) return;
       this.wake?.();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

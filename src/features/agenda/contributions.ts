@@ -1,0 +1,57 @@
+// What the agenda capability adds to the digest itself (the next meeting's new items, and new dilemmas the
+// reader may see) and the dilemmas it offers as agenda candidates. The dilemmas' own rules decide who sees
+// what: everything goes through DilemmaService.list with the reader as viewer.
+import type { AgendaCandidate, DigestSection, DigestSource, DigestViewer } from '../../capability';
+import type { Member } from '../../identity';
+import type { DilemmaService } from '../dilemmas';
+import { itemTitle } from './cards';
+import { t } from './messages';
+import type { AgendaService } from './service';
+
+export function agendaDigest(agenda: AgendaService, dilemmas: DilemmaService): DigestSource {
+  return {
+    async sections(viewer: DigestViewer, since: Date): Promise<DigestSection[]> {
+      const { locale } = viewer;
+      const sections: DigestSection[] = [];
+      const meeting = await agenda.nextMeeting();
+      if (meeting) {
+        const fresh = meeting.items.filter((i) => !i.standard && (meeting.addedAt[i.id] ?? '') >= since.toISOString());
+        sections.push({
+          title: t(locale, 'digest.newOnAgenda'),
+          items: fresh.map((i) => ({ text: `${itemTitle(locale, i)} — ${t(locale, `agenda.type.${i.type}`)}` })),
+        });
+      }
+      let visible: Awaited<ReturnType<DilemmaService['list']>> = [];
+      try {
+        visible = await dilemmas.list({ member: viewer.member, shared: viewer.shared });
+      } catch {
+        visible = []; // a role without dilemmas
+      }
+      const newer = visible.filter((d) => d.createdAt >= since.toISOString());
+      sections.push({
+        title: t(locale, 'digest.newDilemmas'),
+        items: newer.slice(0, 8).map((d) => ({
+          text: `**${d.id}** ${d.title}`,
+          action: { title: t(locale, 'digest.open'), data: { verb: 'dilemmaOpen', id: d.id } },
+        })),
+      });
+      return sections;
+    },
+  };
+}
+
+/** Dilemmas whose author asked for the BO agenda and that are still new. A confidential one goes without its title. */
+export function dilemmaCandidates(dilemmas: DilemmaService): (actor: Member) => Promise<AgendaCandidate[]> {
+  return async (actor) => {
+    const list = await dilemmas.list({ member: actor, shared: false }, { status: 'nieuw' });
+    return list
+      .filter((d) => d.wantsAgenda)
+      .map((d) => ({
+        source: 'dilemmas',
+        ref: d.id,
+        title: d.visibility === 'confidential' ? `${d.id} (vertrouwelijk)` : d.title,
+        summary: d.visibility === 'confidential' ? '' : d.description.slice(0, 300),
+        organisationId: d.author.organisationId,
+      }));
+  };
+}
