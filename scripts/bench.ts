@@ -506,6 +506,7 @@ async function main(): Promise<void> {
   report(summaries.get(echo)!, summaries.get(bot)!);
   clearTimeout(deadline);
   await cleanup();
+  execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', path.join(__dirname, 'bench-digest.ts')], { stdio: 'inherit' });
 }
 
 main().catch(fail);

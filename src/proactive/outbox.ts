@@ -185,15 +185,10 @@ export class Outbox {
    * The queue message goes first: if the process dies right after, the worker creates the row from it.
    */
   async enqueue(message: OutboxMessage): Promise<'queued' | 'exists'> {
-    const recipient: Recipient =
-      'conversationId' in message.recipient
-        ? message.recipient
-        : { tenantId: message.recipient.tenantId.toLowerCase(), aadObjectId: message.recipient.aadObjectId.toLowerCase() };
-    const body = queueBodySchema.parse({ t: 'send', ...message, recipient });
-    const key = recipientKey(message.recipient);
-    if (await getOrUndefined(this.table, message.batch, key)) return 'exists';
+    const body = this.bodyOf(message);
+    if (await getOrUndefined(this.table, body.batch, recipientKey(body.recipient))) return 'exists';
     await this.queue.send(JSON.stringify(body));
-    await this.createRow(body as Extract<QueueBody, { t: 'send' }>);
+    await this.createRow(body);
     return 'queued';
   }
 
@@ -213,19 +208,53 @@ export class Outbox {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  /** Many at once (a digest's fan-out), a few in parallel. */
+  /**
+   * Many at once (a digest's fan-out). Reads which rows the batches have already (a fan-out run again after a
+   * crash adds nothing), sends the queue messages a few in parallel, then writes the rows a hundred at a time
+   * (one transaction per batch partition): far fewer storage calls than one by one.
+   */
   async enqueueMany(messages: OutboxMessage[], parallel = 16): Promise<{ queued: number; existed: number }> {
-    let next = 0;
-    const counts = { queued: 0, existed: 0 };
-    await Promise.all(
-      Array.from({ length: Math.min(parallel, messages.length) }, async () => {
-        while (next < messages.length) {
-          const result = await this.enqueue(messages[next++]!);
-          counts[result === 'queued' ? 'queued' : 'existed']++;
-        }
-      }),
-    );
-    return counts;
+    const bodies = messages.map((m) => this.bodyOf(m));
+    const existing = new Set<string>();
+    for (const batch of new Set(bodies.map((b) => b.batch))) {
+      const filter = `PartitionKey eq ${odataString(batch)}`;
+      for await (const row of this.table.listEntities<Row>({ queryOptions: { filter, select: ['RowKey'] } })) existing.add(`${batch}|${row.rowKey}`);
+    }
+    const fresh = bodies.filter((b) => !existing.has(`${b.batch}|${recipientKey(b.recipient)}`));
+    const unique = [...new Map(fresh.map((b) => [`${b.batch}|${recipientKey(b.recipient)}`, b])).values()];
+    for (let start = 0; start < unique.length; start += 100) {
+      const chunk = unique.slice(start, start + 100);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(parallel, chunk.length) }, async () => {
+          while (next < chunk.length) await this.queue.send(JSON.stringify(chunk[next++]));
+        }),
+      );
+      await this.createRows(chunk);
+    }
+    return { queued: unique.length, existed: bodies.length - fresh.length };
+  }
+
+  private bodyOf(message: OutboxMessage): Extract<QueueBody, { t: 'send' }> {
+    const recipient: Recipient =
+      'conversationId' in message.recipient
+        ? message.recipient
+        : { tenantId: message.recipient.tenantId.toLowerCase(), aadObjectId: message.recipient.aadObjectId.toLowerCase() };
+    return queueBodySchema.parse({ t: 'send', ...message, recipient }) as Extract<QueueBody, { t: 'send' }>;
+  }
+
+  /** Creates rows in transactions per partition; when one already exists, falls back to one by one. */
+  private async createRows(bodies: Array<Extract<QueueBody, { t: 'send' }>>): Promise<void> {
+    const byBatch = new Map<string, Array<Extract<QueueBody, { t: 'send' }>>>();
+    for (const b of bodies) byBatch.set(b.batch, [...(byBatch.get(b.batch) ?? []), b]);
+    for (const group of byBatch.values()) {
+      try {
+        await this.table.submitTransaction(group.map((b) => ['create', toRow(this.newDelivery(b))] as ['create', Row]));
+      } catch (err) {
+        if (!isStatus(err, 409) && !isStatus(err, 400)) throw err;
+        for (const b of group) await this.createRow(b);
+      }
+    }
   }
 
   /** Asks any instance to run a job once. */
@@ -244,29 +273,31 @@ export class Outbox {
     return fromRow(created);
   }
 
-  private async createRow(body: Extract<QueueBody, { t: 'send' }>): Promise<void> {
+  private newDelivery(body: Extract<QueueBody, { t: 'send' }>): Omit<Delivery, 'etag'> {
     const at = this.now().toISOString();
+    return {
+      batch: body.batch,
+      key: recipientKey(body.recipient),
+      kind: body.kind,
+      data: body.data,
+      recipient: body.recipient,
+      state: 'pending',
+      attempts: 0,
+      lastError: '',
+      createdAt: at,
+      updatedAt: at,
+      sentAt: '',
+      leaseUntil: 0,
+      nextAttemptAt: 0,
+      conversationId: '',
+      activityId: '',
+      readAt: '',
+    };
+  }
+
+  private async createRow(body: Extract<QueueBody, { t: 'send' }>): Promise<void> {
     try {
-      await this.table.createEntity(
-        toRow({
-          batch: body.batch,
-          key: recipientKey(body.recipient),
-          kind: body.kind,
-          data: body.data,
-          recipient: body.recipient,
-          state: 'pending',
-          attempts: 0,
-          lastError: '',
-          createdAt: at,
-          updatedAt: at,
-          sentAt: '',
-          leaseUntil: 0,
-          nextAttemptAt: 0,
-          conversationId: '',
-          activityId: '',
-          readAt: '',
-        }),
-      );
+      await this.table.createEntity(toRow(this.newDelivery(body)));
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
     }

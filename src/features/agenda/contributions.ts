@@ -4,16 +4,17 @@
 import type { AgendaCandidate, DigestSection, DigestSource, DigestViewer } from '../../capability';
 import type { Member } from '../../identity';
 import type { DilemmaService } from '../dilemmas';
+import { canSee } from '../dilemmas/service';
 import { itemTitle } from './cards';
 import { t } from './messages';
 import type { AgendaService } from './service';
 
-export function agendaDigest(agenda: AgendaService, dilemmas: DilemmaService): DigestSource {
+export function agendaDigest(agenda: AgendaService): DigestSource {
   return {
     async sections(viewer: DigestViewer, since: Date): Promise<DigestSection[]> {
       const { locale } = viewer;
       const sections: DigestSection[] = [];
-      const meeting = await agenda.nextMeeting();
+      const meeting = await agenda.recent.meeting.get();
       if (meeting) {
         const fresh = meeting.items.filter((i) => !i.standard && (meeting.addedAt[i.id] ?? '') >= since.toISOString());
         sections.push({
@@ -21,12 +22,9 @@ export function agendaDigest(agenda: AgendaService, dilemmas: DilemmaService): D
           items: fresh.map((i) => ({ text: `${itemTitle(locale, i)} — ${t(locale, `agenda.type.${i.type}`)}` })),
         });
       }
-      let visible: Awaited<ReturnType<DilemmaService['list']>> = [];
-      try {
-        visible = await dilemmas.list({ member: viewer.member, shared: viewer.shared });
-      } catch {
-        visible = []; // a role without dilemmas
-      }
+      // The dilemmas' own rule decides, reader by reader (a gespreksleider, for one, sees none).
+      const reader = { member: viewer.member, shared: viewer.shared };
+      const visible = (await agenda.recent.dilemmas.get()).filter((d) => canSee(reader, d));
       const newer = visible.filter((d) => d.createdAt >= since.toISOString());
       sections.push({
         title: t(locale, 'digest.newDilemmas'),

@@ -51,7 +51,7 @@ export const agenda = defineCapability({
     return service;
   },
   routes: (service, core, need) => agendaRoutes(service, need(members), core),
-  digest: (service, need) => agendaDigest(service, need(dilemmas)),
+  digest: (service) => agendaDigest(service),
   agendaCandidates: (_service, need) => dilemmaCandidates(need(dilemmas)),
   async seed(service, _core, need) {
     const [admin] = await need(members).secretariaat();

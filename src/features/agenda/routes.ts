@@ -2,6 +2,7 @@
 import type { Core, MemberTurn, Routes } from '../../capability';
 import type { Member } from '../../identity';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
+import { personKey } from '../../storage/keys';
 import type { MemberService } from '../members';
 import { agendaCard, digestCard, itemForm, reportCard } from './cards';
 import { refuse, t } from './messages';
@@ -19,21 +20,15 @@ function requireManager(turn: MemberTurn): void {
 export function agendaRoutes(agenda: AgendaService, members: MemberService, core: Core): Routes {
   const { outbox, log } = core;
 
-  // Rendering a digest for each of many people reads the next meeting once every few seconds, not each time.
-  let cachedMeeting: { at: number; value: Awaited<ReturnType<AgendaService['nextMeeting']>> } | undefined;
-  const nextMeeting = async () => {
-    if (!cachedMeeting || Date.now() - cachedMeeting.at > 5_000) cachedMeeting = { at: Date.now(), value: await agenda.nextMeeting() };
-    return cachedMeeting.value;
-  };
-
   outbox.renderer(DIGEST_KIND, async ({ data, recipient, locale }) => {
     if ('conversationId' in recipient) return undefined;
-    const member = await members.resolve({ ...recipient, name: '' });
+    const key = personKey(recipient.tenantId, recipient.aadObjectId);
+    const member = (await agenda.recent.members.get()).get(key);
     // No longer a member, or said `digest uit` after the digest was prepared: nothing to send.
-    if (!member || !(await agenda.isSubscribed(member))) return undefined;
+    if (!member || (await agenda.recent.unsubscribed.get()).has(key)) return undefined;
     const since = new Date(String(data.since));
     const sections = await agenda.digestSections({ member, locale, shared: false }, since);
-    return cardActivity(digestCard(locale, { since, meeting: await nextMeeting(), sections, subscribed: true }));
+    return cardActivity(digestCard(locale, { since, meeting: await agenda.recent.meeting.get(), sections, subscribed: true }));
   });
 
   outbox.renderer(DIGEST_CHANNEL_KIND, async ({ data, locale }) => {
@@ -41,12 +36,11 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
     const reader: Member = { tenantId: '', aadObjectId: '', name: '', organisationId: '', role: 'wethouder', createdAt: '', updatedAt: '' };
     const since = new Date(String(data.since));
     const sections = await agenda.digestSections({ member: reader, locale, shared: true }, since);
-    return cardActivity(digestCard(locale, { since, meeting: await nextMeeting(), sections }));
+    return cardActivity(digestCard(locale, { since, meeting: await agenda.recent.meeting.get(), sections }));
   });
 
   async function showAgenda(turn: MemberTurn, replace: boolean, notice?: string): Promise<void> {
     const meeting = await agenda.nextMeeting();
-    cachedMeeting = undefined;
     const manage = turn.member.role === 'secretariaat' && !isShared(turn.context);
     const candidates = manage && meeting?.status === 'gepland' ? await agenda.candidates(turn.member, meeting) : [];
     const card = agendaCard(turn.locale, { meeting, secretariaat: turn.member.role === 'secretariaat', manage, candidates, ...(notice ? { notice } : {}) });

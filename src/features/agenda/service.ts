@@ -53,7 +53,45 @@ export interface AgendaDeps {
   daysBeforeMeeting: number;
 }
 
+/** A value read at most once every few seconds: a digest renders the same meeting for 2,000 people. */
+class Recent<T> {
+  private value: { at: number; promise: Promise<T> } | undefined;
+  constructor(
+    private readonly ms: number,
+    private readonly load: () => Promise<T>,
+  ) {}
+  get(): Promise<T> {
+    if (!this.value || Date.now() - this.value.at > this.ms) {
+      const promise = this.load();
+      promise.catch(() => (this.value = undefined));
+      this.value = { at: Date.now(), promise };
+    }
+    return this.value.promise;
+  }
+  clear(): void {
+    this.value = undefined;
+  }
+}
+
+const RECENT_MS = 3_000;
+
 export class AgendaService {
+  /** For rendering many digests at once; changes made here clear them. */
+  readonly recent = {
+    meeting: new Recent(RECENT_MS, () => this.nextMeeting()),
+    members: new Recent(RECENT_MS, async () => {
+      const [admin] = await this.deps.members.secretariaat();
+      const all = admin ? await this.deps.members.listMembers(admin) : [];
+      return new Map(all.map((m) => [personKey(m.tenantId, m.aadObjectId), m]));
+    }),
+    unsubscribed: new Recent(RECENT_MS, () => this.store.unsubscribed()),
+    /** Every dilemma the secretariaat sees; each reader's view is cut from it with the dilemmas' own canSee. */
+    dilemmas: new Recent(RECENT_MS, async () => {
+      const [admin] = await this.deps.members.secretariaat();
+      return admin ? this.deps.dilemmas.list({ member: admin, shared: false }) : [];
+    }),
+  };
+
   constructor(
     private readonly store: AgendaStore,
     private readonly deps: AgendaDeps,
@@ -103,6 +141,7 @@ export class AgendaService {
       updatedAt: at,
     };
     if (!(await this.store.createMeeting(meeting))) throw refuse.rule('meetingExists');
+    this.recent.meeting.clear();
     return meeting;
   }
 
@@ -172,6 +211,7 @@ export class AgendaService {
   /** Vaststellen: the agenda is final. */
   async fix(actor: Member, meetingId: string): Promise<BoMeeting> {
     requireSecretariaat(actor);
+    this.recent.meeting.clear();
     const meeting = await this.store.updateMeeting(meetingId, (current) =>
       current.status === 'gepland' ? { ...current, status: 'vastgesteld', updatedAt: this.now().toISOString() } : undefined,
     );
@@ -181,6 +221,7 @@ export class AgendaService {
 
   /** Changes a meeting's agenda while it is not fixed. */
   private async change(meetingId: string, change: (current: BoMeeting) => BoMeeting | undefined): Promise<BoMeeting> {
+    this.recent.meeting.clear();
     const meeting = await this.store.updateMeeting(meetingId, (current) => {
       if (current.status !== 'gepland') throw refuse.rule('notEditable');
       const next = change(current);
@@ -204,6 +245,7 @@ export class AgendaService {
    */
   async place(actor: Member, meetingId: string, capability: string, ref: string, type: ItemType = 'bespreking'): Promise<BoMeeting> {
     requireSecretariaat(actor);
+    this.recent.dilemmas.clear();
     const meeting = await this.meeting(meetingId);
     const candidate = (await this.candidates(actor, meeting)).find((c) => c.source === capability && c.ref === ref);
     if (!candidate) {
@@ -235,6 +277,7 @@ export class AgendaService {
 
   async setSubscribed(person: PersonId, subscribed: boolean): Promise<void> {
     await this.store.setSubscription(person, subscribed, this.now().toISOString());
+    this.recent.unsubscribed.clear();
   }
 
   /** Every part of one person's digest since a moment, from every capability that contributes. */
