@@ -87,7 +87,9 @@ export class OutboxWorker {
   async settle(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.inFlight.size === 0 && !this.receiving && !(await this.queue.hasVisible()) && !this.receiving && this.inFlight.size === 0) return;
+      // Storage that does not answer has nothing more for us either.
+      const waiting = await this.queue.hasVisible().catch(() => false);
+      if (this.inFlight.size === 0 && !this.receiving && !waiting && !this.receiving && this.inFlight.size === 0) return;
       this.wake?.();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

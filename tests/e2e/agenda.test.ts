@@ -16,6 +16,7 @@ const wethouder = user(1, 'Wendy Wethouder');
 const director = user(2, 'Dirk Directeur', 'en-GB');
 const secretary = user(3, 'Sanne Secretaris');
 const quiet = user(4, 'Kees Stil');
+const facilitator = user(5, 'Gerda Gespreksleider');
 
 async function seed(u: TestUser, role: Role, organisationId: string) {
   await bot.app.services.members.seed([{ tenantId: TENANT, aadObjectId: u.aadObjectId, name: u.name, organisationId, role }]);
@@ -40,7 +41,8 @@ beforeAll(async () => {
   await seed(director, 'directeur-bestuurder', 'dudok-wonen');
   await seed(secretary, 'secretariaat', 'regio-gooi-en-vechtstreek');
   await seed(quiet, 'wethouder', 'huizen');
-  for (const u of [wethouder, director, secretary, quiet]) await bot.say(u, 'help');
+  await seed(facilitator, 'gespreksleider', 'regio-gooi-en-vechtstreek');
+  for (const u of [wethouder, director, secretary, quiet, facilitator]) await bot.say(u, 'help');
 });
 afterAll(async () => {
   await bot.stop();
@@ -158,6 +160,9 @@ it('sends the digest once to each subscribed member, not to who said "digest uit
     expect(got).toHaveLength(1);
   }
   expect(sentTo(quiet, from)).toHaveLength(0);
+  // A gespreksleider takes no part in the BO: no digest, and `agenda` says why.
+  expect(sentTo(facilitator, from)).toHaveLength(0);
+  expect(readable((await bot.say(facilitator, 'agenda'))[0])).toContain('voor BO-leden');
   expect(readable(sentTo(director, from).find((r) => readable(r).includes('BO Wonen digest')))).toContain('Geheim grondbod');
   expect(readable(sentTo(wethouder, from).find((r) => readable(r).includes('BO Wonen digest')))).not.toContain('Geheim grondbod');
   const [report] = await bot.submit(secretary, { verb: 'digestReport' }, { replyToId: 'x' });

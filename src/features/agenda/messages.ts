@@ -57,6 +57,7 @@ const nl = {
   'agenda.badMeeting': 'Kies een datum in de toekomst en een tijd.',
   'agenda.report': 'Verzendrapport digest',
   'agenda.secretariaatOnly': 'Dit kan alleen het secretariaat.',
+  'agenda.notForRole': 'De BO-agenda en de digest zijn voor BO-leden en het secretariaat.',
   'agenda.personalOnly': 'Dit doe je in je persoonlijke chat met BO Wonen.',
   'agenda.notEditable': 'Deze agenda is al vastgesteld. Je kunt hem niet meer wijzigen.',
   'agenda.standardItem': 'Dit is een vast punt. Dat kun je niet verwijderen of bewerken.',
@@ -149,6 +150,7 @@ const en: Record<keyof typeof nl, string> = {
   'agenda.badMeeting': 'Choose a date in the future and a time.',
   'agenda.report': 'Digest delivery report',
   'agenda.secretariaatOnly': 'Only the secretariaat can do this.',
+  'agenda.notForRole': 'The BO agenda and the digest are for BO members and the secretariaat.',
   'agenda.personalOnly': 'Do this in your personal chat with BO Wonen.',
   'agenda.notEditable': 'This agenda is fixed already. It cannot change any more.',
   'agenda.standardItem': 'This is a standard item. It cannot be removed or edited.',
@@ -193,6 +195,7 @@ export const refuse = refusals(
   'agenda',
   {
     secretariaatOnly: 'agenda.secretariaatOnly',
+    notForRole: 'agenda.notForRole',
     personalOnly: 'agenda.personalOnly',
     notEditable: 'agenda.notEditable',
     standardItem: 'agenda.standardItem',

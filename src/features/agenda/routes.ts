@@ -7,7 +7,7 @@ import type { MemberService } from '../members';
 import { agendaCard, digestCard, itemForm, reportCard } from './cards';
 import { refuse, t } from './messages';
 import { itemRefSchema, itemSubmitSchema, meetingRefSchema, moveSchema, newMeetingSchema, placeSchema } from './model';
-import { digestBatch, DIGEST_CHANNEL_KIND, DIGEST_KIND, DIGEST_SLOT, DIGEST_JOB, requireSecretariaat, type AgendaService } from './service';
+import { BO_ROLES, digestBatch, DIGEST_CHANNEL_KIND, DIGEST_KIND, DIGEST_SLOT, DIGEST_JOB, requireBoRole, requireSecretariaat, type AgendaService } from './service';
 
 const READ_RECEIPT = 'application/vnd.microsoft.readReceipt';
 
@@ -25,7 +25,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
     const key = personKey(recipient.tenantId, recipient.aadObjectId);
     const member = (await agenda.recent.members.get()).get(key);
     // No longer a member, or said `digest uit` after the digest was prepared: nothing to send.
-    if (!member || (await agenda.recent.unsubscribed.get()).has(key)) return undefined;
+    if (!member || !BO_ROLES.includes(member.role) || (await agenda.recent.unsubscribed.get()).has(key)) return undefined;
     const since = new Date(String(data.since));
     const sections = await agenda.digestSections({ member, locale, shared: false }, since);
     return cardActivity(digestCard(locale, { since, meeting: await agenda.recent.meeting.get(), sections, subscribed: true }));
@@ -71,14 +71,21 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
 
   return {
     menu: [
-      { label: (locale) => t(locale, 'menu.agenda'), command: 'agenda' },
-      { label: (locale) => t(locale, 'menu.digest'), command: 'digest' },
+      { label: (locale) => t(locale, 'menu.agenda'), command: 'agenda', roles: BO_ROLES },
+      { label: (locale) => t(locale, 'menu.digest'), command: 'digest', roles: BO_ROLES },
     ],
     commands: [
-      { words: ['agenda'], handler: (turn) => showAgenda(turn, false) },
+      {
+        words: ['agenda'],
+        handler: async (turn) => {
+          requireBoRole(turn.member);
+          await showAgenda(turn, false);
+        },
+      },
       {
         words: ['digest'],
         async handler(turn) {
+          requireBoRole(turn.member);
           const word = turn.args.trim().toLowerCase();
           if (word === 'aan' || word === 'on') {
             await agenda.setSubscribed(turn.member, true);

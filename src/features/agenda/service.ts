@@ -23,6 +23,13 @@ const WEEK_MS = 7 * 24 * 3_600_000;
 export type ItemProblem = 'required' | 'tooLong' | 'badLink' | 'tooMany';
 export type ItemResult = { status: 'saved'; meeting: BoMeeting } | { status: 'invalid'; problems: Partial<Record<ItemField, ItemProblem>> };
 
+/** Who takes part in the BO: the agenda and the digest are theirs (a gespreksleider is not). */
+export const BO_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
+
+export function requireBoRole(member: Member): void {
+  if (!BO_ROLES.includes(member.role)) throw refuse.denied('notForRole');
+}
+
 export function requireSecretariaat(actor: Member): void {
   if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
 }
@@ -307,7 +314,7 @@ export class AgendaService {
     const [admin] = await this.deps.members.secretariaat();
     if (!admin) return [];
     const [all, off] = await Promise.all([this.deps.members.listMembers(admin), this.store.unsubscribed()]);
-    return all.filter((m) => !off.has(personKey(m.tenantId, m.aadObjectId)));
+    return all.filter((m) => BO_ROLES.includes(m.role) && !off.has(personKey(m.tenantId, m.aadObjectId)));
   }
 
   /** The fan-out of one digest moment: one outbox message per recipient (run again, it adds nothing). */
