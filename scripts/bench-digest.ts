@@ -16,7 +16,7 @@ const RECIPIENTS = Number(process.env.BENCH_DIGEST_RECIPIENTS ?? 2000);
 const APP_RATE = 50;
 const INJECTED_429_PERCENT = 3;
 const AIM = 1.15;
-const DEADLINE_MS = 150_000;
+const DEADLINE_MS = 240_000;
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const person = (i: number) => ({ tenantId: TENANT, aadObjectId: `abababab-0000-4000-8000-${String(i).padStart(12, '0')}` });
 const chatOf = (i: number) => `a:bench-chat-${i}`;
@@ -35,9 +35,12 @@ async function main(): Promise<void> {
   let teams: LimitedConnector | undefined;
   let seeder: RunningApp | undefined;
   let bot: ChildProcess | undefined;
+  // Never leave a child behind, even when the deadline cuts the bench short.
+  process.on('exit', () => {
+    for (const child of [bot, azurite?.process, azurite?.queueProcess]) if (child && child.exitCode === null && !child.signalCode) child.kill('SIGKILL');
+  });
   const deadline = setTimeout(() => {
-    process.stderr.write('digest bench did not finish in time\n');
-    bot?.kill('SIGKILL');
+    process.stderr.write(`digest bench did not finish in time (${teams?.delivered.length ?? 0} of ${RECIPIENTS} delivered)\n`);
     process.exit(1);
   }, DEADLINE_MS);
   try {

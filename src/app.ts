@@ -15,7 +15,7 @@ import { Throttle } from './proactive/throttle';
 import { BUDGET_TABLE, SharedAppBudget } from './proactive/budget';
 import { OUTBOX_TABLE, Outbox } from './proactive/outbox';
 import { createWorkQueue } from './proactive/queue';
-import { SCHEDULE_TABLE, Scheduler } from './proactive/scheduler';
+import { cronTimes, SCHEDULE_TABLE, Scheduler } from './proactive/scheduler';
 import { OutboxWorker } from './proactive/worker';
 import { buildCapabilities, tablesOf, type Built, type Capability, type Core } from './capability';
 import { CAPABILITIES, type CapabilityServices } from './capabilities';
@@ -91,6 +91,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
   const outbox = new Outbox(tables, queue);
   const scheduler = new Scheduler(tables, outbox, log);
+  // Delivery rows are personal data: each night, those older than the retention period go.
+  outbox.job('outbox.prune', async () => {
+    const removed = await outbox.prune(new Date(Date.now() - config.proactive.retentionDays * 24 * 3_600_000));
+    log.info({ event: 'outbox.pruned', removed }, 'old delivery rows removed');
+  });
+  const nightly = cronTimes('30 3 * * *');
+  scheduler.add({ slot: 'outbox-prune', job: 'outbox.prune', next: async (after) => nightly(after) });
   const core: Core = { config, log, tables, references, sender, outbox, scheduler, contributions: { digest: [], agendaCandidates: [] } };
   const built = await buildCapabilities(capabilities, core);
   const worker = new OutboxWorker(outbox, queue, sender, references, log, config.proactive, config.locale);

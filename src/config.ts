@@ -1,5 +1,6 @@
 // Environment → typed configuration. The only module that reads process.env (scripts pass overrides in).
 import { z } from 'zod';
+import { Cron } from 'croner';
 
 const list = z
   .string()
@@ -60,6 +61,14 @@ const envSchema = z
       .string()
       .trim()
       .regex(/^(\S+\s+){4}\S+$/, 'must be a cron pattern of five fields, e.g. "0 8 * * 1"')
+      .refine((pattern) => {
+        try {
+          new Cron(pattern, { paused: true });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'is not a valid cron pattern, e.g. "0 8 * * 1" (Monday 08:00)')
       .default('0 8 * * 1'),
     DIGEST_DAYS_BEFORE_MEETING: z.coerce.number().int().min(0).max(30).default(3),
     DIGEST_CHANNEL_ID: z.string().trim().max(300).default(''),

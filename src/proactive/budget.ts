@@ -1,6 +1,6 @@
 // The app-wide Teams budget (about 50 requests a second) shared by every bot instance, in Table Storage.
 //
-// Why counters per 100 ms slot rather than a lease per instance: instances come and go (scale out, restarts)
+// Why counters per 200 ms slot rather than a lease per instance: instances come and go (scale out, restarts)
 // and a lease split would idle the share of an instance that has nothing to send. A slot row is claimed with
 // ETags, a few places at a time, so a busy instance takes what an idle one leaves, and each instance pays one
 // or two storage calls per few sends. Rows live in a ring (slot number modulo RING), so the table never grows.
@@ -12,7 +12,9 @@ import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
 import { SlidingLimiter, type AppBudget } from './throttle';
 
 export const BUDGET_TABLE = 'ProactiveBudget';
-const SLOT_MS = 100;
+const SLOT_MS = 200;
+/** Places claimed in a slot may be used this long after (a slow storage call must not waste them). */
+const GRANT_MS = 1_000;
 const RING = 600;
 
 type SlotRow = { partitionKey: string; rowKey: string; slot: number; used: number };
@@ -23,7 +25,7 @@ export class SharedAppBudget implements AppBudget {
   private readonly local: SlidingLimiter;
   private chain: Promise<void> = Promise.resolve();
   private waiting = 0;
-  private pool = { slot: -1, left: 0 };
+  private pool = { until: 0, left: 0 };
   private warned = false;
   /** Storage calls made for the budget (the bench reports them). */
   claims = 0;
@@ -57,7 +59,7 @@ export class SharedAppBudget implements AppBudget {
   private async shared(): Promise<void> {
     for (;;) {
       const slot = Math.floor(this.clock() / SLOT_MS);
-      if (this.pool.slot === slot && this.pool.left > 0) {
+      if (this.pool.left > 0 && this.clock() < this.pool.until) {
         this.pool.left--;
         return;
       }
@@ -72,7 +74,7 @@ export class SharedAppBudget implements AppBudget {
       }
       this.warned = false;
       if (granted > 0) {
-        this.pool = { slot, left: granted - 1 };
+        this.pool = { until: this.clock() + GRANT_MS, left: granted - 1 };
         return;
       }
       await sleep((slot + 1) * SLOT_MS - this.clock());

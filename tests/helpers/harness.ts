@@ -36,6 +36,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TABLE_PREFIX: testTablePrefix(),
     ALLOWED_TENANT_IDS: TENANT,
     BOOTSTRAP_ADMINS: people.admin.aadObjectId,
+    // No scheduled digests in the middle of a test (a test that wants them says so).
+    SCHEDULER: 'off',
     ...overrides,
   });
 }
