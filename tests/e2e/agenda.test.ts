@@ -173,9 +173,13 @@ it('sends the digest once to each subscribed member, not to who said "digest uit
   expect(readable(replies[0])).toContain('Verzendrapport');
 });
 
-it('exports and erases a digest subscription', async () => {
-  const person = { tenantId: TENANT, aadObjectId: quiet.aadObjectId };
-  expect(await bot.app.services.agenda.personalData(person)).toEqual({ digestSubscription: 'unsubscribed' });
-  await bot.app.services.agenda.erase(person);
-  expect(await bot.app.services.agenda.personalData(person)).toEqual({ digestSubscription: 'subscribed (default)' });
+it('exports and erases a digest subscription and the delivery rows', async () => {
+  const quietOne = { tenantId: TENANT, aadObjectId: quiet.aadObjectId };
+  expect(await bot.app.services.agenda.personalData(quietOne)).toEqual({ digestSubscription: 'unsubscribed', deliveries: [] });
+  await bot.app.services.agenda.erase(quietOne);
+  expect((await bot.app.services.agenda.personalData(quietOne)).digestSubscription).toBe('subscribed (default)');
+  const reader = { tenantId: TENANT, aadObjectId: director.aadObjectId };
+  expect((await bot.app.services.agenda.personalData(reader)).deliveries).toEqual([expect.objectContaining({ kind: 'agenda.digest', state: 'sent' })]);
+  await bot.app.services.agenda.erase(reader);
+  expect((await bot.app.services.agenda.personalData(reader)).deliveries).toEqual([]);
 });

@@ -39,6 +39,7 @@ export const agenda = defineCapability({
       digestHistory: (before, max) => core.scheduler.history(DIGEST_SLOT, before, max),
       digestChannelId: core.config.digest.channelId,
       daysBeforeMeeting: core.config.digest.daysBeforeMeeting,
+      deliveries: { export: (person) => core.outbox.personalData(person), erase: (person) => core.outbox.erase(person) },
     });
     core.outbox.job(DIGEST_JOB, async (data) => {
       const count = await service.fanOut(String(data.slot));

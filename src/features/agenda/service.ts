@@ -58,6 +58,8 @@ export interface AgendaDeps {
   digestHistory(before: Date, max: number): Promise<Date[]>;
   digestChannelId: string;
   daysBeforeMeeting: number;
+  /** The outbox's delivery rows of one person (digests and notices): exported and erased with the subscription. */
+  deliveries: { export(person: PersonId): Promise<Record<string, unknown>>; erase(person: PersonId): Promise<void> };
 }
 
 /** A value read at most once every few seconds: a digest renders the same meeting for 2,000 people. */
@@ -360,11 +362,15 @@ export class AgendaService {
 
   async personalData(person: PersonId): Promise<Record<string, unknown>> {
     const said = await this.store.subscription(person);
-    return { digestSubscription: said === undefined ? 'subscribed (default)' : said ? 'subscribed' : 'unsubscribed' };
+    return {
+      digestSubscription: said === undefined ? 'subscribed (default)' : said ? 'subscribed' : 'unsubscribed',
+      ...(await this.deps.deliveries.export(person)),
+    };
   }
 
   async erase(person: PersonId): Promise<void> {
     await this.store.deleteSubscription(person);
+    await this.deps.deliveries.erase(person);
   }
 
   // ---- seed ----
