@@ -620,7 +620,7 @@ async function main(): Promise<void> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port),
+    STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort),
     TABLE_PREFIX: `bench${randomUUID().replace(/-/g, '').slice(0, 12)}`,
     ALLOWED_TENANT_IDS: TENANT,
     // Bootstrap admins are members from their first message, so `help` answers with the welcome card.
@@ -704,6 +704,7 @@ async function main(): Promise<void> {
   clearTimeout(deadline);
   await cleanup();
   await (await import('./bench-plans')).benchPlans().catch((err: unknown) => ((process.exitCode = 1), process.stderr.write(`bench-plans failed: ${String(err)}\n`)));
+  execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', path.join(__dirname, 'bench-digest.ts')], { stdio: 'inherit' });
 }
 
 main().catch(fail);

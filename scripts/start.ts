@@ -43,9 +43,9 @@ async function main(): Promise<void> {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
       const location = path.resolve(root, options.azuriteLocation);
       mkdirSync(location, { recursive: true });
-      azurite = await startAzurite({ port: options.azuritePort, location });
+      azurite = await startAzurite({ port: options.azuritePort, queuePort: options.azuriteQueuePort, location });
       stops.push(() => azurite!.stop());
-      env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite.port);
+      env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort);
     }
 
     const playgroundFile = options.playground ? readPlaygroundFile() : undefined;
@@ -73,13 +73,14 @@ async function main(): Promise<void> {
       : createLogger(config.logLevel);
     const app: RunningApp = await startApp(config, { log });
     stops.push(() => app.stop());
-    // Each capability puts its invented demo data in an empty store.
+    // The Playground people first (some demo data names them), then each capability's invented demo data,
+    // in an empty store only (plans, the next BO meeting and its agenda, sessions).
+    if (playgroundFile) await seedPlaygroundMembers(app.services.members);
     for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
     process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
 
     let playground: PlaygroundHandle | undefined;
     if (playgroundFile) {
-      await seedPlaygroundMembers(app.services.members);
       const workDir = path.join(root, '.playground');
       const configFile = configAs(options.playgroundAs || playgroundFile.currentUser.id, workDir);
       playground = await startPlayground({

@@ -10,8 +10,13 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './log';
 import { createTables, type Tables } from './storage/tables';
 import { REFERENCE_TABLE, ReferenceStore } from './proactive/references';
-import { ProactiveSender } from './proactive/sender';
+import { ProactiveSender, TeamsConnectors } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
+import { BUDGET_TABLE, SharedAppBudget } from './proactive/budget';
+import { OUTBOX_TABLE, Outbox } from './proactive/outbox';
+import { createWorkQueue } from './proactive/queue';
+import { cronTimes, SCHEDULE_TABLE, Scheduler } from './proactive/scheduler';
+import { OutboxWorker } from './proactive/worker';
 import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core, type Directory, type Routes } from './capability';
 import { AUDIT_TABLE, AuditLog } from './core/audit';
 import { Links } from './core/links';
@@ -33,12 +38,22 @@ export interface RunningApp {
   routes: Routes[];
   tables: Tables;
   adapter: CloudAdapter;
+  /** Sends what is in the outbox (started unless OUTBOX_WORKER=off). */
+  worker: OutboxWorker;
+  budget: SharedAppBudget;
   stop(): Promise<void>;
 }
+
+/** The core's own tables: conversations, the outbox, the shared Teams budget and scheduled moments. */
+export const CORE_TABLES = [REFERENCE_TABLE, AUDIT_TABLE, OUTBOX_TABLE, BUDGET_TABLE, SCHEDULE_TABLE] as const;
 
 export class StartupError extends Error {}
 
 export function createAdapter(config: Config): CloudAdapter {
+  return new CloudAdapter(createAuth(config));
+}
+
+function createAuth(config: Config): ConfigurationBotFrameworkAuthentication {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId || undefined,
     MicrosoftAppPassword: config.bot.appPassword || undefined,
@@ -46,8 +61,7 @@ export function createAdapter(config: Config): CloudAdapter {
     MicrosoftAppTenantId: config.bot.tenantId || undefined,
   });
   // With an app id, every request needs a valid Bot Framework token; without one (local), none is checked.
-  const auth = new ConfigurationBotFrameworkAuthentication({}, credentials);
-  return new CloudAdapter(auth);
+  return new ConfigurationBotFrameworkAuthentication({}, credentials);
 }
 
 export interface StartOptions {
@@ -61,15 +75,36 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const capabilities = options.capabilities ?? CAPABILITIES;
   const tables = createTables(config.storage);
   try {
-    await tables.ensure(tablesOf(capabilities, [REFERENCE_TABLE, AUDIT_TABLE]));
+    await tables.ensure(tablesOf(capabilities, CORE_TABLES));
   } catch (err) {
     const where = config.storage.accountUrl || 'the configured connection string';
     throw new StartupError(`Storage is not reachable (${where}): ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const adapter = createAdapter(config);
+  const auth = createAuth(config);
+  const adapter = new CloudAdapter(auth);
   const references = new ReferenceStore(tables);
-  const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
+  const budget = new SharedAppBudget(tables, config.proactive.appRate, log);
+  const sender = new ProactiveSender(new TeamsConnectors(auth, config.bot.appId), references, new Throttle(budget), log, {
+    appId: config.bot.appId,
+    locale: config.locale,
+  });
+  let queue;
+  try {
+    queue = createWorkQueue(config, 'outbox');
+    await queue.ensure();
+  } catch (err) {
+    throw new StartupError(`The work queue is not reachable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const outbox = new Outbox(tables, queue);
+  const scheduler = new Scheduler(tables, outbox, log);
+  // Delivery rows are personal data: each night, those older than the retention period go.
+  outbox.job('outbox.prune', async () => {
+    const removed = await outbox.prune(new Date(Date.now() - config.proactive.retentionDays * 24 * 3_600_000));
+    log.info({ event: 'outbox.pruned', removed }, 'old delivery rows removed');
+  });
+  const nightly = cronTimes('30 3 * * *');
+  scheduler.add({ slot: 'outbox-prune', job: 'outbox.prune', next: async (after) => nightly(after) });
   const audit = new AuditLog(tables);
   const links = new Links(config.links.signingSecret, config.links.publicBaseUrl);
   let directory: Directory | undefined;
@@ -77,9 +112,22 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (!directory) throw new Error('The room was asked about before the capabilities were built');
     return directory;
   }, log);
-  const core: Core = { config, log, tables, references, sender, audit, links, room };
+  const core: Core = {
+    config,
+    log,
+    tables,
+    references,
+    sender,
+    audit,
+    links,
+    room,
+    outbox,
+    scheduler,
+    contributions: { digest: [], agendaCandidates: [] },
+  };
   const built = await buildCapabilities(capabilities, core);
   directory = directoryOf(built);
+  const worker = new OutboxWorker(outbox, queue, sender, references, log, config.proactive, config.locale);
   const privacy = new Privacy(core, built, directory);
   const coreRoutes = [privacy.routes(), auditRoutes(core, audit)];
   const bot = createBot(core, built, coreRoutes);
@@ -106,6 +154,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const url = `http://${config.host}:${port}/api/messages`;
   if (!config.links.publicBaseUrl) links.baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const retention = privacy.startRetention();
+  if (config.proactive.worker) worker.start();
+  if (config.digest.scheduler) scheduler.start();
   log.info({ event: 'app.started', port }, 'bot listening');
   return {
     url,
@@ -116,13 +166,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     routes: [...built.map((b) => b.routes), ...coreRoutes],
     tables,
     adapter,
+    worker,
+    budget,
     stop: async () => {
       retention.stop();
+      scheduler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold the close open for seconds.
       server.server.closeIdleConnections();
       await closed;
       await sender.drain();
+      await worker.stop();
     },
   };
 }

@@ -11,7 +11,9 @@ import type { Room } from './core/room';
 import type { Locale, Messages } from './i18n';
 import type { Member, Person, PersonId, Role } from './identity';
 import type { Logger } from './log';
+import type { Outbox } from './proactive/outbox';
 import type { ReferenceStore } from './proactive/references';
+import type { Scheduler } from './proactive/scheduler';
 import type { ProactiveSender } from './proactive/sender';
 import type { Tables } from './storage/tables';
 
@@ -21,6 +23,7 @@ export interface Core {
   log: Logger;
   tables: Tables;
   references: ReferenceStore;
+  /** @deprecated for new code: send proactive messages through `outbox`, which survives restarts. */
   sender: ProactiveSender;
   /** Record every change by the secretariaat here (who, what, before, after). */
   audit: AuditSink;
@@ -28,6 +31,47 @@ export interface Core {
   links: Links;
   /** Who reads along in a shared chat: show member-only content there only when everyone may read it. */
   room: Room;
+  /** Durable proactive messages: `outbox.enqueue(...)`, with a renderer registered per kind in build(). */
+  outbox: Outbox;
+  /** Work at set moments, once across all instances. */
+  scheduler: Scheduler;
+  /** What capabilities contribute to others (filled once every capability is built). */
+  contributions: Contributions;
+}
+
+/** Who reads a digest, and where (a channel copy is read as a shared chat). */
+export interface DigestViewer {
+  member: Member;
+  locale: Locale;
+  shared: boolean;
+}
+
+/** A part of a person's digest, with buttons into the details. */
+export interface DigestSection {
+  title: string;
+  items: Array<{ text: string; action?: { title: string; data: Record<string, unknown> } }>;
+}
+
+/** A capability's contribution to each person's digest: only what that viewer may see. */
+export interface DigestSource {
+  sections(viewer: DigestViewer, since: Date): Promise<DigestSection[]>;
+}
+
+/** Something the secretariaat may put on the next BO agenda (a dilemma, a session opbrengst, a plan). */
+export interface AgendaCandidate {
+  /** The capability it comes from, e.g. 'dilemmas'. */
+  source: string;
+  /** Its id there, e.g. 'D-2026-014'. */
+  ref: string;
+  title: string;
+  summary: string;
+  /** Organisation id of who brings it in, if known. */
+  organisationId?: string;
+}
+
+export interface Contributions {
+  digest: Array<{ capability: string; source: DigestSource }>;
+  agendaCandidates: Array<{ capability: string; list: (actor: Member) => Promise<AgendaCandidate[]> }>;
 }
 
 export type BotApp = Application<TurnState>;
@@ -148,6 +192,10 @@ export interface Capability<S = unknown, N extends string = string> {
   /** What `npm start` puts in an empty store (invented data only). */
   seed?(service: S, core: Core, need: Need): Promise<void>;
   privacy(service: S): PrivacyHooks;
+  /** Its part of each person's digest (the agenda capability composes them, in list order). */
+  digest?(service: S, need: Need): DigestSource;
+  /** Things the secretariaat may put on the next BO agenda (the agenda capability lists them). */
+  agendaCandidates?(service: S, need: Need): (actor: Member) => Promise<AgendaCandidate[]>;
 }
 
 export function defineCapability<S, N extends string>(capability: Capability<S, N>): Capability<S, N> {
@@ -179,6 +227,11 @@ export async function buildCapabilities(list: readonly Capability<any, string>[]
     const service = await capability.build(core, need);
     services.set(capability, service);
     built.push({ capability, service, need, routes: capability.routes(service, core, need), privacy: capability.privacy(service) });
+  }
+  for (const b of built) {
+    const name = b.capability.name;
+    if (b.capability.digest) core.contributions.digest.push({ capability: name, source: b.capability.digest(b.service, need) });
+    if (b.capability.agendaCandidates) core.contributions.agendaCandidates.push({ capability: name, list: b.capability.agendaCandidates(b.service, need) });
   }
   return built;
 }

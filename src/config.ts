@@ -1,5 +1,6 @@
 // Environment → typed configuration. The only module that reads process.env (scripts pass overrides in).
 import { z } from 'zod';
+import { Cron } from 'croner';
 
 const list = z
   .string()
@@ -67,6 +68,32 @@ const envSchema = z
     // How long a bot process answers plan questions from memory before it checks storage for changes made by
     // another process (one point read); changes made on the same process count at once.
     PLANS_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    // Proactive messages (outbox, queue, throttle) and the agenda digest.
+    // The work queue's endpoint when STORAGE_ACCOUNT_URL is used; derived from it (.table. → .queue.) if empty.
+    STORAGE_QUEUE_URL: z.string().trim().url().or(z.literal('')).default(''),
+    PROACTIVE_APP_RATE: z.coerce.number().int().min(1).max(1000).default(50),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
+    TEAMS_SERVICE_URL: z.string().trim().url().default('https://smba.trafficmanager.net/emea/'),
+    DIGEST_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(/^(\S+\s+){4}\S+$/, 'must be a cron pattern of five fields, e.g. "0 8 * * 1"')
+      .refine((pattern) => {
+        try {
+          new Cron(pattern, { paused: true });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'is not a valid cron pattern, e.g. "0 8 * * 1" (Monday 08:00)')
+      .default('0 8 * * 1'),
+    DIGEST_DAYS_BEFORE_MEETING: z.coerce.number().int().min(0).max(30).default(3),
+    DIGEST_CHANNEL_ID: z.string().trim().max(300).default(''),
+    SCHEDULER: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -129,6 +156,31 @@ export interface Config {
   privacy: { inactiveDays: number };
   telemetry: { connectionString: string };
   plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number; refreshMs: number };
+  proactive: ProactiveSettings;
+  digest: DigestSettings;
+}
+
+export interface ProactiveSettings {
+  queueUrl: string;
+  /** Requests a second to Teams for the whole app, shared by every instance. */
+  appRate: number;
+  maxAttempts: number;
+  visibilitySeconds: number;
+  concurrency: number;
+  retentionDays: number;
+  worker: boolean;
+  /** Where to create a 1:1 chat with someone who never wrote to the bot (their tenant's own chats win). */
+  teamsServiceUrl: string;
+}
+
+export interface DigestSettings {
+  /** Cron pattern in Europe/Amsterdam time. */
+  schedule: string;
+  /** Also this many days before each BO meeting (0 = not). */
+  daysBeforeMeeting: number;
+  /** A conversation (channel) id that gets the digest too; empty = none. */
+  channelId: string;
+  scheduler: boolean;
 }
 
 export interface LocaleSettings {
@@ -187,15 +239,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       affordablePurchaseLimit: e.PLANS_AFFORDABLE_PURCHASE_LIMIT,
       refreshMs: e.PLANS_REFRESH_MS,
     },
+    proactive: {
+      queueUrl: e.STORAGE_QUEUE_URL || e.STORAGE_ACCOUNT_URL.replace('.table.', '.queue.'),
+      appRate: e.PROACTIVE_APP_RATE,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      visibilitySeconds: e.OUTBOX_VISIBILITY_SECONDS,
+      concurrency: e.OUTBOX_CONCURRENCY,
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
+      worker: e.OUTBOX_WORKER === 'on',
+      teamsServiceUrl: e.TEAMS_SERVICE_URL,
+    },
+    digest: {
+      schedule: e.DIGEST_SCHEDULE,
+      daysBeforeMeeting: e.DIGEST_DAYS_BEFORE_MEETING,
+      channelId: e.DIGEST_CHANNEL_ID,
+      scheduler: e.SCHEDULER === 'on',
+    },
   };
 }
 
 /** The connection string Azurite answers to on a given port (the well-known development account). */
-export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
+export function azuriteConnectionString(port: number, host = '127.0.0.1', queuePort?: number): string {
   return (
     'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
     'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-    `TableEndpoint=http://${host}:${port}/devstoreaccount1;`
+    `TableEndpoint=http://${host}:${port}/devstoreaccount1;` +
+    (queuePort ? `QueueEndpoint=http://${host}:${queuePort}/devstoreaccount1;` : '')
   );
 }
 
@@ -233,6 +302,7 @@ export function loadBackupConfig(env: Record<string, string | undefined> = proce
 
 const startEnvSchema = z.object({
   AZURITE_PORT: z.coerce.number().int().min(1).max(65535).default(10002),
+  AZURITE_QUEUE_PORT: z.coerce.number().int().min(1).max(65535).default(10001),
   AZURITE_LOCATION: z.string().min(1).default('.azurite'),
   PLAYGROUND: z.enum(['on', 'off']).default('on'),
   PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
@@ -241,6 +311,7 @@ const startEnvSchema = z.object({
 
 export interface StartOptions {
   azuritePort: number;
+  azuriteQueuePort: number;
   azuriteLocation: string;
   playground: boolean;
   playgroundPort: number;
@@ -255,6 +326,7 @@ export function loadStartOptions(env: Record<string, string | undefined>, argv: 
   if (unknown.length) throw new ConfigError(`Unknown option ${unknown[0]}: use --no-playground or --as <name>.`);
   return {
     azuritePort: e.AZURITE_PORT,
+    azuriteQueuePort: e.AZURITE_QUEUE_PORT,
     azuriteLocation: e.AZURITE_LOCATION,
     playground: e.PLAYGROUND === 'on' && !argv.includes('--no-playground'),
     playgroundPort: e.PLAYGROUND_PORT,

@@ -1,4 +1,4 @@
-// Starts Azurite's Table service as a child process: the embedded store for development and tests.
+// Starts Azurite's Table and Queue services as child processes: the embedded store for development and tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -7,13 +7,18 @@ import { stopChild } from '../childProcess';
 
 export interface AzuriteHandle {
   port: number;
+  /** The Queue service (the outbox's work queue). */
+  queuePort: number;
   process: ChildProcess;
+  queueProcess: ChildProcess;
   stop(): Promise<void>;
 }
 
 export interface AzuriteOptions {
   /** 0 picks a free port. */
   port?: number;
+  /** The Queue service's port; 0 (default) picks a free one. */
+  queuePort?: number;
   /** A folder to keep data in; without it Azurite keeps everything in memory. */
   location?: string;
   host?: string;
@@ -21,9 +26,9 @@ export interface AzuriteOptions {
 
 export class AzuriteError extends Error {}
 
-export function azuriteBinary(): string {
-  const bin = path.resolve(__dirname, '../../node_modules/.bin/azurite-table');
-  const fromDist = path.resolve(__dirname, '../../../node_modules/.bin/azurite-table');
+export function azuriteBinary(service: 'table' | 'queue' = 'table'): string {
+  const bin = path.resolve(__dirname, `../../node_modules/.bin/azurite-${service}`);
+  const fromDist = path.resolve(__dirname, `../../../node_modules/.bin/azurite-${service}`);
   if (existsSync(bin)) return bin;
   if (existsSync(fromDist)) return fromDist;
   throw new AzuriteError('Azurite is not installed: run "npm install" first.');
@@ -55,9 +60,40 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   if (!(await portIsFree(port, host))) {
     throw new AzuriteError(`Port ${port} is already in use: stop the other program or set AZURITE_PORT.`);
   }
-  const args = ['--tableHost', host, '--tablePort', String(port), '--disableTelemetry', '--skipApiVersionCheck', '--silent'];
-  args.push(...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']));
-  const child = spawn(azuriteBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const queuePort = options.queuePort || (await freePort(host));
+  if (!(await portIsFree(queuePort, host))) {
+    throw new AzuriteError(`Port ${queuePort} is already in use: stop the other program or set AZURITE_QUEUE_PORT.`);
+  }
+  const persistence = (sub: string) =>
+    options.location ? ['--location', path.join(options.location, sub)] : ['--inMemoryPersistence'];
+  // Table data stays where it always was; the queue keeps its own sub-folder, so the two never share a lock file.
+  const tableArgs = ['--tableHost', host, '--tablePort', String(port), '--disableTelemetry', '--skipApiVersionCheck', '--silent'];
+  tableArgs.push(...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']));
+  // Azurite 3.35 (the last for Node 20) rejects the queue SDK's newer API version without --skipApiVersionCheck.
+  const queueArgs = ['--queueHost', host, '--queuePort', String(queuePort), '--disableTelemetry', '--skipApiVersionCheck', '--silent'];
+  queueArgs.push(...persistence('queue'));
+  const [table, queue] = await Promise.allSettled([
+    spawnService(azuriteBinary('table'), tableArgs, host, port),
+    spawnService(azuriteBinary('queue'), queueArgs, host, queuePort),
+  ]);
+  if (table.status === 'rejected' || queue.status === 'rejected') {
+    if (table.status === 'fulfilled') await stopChild(table.value);
+    if (queue.status === 'fulfilled') await stopChild(queue.value);
+    throw (table.status === 'rejected' ? table.reason : (queue as PromiseRejectedResult).reason) as Error;
+  }
+  return {
+    port,
+    queuePort,
+    process: table.value,
+    queueProcess: queue.value,
+    stop: async () => {
+      await Promise.all([stopChild(table.value), stopChild(queue.value)]);
+    },
+  };
+}
+
+async function spawnService(binary: string, args: string[], host: string, port: number): Promise<ChildProcess> {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -82,10 +118,5 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     };
     tryConnect();
   });
-
-  return {
-    port,
-    process: child,
-    stop: () => stopChild(child),
-  };
+  return child;
 }

@@ -86,24 +86,31 @@ it('stores a team channel when the bot is added to a team', async () => {
   expect(await bot.app.services.references.conversation(team.id)).toBeUndefined();
 });
 
-it('retries a proactive message after 429 and forgets a conversation Teams says is gone', async () => {
+it('retries a proactive message after 429 (one HTTP call per try) and forgets a conversation Teams says is gone', async () => {
   await bot.say(people.admin, 'help');
+  const outbox = bot.app.services.outbox;
+  if (!outbox.renderers.has('test.ping')) outbox.renderer('test.ping', async () => ({ type: 'message', text: 'ping' }));
+  const admin = { tenantId: TENANT, aadObjectId: people.admin.aadObjectId };
+  const settle = async (batch: string) => {
+    for (let i = 0; i < 100 && (await outbox.report(batch)).pending > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    return outbox.report(batch);
+  };
   let calls = 0;
   bot.connector.fault = () => (++calls === 1 ? { status: 429, headers: { 'retry-after': '0' } } : undefined);
-  const sent = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));
-  expect(sent).toBe('sent');
+  await outbox.enqueue({ batch: 'http-429', recipient: admin, kind: 'test.ping', data: {} });
+  expect(await settle('http-429')).toMatchObject({ sent: 1 });
   expect(calls).toBe(2);
 
   // A 403 that does not say the conversation is gone (say, a token problem) keeps the reference.
   bot.connector.fault = () => ({ status: 403, body: { error: { code: 'Forbidden', message: 'token' } } });
-  const refused = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));
-  expect(refused).toBe('failed');
+  await outbox.enqueue({ batch: 'http-403', recipient: admin, kind: 'test.ping', data: {} });
+  expect(await settle('http-403')).toMatchObject({ failed: 1 });
   expect(await bot.app.services.references.personalChat(TENANT, people.admin.aadObjectId)).toBeDefined();
 
   bot.connector.fault = () => ({ status: 403, body: { error: { code: 'ConversationBlockedByUser' } } });
-  const gone = await bot.app.services.sender.sendToPerson(TENANT, people.admin.aadObjectId, () => ({ type: 'message', text: 'ping' }));
+  await outbox.enqueue({ batch: 'http-gone', recipient: admin, kind: 'test.ping', data: {} });
+  expect(await settle('http-gone')).toMatchObject({ unreachable: 1 });
   bot.connector.fault = undefined;
-  expect(gone).toBe('gone');
   expect(await bot.app.services.references.personalChat(TENANT, people.admin.aadObjectId)).toBeUndefined();
 });
 

@@ -8,7 +8,7 @@ let bot: TestBot;
 let storage: StorageProxy;
 beforeAll(async () => {
   storage = await new StorageProxy(Number(process.env.TEST_AZURITE_PORT)).start();
-  bot = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(storage.port) });
+  bot = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(storage.port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)) });
   await bot.app.services.members.seed([
     { tenantId: TENANT, aadObjectId: people.wethouder.aadObjectId, name: people.wethouder.name, organisationId: 'hilversum', role: 'wethouder' },
   ]);

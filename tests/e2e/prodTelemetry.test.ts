@@ -121,7 +121,7 @@ async function runFailingTurn(dir: string, connector: FakeConnector, extraEnv: R
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
-      STORAGE_CONNECTION_STRING: azuriteConnectionString(Number(process.env.TEST_AZURITE_PORT)),
+      STORAGE_CONNECTION_STRING: azuriteConnectionString(Number(process.env.TEST_AZURITE_PORT), '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)),
       TABLE_PREFIX: testTablePrefix(),
       ALLOWED_TENANT_IDS: TENANT,
       APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
@@ -210,9 +210,9 @@ it('loads no telemetry code and connects nowhere but storage and the connector w
 
   expect(run.report.modules).toEqual([]);
   expect(run.report.blocked).toEqual([]);
-  const azurite = `:${process.env.TEST_AZURITE_PORT}`;
+  const azurite = [`:${process.env.TEST_AZURITE_PORT}`, `:${process.env.TEST_AZURITE_QUEUE_PORT}`];
   const connectorPort = `:${new URL(connector.serviceUrl).port}`;
-  expect(run.report.allowed.filter((target) => !target.endsWith(azurite) && !target.endsWith(connectorPort))).toEqual([]);
+  expect(run.report.allowed.filter((target) => !azurite.some((a) => target.endsWith(a)) && !target.endsWith(connectorPort))).toEqual([]);
   expect(ingestion.batches).toEqual([]);
 });
 

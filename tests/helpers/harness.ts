@@ -32,10 +32,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    STORAGE_CONNECTION_STRING: azuriteConnectionString(Number(port)),
+    STORAGE_CONNECTION_STRING: azuriteConnectionString(Number(port), '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)),
     TABLE_PREFIX: testTablePrefix(),
     ALLOWED_TENANT_IDS: TENANT,
     BOOTSTRAP_ADMINS: people.admin.aadObjectId,
+    // No scheduled digests in the middle of a test (a test that wants them says so).
+    SCHEDULER: 'off',
     ...overrides,
   });
 }
@@ -109,6 +111,8 @@ export class TestBot {
     const text = await res.text();
     // Notices to other people go out after the turn; wait for them so a test sees everything the turn caused.
     await this.app.services.sender.drain();
+    await this.app.services.outbox.drain();
+    await this.app.worker.settle();
     return { status: res.status, replies: this.connector.records.slice(from), body: text };
   }
 

@@ -40,10 +40,10 @@ export const dilemmas = defineCapability({
   ],
   async build(core: Core, need: Need) {
     const registry = need(members);
-    const service = new DilemmaService(
+    const service: DilemmaService = new DilemmaService(
       new DilemmaStore(core.tables),
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
-      dilemmaNotifier(core.sender),
+      dilemmaNotifier(core.outbox, registry, () => service, core.log),
       (author) => registry.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
       undefined,
       core.audit,

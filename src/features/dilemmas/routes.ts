@@ -5,7 +5,9 @@ import type { Locale } from '../../i18n';
 import { personKey } from '../../storage/keys';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import type { AdaptiveCard } from '../../cards/adaptive';
-import type { ProactiveSender } from '../../proactive/sender';
+import type { Outbox } from '../../proactive/outbox';
+import type { Logger } from '../../log';
+import { errorFields } from '../../log';
 import type { MemberService } from '../members';
 import { t } from './messages';
 import {
@@ -37,21 +39,45 @@ import {
   type DilemmaResponse,
   type ListFilter,
 } from './model';
-import { DILEMMA_ROLES, mayUseDilemmas, type DilemmaService, type Notifier, type Viewer } from './service';
+import { DILEMMA_ROLES, mayUseDilemmas, type AuthorNotice, type DilemmaService, type Notifier, type Viewer } from './service';
 
 function viewerOf(turn: MemberTurn): Viewer {
   return { member: turn.member, shared: isShared(turn.context) };
 }
 
-/** Tells authors about responses and status changes in their personal chat, after the turn. */
-export function dilemmaNotifier(sender: ProactiveSender): Notifier {
+const AUTHOR_NOTICE = 'dilemmas.authorNotice';
+const noticeWhat = new Set<AuthorNotice>(['response', 'status', 'outcome']);
+
+/**
+ * Tells authors about responses and status changes in their personal chat, through the outbox (it survives
+ * a restart). The row holds the dilemma's id and what happened; the card is built when it is sent, and only
+ * if the author may still see the dilemma then.
+ */
+export function dilemmaNotifier(outbox: Outbox, members: MemberService, service: () => DilemmaService, log: Logger): Notifier {
+  outbox.renderer(AUTHOR_NOTICE, async ({ data, recipient, locale }) => {
+    if ('conversationId' in recipient || typeof data.id !== 'string' || !noticeWhat.has(data.what as AuthorNotice)) return undefined;
+    const member = await members.resolve({ ...recipient, name: '' });
+    if (!member) return undefined;
+    try {
+      const { dilemma } = await service().get({ member, shared: false }, data.id);
+      const at = typeof data.at === 'string' && !Number.isNaN(Date.parse(data.at)) ? new Date(data.at) : new Date();
+      return cardActivity(authorNoticeCard(locale, dilemma, data.what as AuthorNotice, at));
+    } catch {
+      return undefined;
+    }
+  });
   return {
     authorNotice(dilemma, what) {
-      const at = new Date();
-      sender.background(() =>
-        sender.sendToPerson(dilemma.author.tenantId, dilemma.author.aadObjectId, (locale) =>
-          cardActivity(authorNoticeCard(locale, dilemma, what, at)),
-        ),
+      // One notice per event: the batch names the dilemma, what happened and when.
+      const event = what === 'response' ? `r${dilemma.responseCount}` : `${dilemma.status}-${dilemma.updatedAt}`;
+      outbox.enqueueSoon(
+        {
+          batch: `dilemma-${dilemma.id}-${what}-${event}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
+          recipient: { tenantId: dilemma.author.tenantId, aadObjectId: dilemma.author.aadObjectId },
+          kind: AUTHOR_NOTICE,
+          data: { id: dilemma.id, what, at: new Date().toISOString() },
+        },
+        (err) => log.error({ event: 'dilemma.noticeNotQueued', err: errorFields(err) }, 'author notice not queued'),
       );
     },
   };

@@ -1,6 +1,7 @@
 // Access requests, the secretariaat's decisions and the `beheer` card: Teams in, service calls, cards out.
 import type { Core, Directory, MemberTurn, PersonTurn, Routes } from '../../capability';
-import type { Locale } from '../../i18n';
+import { errorFields } from '../../log';
+import { personKey } from '../../storage/keys';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { fold } from '../../text';
 import { accessRequestCard, accessRequestNoticeCard, adminCard, decidedCard, decidedLine } from './cards';
@@ -34,8 +35,21 @@ export function memberDirectory(members: MemberService): Directory {
   };
 }
 
+const ACCESS_REQUEST = 'members.accessRequest';
+const ACCESS_DECISION = 'members.accessDecision';
+
 export function memberRoutes(members: MemberService, core: Core): Routes {
-  const { sender, log } = core;
+  const { outbox, log } = core;
+  const noticeFailed = (err: unknown) => log.error({ event: 'access.noticeNotQueued', err: errorFields(err) }, 'access notice not queued');
+  outbox.renderer(ACCESS_REQUEST, async ({ data, locale }) => {
+    if (typeof data.tenantId !== 'string' || typeof data.aadObjectId !== 'string') return undefined;
+    const request = await members.pendingRequest({ tenantId: data.tenantId, aadObjectId: data.aadObjectId, name: '' });
+    return request ? cardActivity(accessRequestNoticeCard(locale, request, (id) => members.organisationName(id))) : undefined;
+  });
+  outbox.renderer(ACCESS_DECISION, async ({ data, locale }) => ({
+    type: 'message',
+    text: t(locale, data.approved === true ? 'access.approved' : 'access.rejected'),
+  }));
 
   async function buildAdminCard({ member, locale }: MemberTurn, search = '') {
     const [requests, list] = await Promise.all([members.openRequests(member), members.listMembers(member)]);
@@ -47,25 +61,32 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
     });
   }
 
-  /** Every secretariaat member gets a card to decide; sent after the turn, so the requester need not wait. */
+  /**
+   * Every secretariaat member gets a card to decide, through the outbox (it survives a restart). The row holds
+   * the requester's ids only; the card is built when it is sent, and not at all once someone has decided.
+   */
   function notifySecretariaat(request: AccessRequest): void {
-    const name = (id: string) => members.organisationName(id);
-    sender.background(async () => {
-      const admins = await members.secretariaat();
-      await Promise.all(
-        admins.map((admin) =>
-          sender.sendToPerson(admin.tenantId, admin.aadObjectId, (locale) => cardActivity(accessRequestNoticeCard(locale, request, name))),
-        ),
-      );
-    });
+    outbox.enqueueSoon(
+      async () =>
+        (await members.secretariaat()).map((admin) => ({
+          batch: `access-request-${personKey(request.tenantId, request.aadObjectId)}-${request.requestedAt}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
+          recipient: { tenantId: admin.tenantId, aadObjectId: admin.aadObjectId },
+          kind: ACCESS_REQUEST,
+          data: { tenantId: request.tenantId, aadObjectId: request.aadObjectId },
+        })),
+      noticeFailed,
+    );
   }
 
   function notifyRequester(request: AccessRequest): void {
-    sender.background(() =>
-      sender.sendToPerson(request.tenantId, request.aadObjectId, (locale: Locale) => ({
-        type: 'message',
-        text: t(locale, request.status === 'approved' ? 'access.approved' : 'access.rejected'),
-      })),
+    outbox.enqueueSoon(
+      {
+        batch: `access-decision-${personKey(request.tenantId, request.aadObjectId)}-${request.decidedAt ?? request.status}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
+        recipient: { tenantId: request.tenantId, aadObjectId: request.aadObjectId },
+        kind: ACCESS_DECISION,
+        data: { approved: request.status === 'approved' },
+      },
+      noticeFailed,
     );
   }
 

@@ -38,10 +38,10 @@ export const plans = defineCapability({
   ],
   async build(core: Core, need: Need) {
     const registry = need(members);
-    const service = new PlanService(
+    const service: PlanService = new PlanService(
       new PlanStore(core.tables),
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => ({ id: o.id, name: o.name })),
-      planNotifier(core.sender),
+      planNotifier(core.outbox, registry, () => service, core.log),
       core.config.plans,
       core.config.plans.refreshMs,
     );

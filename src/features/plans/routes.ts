@@ -7,7 +7,8 @@ import { answerKnownErrors } from '../../core/answers';
 import { Refusal } from '../../errors';
 import type { Member, PersonId } from '../../identity';
 import { localeFor, cardActivity, isShared, personOf, replaceCard, sendCard } from '../../turn';
-import type { ProactiveSender } from '../../proactive/sender';
+import type { Outbox } from '../../proactive/outbox';
+import type { Logger } from '../../log';
 import { errorFields } from '../../log';
 import type { MemberService } from '../members';
 import type { DilemmaService } from '../dilemmas';
@@ -27,6 +28,7 @@ import { t } from './messages';
 import {
   EDIT_FIELDS,
   LIMITS,
+  changeSchema,
   planEditSubmitSchema,
   planFollowSubmitSchema,
   planListSubmitSchema,
@@ -37,18 +39,38 @@ import {
 } from './model';
 import { mayEdit, mayImport, mayReadPlans, PLAN_ROLES, type PlanNotifier, type PlanService } from './service';
 
-/**
- * The one place a follower's notice leaves the bot. Today through the proactive sender, after the turn; the
- * durable outbox replaces this function's body when it exists.
- */
-export function sendPlanNotice(sender: ProactiveSender, person: PersonId, plan: Plan, changes: FieldChange[]): void {
-  sender.background(() => sender.sendToPerson(person.tenantId, person.aadObjectId, (locale) => cardActivity(noticeCard(locale, plan, changes))));
-}
+const FOLLOWER_NOTICE = 'plans.followerNotice';
 
-export function planNotifier(sender: ProactiveSender): PlanNotifier {
+/**
+ * Followers hear of a plan's phase and number changes through the durable outbox: one message per change and
+ * follower, built at send time in the follower's language, and only while they may still read plans.
+ */
+export function planNotifier(outbox: Outbox, members: MemberService, service: () => PlanService, log: Logger): PlanNotifier {
+  outbox.renderer(FOLLOWER_NOTICE, async ({ data, recipient, locale }) => {
+    if ('conversationId' in recipient || typeof data.id !== 'string' || typeof data.changes !== 'string') return undefined;
+    const member = await members.resolve({ ...recipient, name: '' });
+    if (!member || !mayReadPlans(member)) return undefined;
+    const changes = z.array(changeSchema).safeParse(JSON.parse(data.changes));
+    if (!changes.success) return undefined;
+    try {
+      return cardActivity(noticeCard(locale, await service().get(member, data.id), changes.data));
+    } catch {
+      return undefined;
+    }
+  });
   return {
     planChanged(plan, changes, followers) {
-      for (const person of followers) sendPlanNotice(sender, person, plan, changes);
+      const at = new Date().toISOString();
+      outbox.enqueueSoon(
+        async () =>
+          followers.map((person) => ({
+            batch: `plan-${plan.id}-${at}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
+            recipient: { tenantId: person.tenantId, aadObjectId: person.aadObjectId },
+            kind: FOLLOWER_NOTICE,
+            data: { id: plan.id, changes: JSON.stringify(changes) },
+          })),
+        (err) => log.error({ event: 'plans.noticeNotQueued', err: errorFields(err) }, 'follower notice not queued'),
+      );
     },
   };
 }

@@ -1,0 +1,231 @@
+// Cards of the agenda and the digest: pure functions from data and locale to Adaptive Card JSON (1.5).
+import { actionSet, card, commandButton, fieldError, heading, subheading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { formatDate, formatDateTime, type Locale } from '../../i18n';
+import type { AgendaCandidate, DigestSection } from '../../capability';
+import type { BatchReport } from '../../proactive/outbox';
+import { t } from './messages';
+import { ITEM_TYPES, LIMITS, type AgendaItem, type BoMeeting, type ItemField } from './model';
+import type { ItemProblem } from './service';
+
+export function itemTitle(locale: Locale, item: AgendaItem): string {
+  return item.standard ? t(locale, `agenda.standard.${item.standard}`) : item.title;
+}
+
+export interface AgendaView {
+  meeting: BoMeeting | undefined;
+  secretariaat: boolean;
+  /** Only in a personal chat: the secretariaat's buttons. */
+  manage: boolean;
+  candidates: AgendaCandidate[];
+  notice?: string;
+}
+
+export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
+  const { meeting } = view;
+  const body: CardElement[] = [];
+  if (view.notice) body.push(textBlock(view.notice, { color: 'Good' }));
+  if (!meeting) {
+    body.push(heading(t(locale, 'agenda.none')));
+    if (view.manage) body.push(newMeetingForm(locale));
+    return withSummary(card(body), t(locale, 'agenda.none'));
+  }
+  const title = t(locale, 'agenda.title', { date: formatDate(new Date(meeting.startsAt), locale) });
+  body.push(heading(title));
+  body.push(textBlock(formatDateTime(new Date(meeting.startsAt), locale), { spacing: 'None' }));
+  if (meeting.place) body.push(textBlock(t(locale, 'agenda.place', { place: meeting.place }), { spacing: 'None' }));
+  body.push(textBlock(t(locale, `agenda.status.${meeting.status}`), { isSubtle: true, spacing: 'None' }));
+  const editable = view.manage && meeting.status === 'gepland';
+  meeting.items.forEach((item, index) => {
+    const parts: CardElement[] = [
+      textBlock(`**${index + 1}. ${itemTitle(locale, item)}**${item.standard ? '' : ` — ${t(locale, `agenda.type.${item.type}`)}`}`),
+    ];
+    if (item.summary) parts.push(textBlock(item.summary, { spacing: 'None', isSubtle: true }));
+    if (item.submittedBy) parts.push(textBlock(t(locale, 'agenda.submittedBy', { by: item.submittedBy }), { spacing: 'None', size: 'Small' }));
+    if (item.links.length) {
+      parts.push(textBlock(`${t(locale, 'agenda.documents')}: ${item.links.map((l, i) => `[${i + 1}](${l})`).join(' · ')}`, { spacing: 'None', size: 'Small' }));
+    }
+    if (editable && !item.standard) {
+      const ref = { meetingId: meeting.id, itemId: item.id };
+      parts.push(
+        actionSet([
+          submit(t(locale, 'agenda.up'), { verb: 'agendaMoveItem', ...ref, direction: 'up' }),
+          submit(t(locale, 'agenda.down'), { verb: 'agendaMoveItem', ...ref, direction: 'down' }),
+          { type: 'Action.ShowCard', title: t(locale, 'agenda.edit'), card: itemForm(locale, meeting.id, item) },
+          {
+            type: 'Action.ShowCard',
+            title: t(locale, 'agenda.remove'),
+            card: {
+              type: 'AdaptiveCard',
+              body: [textBlock(t(locale, 'agenda.removeConfirm'))],
+              actions: [submit(t(locale, 'agenda.removeYes'), { verb: 'agendaRemoveItem', ...ref })],
+            },
+          },
+        ]),
+      );
+    }
+    body.push({ type: 'Container', separator: true, spacing: 'Medium', items: parts });
+  });
+  const actions: CardElement[] = [];
+  if (editable) {
+    body.push(subheading(t(locale, 'agenda.candidates')));
+    if (!view.candidates.length) body.push(textBlock(t(locale, 'agenda.candidatesNone'), { isSubtle: true }));
+    for (const c of view.candidates.slice(0, 10)) {
+      body.push({
+        type: 'Container',
+        items: [
+          textBlock(`**${c.source === 'dilemmas' ? t(locale, 'agenda.candidate.dilemmas', { ref: c.ref }) : c.ref}** ${c.title}`),
+          actionSet([submit(t(locale, 'agenda.place.button'), { verb: 'agendaPlace', meetingId: meeting.id, capability: c.source, ref: c.ref })]),
+        ],
+      });
+    }
+    actions.push({ type: 'Action.ShowCard', title: t(locale, 'agenda.addItem'), card: itemForm(locale, meeting.id) });
+    actions.push({
+      type: 'Action.ShowCard',
+      title: t(locale, 'agenda.fix'),
+      card: { type: 'AdaptiveCard', body: [textBlock(t(locale, 'agenda.fixConfirm'))], actions: [submit(t(locale, 'agenda.fixYes'), { verb: 'agendaFix', meetingId: meeting.id })] },
+    });
+  }
+  if (view.manage) actions.push(submit(t(locale, 'agenda.report'), { verb: 'digestReport' }));
+  return withSummary(card(body, actions), title);
+}
+
+function newMeetingForm(locale: Locale): CardElement {
+  return {
+    type: 'Container',
+    items: [
+      subheading(t(locale, 'agenda.newMeeting')),
+      { type: 'Input.Date', id: 'meetingDate', label: t(locale, 'agenda.field.date'), isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') },
+      { type: 'Input.Time', id: 'meetingTime', label: t(locale, 'agenda.field.time'), value: '14:00', isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') },
+      { type: 'Input.Text', id: 'meetingPlace', label: t(locale, 'agenda.field.meetingPlace'), maxLength: LIMITS.place },
+      actionSet([submit(t(locale, 'agenda.newMeeting'), { verb: 'agendaNewMeeting' })]),
+    ],
+  };
+}
+
+export function formSuffix(itemId: string | undefined): string {
+  return `-${itemId ?? 'new'}`;
+}
+
+export interface ItemFormValues {
+  type: string;
+  title: string;
+  summary: string;
+  submittedBy: string;
+  links: string;
+}
+
+/** The form to add or edit an item; shown again with the problems named at each field. */
+export function itemForm(
+  locale: Locale,
+  meetingId: string,
+  item?: AgendaItem,
+  again?: { values: ItemFormValues; problems: Partial<Record<ItemField, ItemProblem>> },
+): AdaptiveCard {
+  const values: ItemFormValues = again?.values ?? {
+    type: item?.type ?? 'bespreking',
+    title: item?.title ?? '',
+    summary: item?.summary ?? '',
+    submittedBy: item?.submittedBy ?? '',
+    links: (item?.links ?? []).join('\n'),
+  };
+  // Every input of a card needs its own id, and the agenda card holds one form per item.
+  const suffix = formSuffix(item?.id);
+  const problem = (field: ItemField, id: string): CardElement[] => {
+    const p = again?.problems[field];
+    return p ? [fieldError(t(locale, `agenda.problem.${p}`), id)] : [];
+  };
+  const body: CardElement[] = [
+    ...(again ? [textBlock(t(locale, 'agenda.formProblems'), { color: 'Attention' })] : []),
+    {
+      type: 'Input.ChoiceSet',
+      id: `itemType${suffix}`,
+      label: t(locale, 'agenda.field.type'),
+      style: 'compact',
+      value: values.type,
+      choices: ITEM_TYPES.map((type) => ({ title: t(locale, `agenda.type.${type}`), value: type })),
+    },
+    { type: 'Input.Text', id: `itemTitle${suffix}`, label: t(locale, 'agenda.field.title'), value: values.title, maxLength: LIMITS.title, isRequired: true, errorMessage: t(locale, 'agenda.problem.required') },
+    ...problem('title', `itemTitle${suffix}`),
+    { type: 'Input.Text', id: `itemSummary${suffix}`, label: t(locale, 'agenda.field.summary'), value: values.summary, isMultiline: true, maxLength: LIMITS.summary },
+    ...problem('summary', `itemSummary${suffix}`),
+    { type: 'Input.Text', id: `itemSubmittedBy${suffix}`, label: t(locale, 'agenda.field.submittedBy'), value: values.submittedBy, maxLength: LIMITS.submittedBy },
+    ...problem('submittedBy', `itemSubmittedBy${suffix}`),
+    { type: 'Input.Text', id: `itemLinks${suffix}`, label: t(locale, 'agenda.field.links'), value: values.links, isMultiline: true },
+    ...problem('links', `itemLinks${suffix}`),
+  ];
+  const c = card(body, [submit(t(locale, 'agenda.save'), { verb: 'agendaSaveItem', meetingId, ...(item ? { itemId: item.id } : {}) })]);
+  if (!again) {
+    // Inside a show card: no schema, no width of its own.
+    delete (c as Partial<AdaptiveCard>).msteams;
+  }
+  return again ? withSummary(c, t(locale, 'agenda.itemFormTitle')) : c;
+}
+
+export interface DigestView {
+  since: Date;
+  meeting: BoMeeting | undefined;
+  sections: DigestSection[];
+  /** Personal chat only: a button to turn it off or on. */
+  subscribed?: boolean;
+}
+
+export function digestCard(locale: Locale, view: DigestView): AdaptiveCard {
+  const body: CardElement[] = [heading(t(locale, 'digest.title')), textBlock(t(locale, 'digest.intro', { since: formatDate(view.since, locale) }), { isSubtle: true, spacing: 'None' })];
+  if (view.meeting) {
+    body.push(subheading(t(locale, 'digest.nextMeeting', { date: formatDateTime(new Date(view.meeting.startsAt), locale) })));
+    body.push(
+      textBlock(
+        view.meeting.items.map((item, i) => `${i + 1}. ${itemTitle(locale, item)}`).join('\n\n'),
+        { spacing: 'Small' },
+      ),
+    );
+  } else {
+    body.push(textBlock(t(locale, 'digest.nextMeetingNone')));
+  }
+  for (const section of view.sections) {
+    body.push(subheading(section.title));
+    for (const item of section.items.slice(0, 8)) {
+      body.push({
+        type: 'ColumnSet',
+        columns: [
+          { type: 'Column', width: 'stretch', items: [textBlock(item.text)] },
+          ...(item.action
+            ? [{ type: 'Column', width: 'auto', items: [actionSet([submit(item.action.title, item.action.data)])] }]
+            : []),
+        ],
+      });
+    }
+  }
+  if (!view.sections.length) body.push(textBlock(t(locale, 'digest.nothingNew'), { isSubtle: true }));
+  const actions: CardElement[] = [commandButton(t(locale, 'digest.openAgenda'), 'agenda')];
+  if (view.subscribed !== undefined) {
+    body.push(textBlock(t(locale, view.subscribed ? 'digest.subscribedNote' : 'digest.unsubscribedNote'), { isSubtle: true, size: 'Small' }));
+    actions.push(commandButton(t(locale, view.subscribed ? 'digest.unsubscribe' : 'digest.subscribe'), view.subscribed ? 'digest uit' : 'digest aan'));
+  }
+  return withSummary(card(body, actions), t(locale, 'digest.title'));
+}
+
+export function reportCard(locale: Locale, moment: Date | undefined, report: BatchReport | undefined, names: string[]): AdaptiveCard {
+  if (!moment || !report) return withSummary(card([heading(t(locale, 'report.title')), textBlock(t(locale, 'report.none'))]), t(locale, 'report.title'));
+  const facts = [
+    { title: t(locale, 'report.total'), value: String(report.total) },
+    { title: t(locale, 'report.sent'), value: String(report.sent) },
+    { title: t(locale, 'report.failed'), value: String(report.failed) },
+    { title: t(locale, 'report.unreachable'), value: String(report.unreachable) },
+    { title: t(locale, 'report.pending'), value: String(report.pending) },
+    { title: t(locale, 'report.skipped'), value: String(report.skipped) },
+    // Teams sends read receipts only from personal chats, and only when people allow them.
+    { title: t(locale, 'report.read'), value: report.read > 0 ? String(report.read) : t(locale, 'report.readUnavailable') },
+  ];
+  const body: CardElement[] = [
+    heading(t(locale, 'report.title')),
+    textBlock(t(locale, 'report.batch', { date: formatDateTime(moment, locale) }), { spacing: 'None' }),
+    { type: 'FactSet', facts },
+  ];
+  if (names.length) body.push(textBlock(t(locale, 'report.unreachablePeople', { names: names.slice(0, 30).join(', ') }), { wrap: true }));
+  return withSummary(card(body, [submit(t(locale, 'report.refresh'), { verb: 'digestReport' })]), t(locale, 'report.title'));
+}
+
+function withSummary(c: AdaptiveCard, summary: string): AdaptiveCard {
+  return { ...c, fallbackText: summary };
+}

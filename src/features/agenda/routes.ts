@@ -1,0 +1,211 @@
+// Agenda and digest commands and card actions: Teams in, AgendaService calls, cards out. Thin on purpose.
+import type { Core, MemberTurn, Routes } from '../../capability';
+import type { Member } from '../../identity';
+import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
+import { personKey } from '../../storage/keys';
+import type { MemberService } from '../members';
+import { agendaCard, digestCard, itemForm, reportCard } from './cards';
+import { refuse, t } from './messages';
+import { itemRefSchema, itemSubmitSchema, meetingRefSchema, moveSchema, newMeetingSchema, placeSchema } from './model';
+import { BO_ROLES, digestBatch, DIGEST_CHANNEL_KIND, DIGEST_KIND, DIGEST_SLOT, DIGEST_JOB, requireBoRole, requireSecretariaat, type AgendaService } from './service';
+
+const READ_RECEIPT = 'application/vnd.microsoft.readReceipt';
+
+/** The secretariaat's buttons work only in their personal chat. */
+function requireManager(turn: MemberTurn): void {
+  requireSecretariaat(turn.member);
+  if (isShared(turn.context)) throw refuse.rule('personalOnly');
+}
+
+export function agendaRoutes(agenda: AgendaService, members: MemberService, core: Core): Routes {
+  const { outbox, log } = core;
+
+  outbox.renderer(DIGEST_KIND, async ({ data, recipient, locale }) => {
+    if ('conversationId' in recipient) return undefined;
+    const key = personKey(recipient.tenantId, recipient.aadObjectId);
+    const member = (await agenda.recent.members.get()).get(key);
+    // No longer a member, or said `digest uit` after the digest was prepared: nothing to send.
+    if (!member || !BO_ROLES.includes(member.role) || (await agenda.recent.unsubscribed.get()).has(key)) return undefined;
+    const since = new Date(String(data.since));
+    const sections = await agenda.digestSections({ member, locale, shared: false }, since);
+    return cardActivity(digestCard(locale, { since, meeting: await agenda.recent.meeting.get(), sections, subscribed: true }));
+  });
+
+  outbox.renderer(DIGEST_CHANNEL_KIND, async ({ data, locale }) => {
+    // Read as anyone in a channel: nothing confidential, whoever is there.
+    const reader: Member = { tenantId: '', aadObjectId: '', name: '', organisationId: '', role: 'wethouder', createdAt: '', updatedAt: '' };
+    const since = new Date(String(data.since));
+    const sections = await agenda.digestSections({ member: reader, locale, shared: true }, since);
+    return cardActivity(digestCard(locale, { since, meeting: await agenda.recent.meeting.get(), sections }));
+  });
+
+  async function showAgenda(turn: MemberTurn, replace: boolean, notice?: string): Promise<void> {
+    const meeting = await agenda.nextMeeting();
+    const manage = turn.member.role === 'secretariaat' && !isShared(turn.context);
+    const candidates = manage && meeting?.status === 'gepland' ? await agenda.candidates(turn.member, meeting) : [];
+    const card = agendaCard(turn.locale, { meeting, secretariaat: turn.member.role === 'secretariaat', manage, candidates, ...(notice ? { notice } : {}) });
+    await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
+  }
+
+  async function showDigest(turn: MemberTurn): Promise<void> {
+    const shared = isShared(turn.context);
+    const since = await agenda.digestSince(new Date());
+    const sections = await agenda.digestSections({ member: turn.member, locale: turn.locale, shared }, since);
+    const subscribed = shared ? undefined : await agenda.isSubscribed(turn.member);
+    await sendCard(turn.context, digestCard(turn.locale, { since, meeting: await agenda.nextMeeting(), sections, ...(subscribed === undefined ? {} : { subscribed }) }));
+  }
+
+  async function showReport(turn: MemberTurn, replace: boolean): Promise<void> {
+    requireManager(turn);
+    const [moment] = await agenda.digestMoments(1);
+    const report = moment ? await outbox.report(digestBatch(moment.toISOString())) : undefined;
+    let names: string[] = [];
+    if (report?.unreachablePeople.length) {
+      const all = await members.listMembers(turn.member);
+      const byKey = new Map(all.map((m) => [`${m.tenantId}|${m.aadObjectId}`, m.name]));
+      names = report.unreachablePeople.map((p) => byKey.get(`${p.tenantId}|${p.aadObjectId}`) ?? '?');
+    }
+    const card = reportCard(turn.locale, moment, report, names);
+    await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
+  }
+
+  return {
+    menu: [
+      { label: (locale) => t(locale, 'menu.agenda'), command: 'agenda', roles: BO_ROLES },
+      { label: (locale) => t(locale, 'menu.digest'), command: 'digest', roles: BO_ROLES },
+    ],
+    commands: [
+      {
+        words: ['agenda'],
+        handler: async (turn) => {
+          requireBoRole(turn.member);
+          await showAgenda(turn, false);
+        },
+      },
+      {
+        words: ['digest'],
+        async handler(turn) {
+          requireBoRole(turn.member);
+          const word = turn.args.trim().toLowerCase();
+          if (word === 'aan' || word === 'on') {
+            await agenda.setSubscribed(turn.member, true);
+            return void (await turn.context.sendActivity(t(turn.locale, 'digest.on')));
+          }
+          if (word === 'uit' || word === 'off') {
+            await agenda.setSubscribed(turn.member, false);
+            return void (await turn.context.sendActivity(t(turn.locale, 'digest.off')));
+          }
+          if (word === 'rapport' || word === 'report') return showReport(turn, false);
+          if (word === 'versturen' || word === 'send') {
+            requireManager(turn);
+            // Through the same door as the schedule: one digest per moment, however often it is pressed.
+            const moment = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+            await core.scheduler.fire({ slot: DIGEST_SLOT, job: DIGEST_JOB, next: async () => undefined }, moment);
+            return showReport(turn, false);
+          }
+          return showDigest(turn);
+        },
+      },
+    ],
+    actions: [
+      {
+        verb: 'agendaSaveItem',
+        async handler(turn) {
+          requireManager(turn);
+          const input = itemSubmitSchema.parse(turn.context.activity.value);
+          const raw = {
+            type: input.type,
+            title: input.title.slice(0, 2000),
+            summary: input.summary.slice(0, 5000),
+            submittedBy: input.submittedBy.slice(0, 2000),
+            links: input.links.split(/\s+/).map((l) => l.trim()).filter(Boolean).slice(0, 20),
+          };
+          const result = await agenda.saveItem(turn.member, input.meetingId, input.itemId, raw);
+          if (result.status === 'invalid') {
+            const meeting = await agenda.meeting(input.meetingId);
+            const item = meeting.items.find((i) => i.id === input.itemId);
+            const values = { type: input.type.slice(0, 30), title: raw.title.slice(0, 300), summary: raw.summary.slice(0, 1200), submittedBy: raw.submittedBy.slice(0, 200), links: input.links.slice(0, 3000) };
+            return sendCard(turn.context, itemForm(turn.locale, input.meetingId, item, { values, problems: result.problems }));
+          }
+          await showAgenda(turn, true, t(turn.locale, 'agenda.saved'));
+        },
+      },
+      {
+        verb: 'agendaMoveItem',
+        async handler(turn) {
+          requireManager(turn);
+          const input = moveSchema.parse(turn.context.activity.value);
+          await agenda.moveItem(turn.member, input.meetingId, input.itemId, input.direction);
+          await showAgenda(turn, true);
+        },
+      },
+      {
+        verb: 'agendaRemoveItem',
+        async handler(turn) {
+          requireManager(turn);
+          const input = itemRefSchema.parse(turn.context.activity.value);
+          await agenda.removeItem(turn.member, input.meetingId, input.itemId);
+          await showAgenda(turn, true, t(turn.locale, 'agenda.removed'));
+        },
+      },
+      {
+        verb: 'agendaFix',
+        async handler(turn) {
+          requireManager(turn);
+          const input = meetingRefSchema.parse(turn.context.activity.value);
+          await agenda.fix(turn.member, input.meetingId);
+          await showAgenda(turn, true, t(turn.locale, 'agenda.fixed'));
+        },
+      },
+      {
+        verb: 'agendaPlace',
+        async handler(turn) {
+          requireManager(turn);
+          const input = placeSchema.parse(turn.context.activity.value);
+          await agenda.place(turn.member, input.meetingId, input.capability, input.ref, input.itemType);
+          await showAgenda(turn, true, t(turn.locale, 'agenda.placed', { ref: input.ref }));
+        },
+      },
+      {
+        verb: 'agendaNewMeeting',
+        async handler(turn) {
+          requireManager(turn);
+          const input = newMeetingSchema.parse(turn.context.activity.value);
+          const startsAt = amsterdamTime(input.meetingDate, input.meetingTime);
+          if (!startsAt) throw refuse.rule('badMeeting');
+          await agenda.createMeeting(turn.member, startsAt, input.meetingPlace);
+          await showAgenda(turn, true);
+        },
+      },
+      { verb: 'digestReport', handler: (turn) => showReport(turn, true) },
+    ],
+    register(app) {
+      // Teams sends these from personal chats when people allow read receipts: count what they have read.
+      app.activity(
+        async (context) => context.activity.type === 'event' && context.activity.name === READ_RECEIPT,
+        async (context) => {
+          const last = (context.activity.value as { lastReadMessageId?: unknown } | undefined)?.lastReadMessageId;
+          if (typeof last !== 'string' || !/^\d{1,20}$/.test(last) || context.activity.conversation?.conversationType !== 'personal') return;
+          const marked = await outbox.markRead(context.activity.conversation.id, last);
+          if (marked) log.info({ event: 'digest.read', marked }, 'read receipt counted');
+        },
+      );
+    },
+  };
+}
+
+/** A date and time typed in the form, read as Amsterdam time; undefined when it is not a real moment. */
+function amsterdamTime(date: string, time: string): Date | undefined {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
+  const tm = /^(\d{2}):(\d{2})/.exec(time.trim());
+  if (!d || !tm) return undefined;
+  const [year, month, day, hour, minute] = [d[1], d[2], d[3], tm[1], tm[2]].map(Number) as [number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return undefined;
+  // The offset of Amsterdam at that moment: try both (CET, CEST) and keep the one that reads back the same.
+  for (const offset of [1, 2]) {
+    const candidate = new Date(Date.UTC(year, month - 1, day, hour - offset, minute));
+    const back = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate);
+    if (back === `${tm[1]}:${tm[2]}`) return candidate;
+  }
+  return undefined;
+}

@@ -1,0 +1,437 @@
+// Agenda rules: who may plan BO meetings and change their agenda, what goes in each person's digest, and
+// who gets it. No Teams types here.
+import { randomBytes } from 'node:crypto';
+import { NotFound, Refusal } from '../../errors';
+import type { Contributions, DigestSection, DigestViewer } from '../../capability';
+import { TIME_ZONE, type Locale } from '../../i18n';
+import type { Member, PersonId } from '../../identity';
+import { personKey } from '../../storage/keys';
+import type { OutboxMessage } from '../../proactive/outbox';
+import { momentOn } from '../../proactive/scheduler';
+import type { DilemmaService } from '../dilemmas';
+import type { DilemmaSummary, ListFilter } from '../dilemmas/model';
+import type { MemberService } from '../members';
+import { refuse } from './messages';
+import { itemInputSchema, LIMITS, type AgendaItem, type BoMeeting, type ItemField, type ItemInput, type ItemType, STANDARD_ITEMS } from './model';
+import type { AgendaStore } from './store';
+
+export const DIGEST_SLOT = 'digest';
+export const DIGEST_JOB = 'agenda.digest';
+export const DIGEST_KIND = 'agenda.digest';
+export const DIGEST_CHANNEL_KIND = 'agenda.digestChannel';
+const WEEK_MS = 7 * 24 * 3_600_000;
+
+export type ItemProblem = 'required' | 'tooLong' | 'badLink' | 'tooMany';
+export type ItemResult = { status: 'saved'; meeting: BoMeeting } | { status: 'invalid'; problems: Partial<Record<ItemField, ItemProblem>> };
+
+/** Who takes part in the BO: the agenda and the digest are theirs (a gespreksleider is not). */
+export const BO_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
+
+export function requireBoRole(member: Member): void {
+  if (!BO_ROLES.includes(member.role)) throw refuse.denied('notForRole');
+}
+
+export function requireSecretariaat(actor: Member): void {
+  if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
+}
+
+function newItemId(): string {
+  return randomBytes(5).toString('hex');
+}
+
+/** The calendar day of a moment in Amsterdam. */
+function amsterdamDay(date: Date): { year: number; month: number; day: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
+}
+
+export interface AgendaDeps {
+  members: MemberService;
+  dilemmas: DilemmaService;
+  contributions: Contributions;
+  /** Puts many messages in the outbox (the digest's fan-out). */
+  enqueueMany(messages: OutboxMessage[]): Promise<unknown>;
+  /** The moments a digest went out before `before`, newest first. */
+  digestHistory(before: Date, max: number): Promise<Date[]>;
+  digestChannelId: string;
+  daysBeforeMeeting: number;
+  /** The outbox's delivery rows of one person (digests and notices): exported and erased with the subscription. */
+  deliveries: { export(person: PersonId): Promise<Record<string, unknown>>; erase(person: PersonId): Promise<void> };
+}
+
+/** A value read at most once every few seconds: a digest renders the same meeting for 2,000 people. */
+class Recent<T> {
+  private value: { at: number; promise: Promise<T> } | undefined;
+  constructor(
+    private readonly ms: number,
+    private readonly load: () => Promise<T>,
+  ) {}
+  get(): Promise<T> {
+    if (!this.value || Date.now() - this.value.at > this.ms) {
+      const promise = this.load();
+      promise.catch(() => (this.value = undefined));
+      this.value = { at: Date.now(), promise };
+    }
+    return this.value.promise;
+  }
+  clear(): void {
+    this.value = undefined;
+  }
+}
+
+const RECENT_MS = 3_000;
+
+/** How far back a digest looks for new dilemmas, and how many it reads at most (pages of the newest-first list). */
+const DIGEST_LOOKBACK_DAYS = 35;
+const DIGEST_MAX_DILEMMAS = 200;
+
+/** The newest dilemmas a viewer may see, page by page, until they are older than the look-back or the cap. */
+export async function newestDilemmas(
+  dilemmas: DilemmaService,
+  viewer: { member: Member; shared: boolean },
+  filter: ListFilter,
+): Promise<DilemmaSummary[]> {
+  const oldest = new Date(Date.now() - DIGEST_LOOKBACK_DAYS * 24 * 3_600_000).toISOString();
+  const out: DilemmaSummary[] = [];
+  let after: string | undefined;
+  do {
+    const page = await dilemmas.list(viewer, filter, after);
+    out.push(...page.items);
+    after = page.next;
+    if (page.items.some((d) => d.createdAt < oldest)) break;
+  } while (after && out.length < DIGEST_MAX_DILEMMAS);
+  return out.filter((d) => d.createdAt >= oldest);
+}
+
+export class AgendaService {
+  /** For rendering many digests at once; changes made here clear them. */
+  readonly recent = {
+    meeting: new Recent(RECENT_MS, () => this.nextMeeting()),
+    members: new Recent(RECENT_MS, async () => {
+      const [admin] = await this.deps.members.secretariaat();
+      const all = admin ? await this.deps.members.listMembers(admin) : [];
+      return new Map(all.map((m) => [personKey(m.tenantId, m.aadObjectId), m]));
+    }),
+    unsubscribed: new Recent(RECENT_MS, () => this.store.unsubscribed()),
+    /** Every dilemma the secretariaat sees; each reader's view is cut from it with the dilemmas' own canSee. */
+    dilemmas: new Recent(RECENT_MS, async () => {
+      const [admin] = await this.deps.members.secretariaat();
+      return admin ? newestDilemmas(this.deps.dilemmas, { member: admin, shared: false }, {}) : [];
+    }),
+  };
+
+  constructor(
+    private readonly store: AgendaStore,
+    private readonly deps: AgendaDeps,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  // ---- meetings and their agenda ----
+
+  /** The next meeting that has not been held (from three hours before its start, it still counts). */
+  async nextMeeting(): Promise<BoMeeting | undefined> {
+    const from = this.now().getTime() - 3 * 3_600_000;
+    return (await this.store.listMeetings())
+      .filter((m) => m.status !== 'afgerond' && Date.parse(m.startsAt) >= from)
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0];
+  }
+
+  async meeting(id: string): Promise<BoMeeting> {
+    const meeting = await this.store.getMeeting(id);
+    if (!meeting) throw new NotFound('No such meeting');
+    return meeting;
+  }
+
+  /** A new meeting starts with opening en mededelingen and verslag, and ends with rondvraag. */
+  async createMeeting(actor: Member, startsAt: Date, place: string): Promise<BoMeeting> {
+    requireSecretariaat(actor);
+    if (!Number.isFinite(startsAt.getTime()) || startsAt.getTime() < this.now().getTime()) throw refuse.rule('badMeeting');
+    const day = amsterdamDay(startsAt);
+    const id = `BO-${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
+    const at = this.now().toISOString();
+    const standard = (which: (typeof STANDARD_ITEMS)[number]): AgendaItem => ({
+      id: newItemId(),
+      standard: which,
+      type: 'informatie',
+      title: '',
+      summary: '',
+      submittedBy: '',
+      links: [],
+    });
+    const meeting: BoMeeting = {
+      id,
+      startsAt: startsAt.toISOString(),
+      place: place.trim().slice(0, LIMITS.place),
+      status: 'gepland',
+      items: [standard('opening'), standard('verslag'), standard('rondvraag')],
+      addedAt: {},
+      createdAt: at,
+      updatedAt: at,
+    };
+    if (!(await this.store.createMeeting(meeting))) throw refuse.rule('meetingExists');
+    this.recent.meeting.clear();
+    return meeting;
+  }
+
+  validateItem(raw: Record<string, unknown>): { ok: true; input: ItemInput } | { ok: false; problems: Partial<Record<ItemField, ItemProblem>> } {
+    const parsed = itemInputSchema.safeParse(raw);
+    if (parsed.success) return { ok: true, input: parsed.data };
+    const problems: Partial<Record<ItemField, ItemProblem>> = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as ItemField;
+      if (!problems[field]) problems[field] = (['required', 'tooLong', 'badLink', 'tooMany'].includes(issue.message) ? issue.message : 'required') as ItemProblem;
+    }
+    return { ok: false, problems };
+  }
+
+  /** Adds an item (before rondvraag) or changes one; only while the agenda is not fixed. */
+  async saveItem(actor: Member, meetingId: string, itemId: string | undefined, raw: Record<string, unknown>, source?: AgendaItem['source']): Promise<ItemResult> {
+    requireSecretariaat(actor);
+    const checked = this.validateItem(raw);
+    if (!checked.ok) return { status: 'invalid', problems: checked.problems };
+    const input = checked.input;
+    const at = this.now().toISOString();
+    const meeting = await this.change(meetingId, (current) => {
+      if (itemId) {
+        const existing = current.items.find((i) => i.id === itemId);
+        if (!existing) throw new NotFound('No such item');
+        if (existing.standard) throw refuse.rule('standardItem');
+        return { ...current, items: current.items.map((i) => (i.id === itemId ? { ...i, ...input } : i)) };
+      }
+      if (current.items.length >= LIMITS.items) throw refuse.rule('tooManyItems');
+      if (source && current.items.some((i) => i.source?.capability === source.capability && i.source.ref === source.ref)) throw refuse.rule('alreadyOn');
+      const item: AgendaItem = { id: newItemId(), ...input, ...(source ? { source } : {}) };
+      const rondvraag = current.items.findIndex((i) => i.standard === 'rondvraag');
+      const items = [...current.items];
+      items.splice(rondvraag >= 0 ? rondvraag : items.length, 0, item);
+      return { ...current, items, addedAt: { ...current.addedAt, [item.id]: at } };
+    });
+    return { status: 'saved', meeting };
+  }
+
+  async moveItem(actor: Member, meetingId: string, itemId: string, direction: 'up' | 'down'): Promise<BoMeeting> {
+    requireSecretariaat(actor);
+    return this.change(meetingId, (current) => {
+      const index = current.items.findIndex((i) => i.id === itemId);
+      if (index < 0) throw new NotFound('No such item');
+      if (current.items[index]!.standard) throw refuse.rule('standardItem');
+      const target = direction === 'up' ? index - 1 : index + 1;
+      // Opening and verslag stay first, rondvraag last: the others move between them.
+      const neighbour = current.items[target];
+      if (!neighbour || neighbour.standard) return undefined;
+      const items = [...current.items];
+      [items[index], items[target]] = [items[target]!, items[index]!];
+      return { ...current, items };
+    });
+  }
+
+  async removeItem(actor: Member, meetingId: string, itemId: string): Promise<BoMeeting> {
+    requireSecretariaat(actor);
+    return this.change(meetingId, (current) => {
+      const item = current.items.find((i) => i.id === itemId);
+      if (!item) return undefined; // removed already (a double click)
+      if (item.standard) throw refuse.rule('standardItem');
+      const { [itemId]: _gone, ...addedAt } = current.addedAt;
+      return { ...current, items: current.items.filter((i) => i.id !== itemId), addedAt };
+    });
+  }
+
+  /** Vaststellen: the agenda is final. */
+  async fix(actor: Member, meetingId: string): Promise<BoMeeting> {
+    requireSecretariaat(actor);
+    this.recent.meeting.clear();
+    const meeting = await this.store.updateMeeting(meetingId, (current) =>
+      current.status === 'gepland' ? { ...current, status: 'vastgesteld', updatedAt: this.now().toISOString() } : undefined,
+    );
+    if (!meeting) throw new NotFound('No such meeting');
+    return meeting;
+  }
+
+  /** Changes a meeting's agenda while it is not fixed. */
+  private async change(meetingId: string, change: (current: BoMeeting) => BoMeeting | undefined): Promise<BoMeeting> {
+    this.recent.meeting.clear();
+    const meeting = await this.store.updateMeeting(meetingId, (current) => {
+      if (current.status !== 'gepland') throw refuse.rule('notEditable');
+      const next = change(current);
+      return next ? { ...next, updatedAt: this.now().toISOString() } : undefined;
+    });
+    if (!meeting) throw new NotFound('No such meeting');
+    return meeting;
+  }
+
+  /** What may go on the agenda, from every capability that offers candidates, minus what is on it already. */
+  async candidates(actor: Member, meeting: BoMeeting) {
+    requireSecretariaat(actor);
+    const onAgenda = new Set(meeting.items.filter((i) => i.source).map((i) => `${i.source!.capability}|${i.source!.ref}`));
+    const all = await Promise.all(this.deps.contributions.agendaCandidates.map((c) => c.list(actor)));
+    return all.flat().filter((c) => !onAgenda.has(`${c.source}|${c.ref}`));
+  }
+
+  /**
+   * Puts a candidate on the agenda. A dilemma becomes "geagendeerd" (its author is told by the dilemmas
+   * capability); a confidential one goes on without its title.
+   */
+  async place(actor: Member, meetingId: string, capability: string, ref: string, type: ItemType = 'bespreking'): Promise<BoMeeting> {
+    requireSecretariaat(actor);
+    this.recent.dilemmas.clear();
+    const meeting = await this.meeting(meetingId);
+    const candidate = (await this.candidates(actor, meeting)).find((c) => c.source === capability && c.ref === ref);
+    if (!candidate) {
+      if (meeting.items.some((i) => i.source?.capability === capability && i.source.ref === ref)) throw refuse.rule('alreadyOn');
+      throw new NotFound('No such candidate');
+    }
+    const organisation = candidate.organisationId ? this.deps.members.organisationName(candidate.organisationId) : '';
+    const result = await this.saveItem(
+      actor,
+      meetingId,
+      undefined,
+      { type, title: candidate.title.slice(0, LIMITS.title), summary: candidate.summary.slice(0, LIMITS.summary), submittedBy: organisation.slice(0, LIMITS.submittedBy), links: [] },
+      { capability, ref },
+    );
+    if (result.status !== 'saved') throw refuse.rule('badMeeting');
+    if (capability === 'dilemmas') {
+      const { dilemma } = await this.deps.dilemmas.get({ member: actor, shared: false }, ref);
+      if (dilemma.status === 'nieuw') await this.deps.dilemmas.setStatus({ member: actor, shared: false }, ref, 'geagendeerd', dilemma.outcome);
+    }
+    return result.meeting;
+  }
+
+  // ---- the digest ----
+
+  async isSubscribed(person: PersonId): Promise<boolean> {
+    // Members are subscribed from the start: no row means yes, unless they said `digest uit`.
+    return (await this.store.subscription(person)) !== false;
+  }
+
+  async setSubscribed(person: PersonId, subscribed: boolean): Promise<void> {
+    await this.store.setSubscription(person, subscribed, this.now().toISOString());
+    this.recent.unsubscribed.clear();
+  }
+
+  /** Every part of one person's digest since a moment, from every capability that contributes. */
+  async digestSections(viewer: DigestViewer, since: Date): Promise<DigestSection[]> {
+    const parts = await Promise.all(
+      this.deps.contributions.digest.map(async (c) => {
+        try {
+          return await c.source.sections(viewer, since);
+        } catch (err) {
+          // A capability whose content this person may not see (a role) simply adds nothing.
+          if (err instanceof Refusal || err instanceof NotFound) return [];
+          throw err;
+        }
+      }),
+    );
+    return parts.flat().filter((s) => s.items.length > 0);
+  }
+
+  /** When the digest before `moment` went out (or a week before, for the first). */
+  async digestSince(moment: Date): Promise<Date> {
+    const [previous] = await this.deps.digestHistory(moment, 1);
+    return previous ?? new Date(moment.getTime() - WEEK_MS);
+  }
+
+  /** Members who get the digest: everyone, except who said `digest uit`. */
+  async recipients(): Promise<Member[]> {
+    const [admin] = await this.deps.members.secretariaat();
+    if (!admin) return [];
+    const [all, off] = await Promise.all([this.deps.members.listMembers(admin), this.store.unsubscribed()]);
+    return all.filter((m) => BO_ROLES.includes(m.role) && !off.has(personKey(m.tenantId, m.aadObjectId)));
+  }
+
+  /** The fan-out of one digest moment: one outbox message per recipient (run again, it adds nothing). */
+  async fanOut(slot: string): Promise<number> {
+    const moment = new Date(slot);
+    const since = (await this.digestSince(moment)).toISOString();
+    const batch = digestBatch(slot);
+    const messages: OutboxMessage[] = (await this.recipients()).map((m) => ({
+      batch,
+      recipient: { tenantId: m.tenantId, aadObjectId: m.aadObjectId },
+      kind: DIGEST_KIND,
+      data: { since },
+    }));
+    if (this.deps.digestChannelId) {
+      messages.push({ batch, recipient: { conversationId: this.deps.digestChannelId }, kind: DIGEST_CHANNEL_KIND, data: { since } });
+    }
+    await this.deps.enqueueMany(messages);
+    return messages.length;
+  }
+
+  /** The digest moments a few days before each coming meeting, at 08:00 Amsterdam time. */
+  async beforeMeetingMoment(after: Date): Promise<Date | undefined> {
+    if (this.deps.daysBeforeMeeting <= 0) return undefined;
+    const moments = (await this.store.listMeetings())
+      .filter((m) => m.status !== 'afgerond')
+      .map((m) => {
+        const day = amsterdamDay(new Date(m.startsAt));
+        // Calendar days back (Date.UTC only counts days here; the clock time comes from the cron library).
+        const back = new Date(Date.UTC(day.year, day.month - 1, day.day - this.deps.daysBeforeMeeting));
+        return momentOn({ year: back.getUTCFullYear(), month: back.getUTCMonth() + 1, day: back.getUTCDate() }, 8);
+      })
+      .filter((d): d is Date => !!d && d.getTime() > after.getTime())
+      .sort((a, b) => a.getTime() - b.getTime());
+    return moments[0];
+  }
+
+  /** The digest moments so far, newest first (the report's choice). */
+  async digestMoments(max = 5): Promise<Date[]> {
+    return this.deps.digestHistory(new Date(this.now().getTime() + 60_000), max);
+  }
+
+  // ---- privacy ----
+
+  async personalData(person: PersonId): Promise<Record<string, unknown>> {
+    const said = await this.store.subscription(person);
+    return {
+      digestSubscription: said === undefined ? 'subscribed (default)' : said ? 'subscribed' : 'unsubscribed',
+      ...(await this.deps.deliveries.export(person)),
+    };
+  }
+
+  async erase(person: PersonId): Promise<void> {
+    await this.store.deleteSubscription(person);
+    await this.deps.deliveries.erase(person);
+  }
+
+  // ---- seed ----
+
+  /** What `npm start` shows on an empty store: the next BO with an invented agenda, theme session included. */
+  async seed(admin: Member, locale: Locale = 'nl'): Promise<void> {
+    if ((await this.store.listMeetings()).length) return;
+    const inThreeWeeks = new Date(this.now().getTime() + 21 * 24 * 3_600_000);
+    const day = amsterdamDay(inThreeWeeks);
+    const startsAt = momentOn(day, 14) ?? inThreeWeeks;
+    const meeting = await this.createMeeting(admin, startsAt, locale === 'nl' ? 'Regiokantoor Hilversum, zaal 2' : 'Regional office Hilversum, room 2');
+    const items: Array<Record<string, unknown>> = [
+      {
+        type: 'bespreking',
+        title: 'Reflectie op de themasessie "Stapeling van opgaven"',
+        summary: 'Wat bracht de themasessie met het Expertteam Woningbouw ons? Drie lessen en een voorstel voor vervolg.',
+        submittedBy: 'Regio Gooi en Vechtstreek',
+        links: [],
+      },
+      {
+        type: 'besluitvorming',
+        title: 'Regionale afspraak over betaalbare koop',
+        summary: 'Voorstel om de grens voor betaalbare koop jaarlijks samen vast te stellen.',
+        submittedBy: 'Portefeuillehouder Wonen',
+        links: [],
+      },
+      {
+        type: 'informatie',
+        title: 'Voortgang 50+-lijst',
+        summary: 'Stand van de plannen van 50 woningen of meer.',
+        submittedBy: 'Secretariaat',
+        links: [],
+      },
+    ];
+    for (const raw of items) await this.saveItem(admin, meeting.id, undefined, raw);
+  }
+}
+
+export function digestBatch(slot: string): string {
+  return `digest-${slot}`;
+}

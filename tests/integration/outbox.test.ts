@@ -1,0 +1,180 @@
+// The outbox end to end: real Azurite tables and queue, the real worker and sender, and a fake Teams that
+// enforces the rate limits and answers with 429, 5xx, 403 and 404 when told to.
+import { startApp, type RunningApp } from '../../src/app';
+import { createLogger } from '../../src/log';
+import type { OutboxMessage } from '../../src/proactive/outbox';
+import { Scheduler } from '../../src/proactive/scheduler';
+import { LimitedConnector } from '../helpers/limitedConnector';
+import { TENANT, testConfig } from '../helpers/harness';
+
+let app: RunningApp;
+let teams: LimitedConnector;
+
+const person = (i: number) => ({ tenantId: TENANT, aadObjectId: `cccccccc-0000-4000-8000-${String(i).padStart(12, '0')}` });
+const chatOf = (i: number) => `a:chat-${i}`;
+
+async function giveChat(i: number): Promise<void> {
+  const p = person(i);
+  await app.services.references.save({
+    reference: {
+      channelId: 'msteams',
+      serviceUrl: teams.serviceUrl,
+      conversation: { id: chatOf(i), conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
+      user: { id: `29:${p.aadObjectId}`, name: '' },
+      bot: { id: '28:bot', name: 'BO Wonen' },
+    },
+    conversationType: 'personal',
+    locale: i % 2 ? 'en-GB' : 'nl-NL',
+    tenantId: TENANT,
+    aadObjectId: p.aadObjectId,
+    updatedAt: new Date().toISOString(),
+  });
+}
+
+async function settled(batch: string, timeoutMs = 40_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await app.services.outbox.report(batch);
+    if (report.total > 0 && report.pending === 0) return report;
+    if (Date.now() > deadline) throw new Error(`batch ${batch} not done: ${JSON.stringify(report)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const hello = (batch: string, i: number): OutboxMessage => ({ batch, recipient: person(i), kind: 'test.hello', data: { n: i } });
+
+beforeAll(async () => {
+  teams = await new LimitedConnector().start();
+  const config = testConfig({ OUTBOX_VISIBILITY_SECONDS: '2', OUTBOX_MAX_ATTEMPTS: '3', SCHEDULER: 'off', TEAMS_SERVICE_URL: teams.serviceUrl });
+  app = await startApp(config, { log: createLogger(config.logLevel) });
+  app.services.outbox.renderer('test.hello', async ({ data, locale }) => ({ type: 'message', text: `${locale === 'en' ? 'Hello' : 'Hallo'} ${data.n}` }));
+  for (let i = 1; i <= 40; i++) await giveChat(i);
+});
+
+afterAll(async () => {
+  await app.stop();
+  await teams.stop();
+});
+
+beforeEach(() => {
+  teams.fault = undefined;
+});
+
+it('sends each message once, in the reader\'s language, retrying 429 and 5xx within the limits', async () => {
+  teams.fault = ({ conversationId, attempt }) => {
+    const n = Number(conversationId.split('-')[1]);
+    if (n % 5 === 0 && attempt === 1) return { status: 429, retryAfterSeconds: 1 };
+    if (n % 7 === 0 && attempt === 1) return { status: 503 };
+    return undefined;
+  };
+  const callsBefore = teams.calls;
+  const sentBefore = app.services.sender.calls;
+  const from = teams.delivered.length;
+  await app.services.outbox.enqueueMany(Array.from({ length: 30 }, (_, k) => hello('b-once', k + 1)));
+  const report = await settled('b-once');
+  expect(report).toMatchObject({ total: 30, sent: 30, failed: 0, unreachable: 0, pending: 0 });
+  const delivered = teams.delivered.slice(from);
+  expect(delivered).toHaveLength(30);
+  expect(new Set(delivered.map((d) => d.conversationId)).size).toBe(30);
+  expect(delivered.find((d) => d.conversationId === chatOf(2))?.activity.text).toBe('Hallo 2');
+  expect(delivered.find((d) => d.conversationId === chatOf(3))?.activity.text).toBe('Hello 3');
+  // Every HTTP call the bot made is one the throttle counted: no hidden retries inside the SDK.
+  expect(teams.calls - callsBefore).toBe(app.services.sender.calls - sentBefore);
+  expect(teams.calls - callsBefore).toBe(30 + 6 + 4);
+  expect(teams.overLimit).toBe(0);
+});
+
+it('sends a message once however often it is enqueued or its queue message comes back', async () => {
+  const from = teams.delivered.length;
+  await app.services.outbox.enqueue(hello('b-twice', 1));
+  expect(await app.services.outbox.enqueue(hello('b-twice', 1))).toBe('exists');
+  await settled('b-twice');
+  // The same work once more on the queue, as after a redelivery: the row says it is sent.
+  await app.services.outbox.queue.send(JSON.stringify({ t: 'send', ...hello('b-twice', 1) }));
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(teams.delivered.slice(from).filter((d) => d.conversationId === chatOf(1))).toHaveLength(1);
+});
+
+it('marks people unreachable for good on 403 and 404, forgets their chat, and does not retry', async () => {
+  teams.fault = ({ conversationId }) =>
+    conversationId === chatOf(11)
+      ? { status: 403, code: 'ConversationBlockedByUser' }
+      : conversationId === chatOf(12)
+        ? { status: 404, code: 'ConversationNotFound' }
+        : undefined;
+  const callsBefore = teams.calls;
+  await app.services.outbox.enqueueMany([hello('b-gone', 11), hello('b-gone', 12), hello('b-gone', 13)]);
+  const report = await settled('b-gone');
+  expect(report).toMatchObject({ sent: 1, unreachable: 2, failed: 0 });
+  expect(report.unreachablePeople.map((p) => p.aadObjectId).sort()).toEqual([person(11).aadObjectId, person(12).aadObjectId]);
+  expect(teams.calls - callsBefore).toBe(3);
+  expect(await app.services.references.personalChat(TENANT, person(11).aadObjectId)).toBeUndefined();
+  expect(await app.services.references.conversation(chatOf(12))).toBeUndefined();
+});
+
+it('gives up after the configured number of attempts when Teams keeps failing', async () => {
+  teams.fault = ({ conversationId }) => (conversationId === chatOf(20) ? { status: 502 } : undefined);
+  const callsBefore = teams.calls;
+  await app.services.outbox.enqueue(hello('b-fail', 20));
+  const report = await settled('b-fail');
+  expect(report).toMatchObject({ failed: 1, sent: 0 });
+  expect(teams.calls - callsBefore).toBe(3);
+  const row = await app.services.outbox.get('b-fail', person(20));
+  expect(row).toMatchObject({ state: 'failed', attempts: 3 });
+  expect(row?.lastError).toContain('502');
+});
+
+it('opens a 1:1 chat with a member who never wrote to the bot, and keeps it for next time', async () => {
+  const newcomer = person(99);
+  const from = teams.delivered.length;
+  await app.services.outbox.enqueue({ batch: 'b-new', recipient: newcomer, kind: 'test.hello', data: { n: 99 } });
+  await settled('b-new');
+  const created = teams.created.find((c) => c.memberId === newcomer.aadObjectId);
+  expect(created).toBeDefined();
+  expect(teams.delivered.slice(from)).toEqual([expect.objectContaining({ conversationId: created!.conversationId })]);
+  expect((await app.services.references.personalChat(TENANT, newcomer.aadObjectId))?.reference.conversation?.id).toBe(created!.conversationId);
+});
+
+it('lists a member whose 1:1 chat Teams refuses to create as unreachable', async () => {
+  const refused = person(98);
+  teams.fault = ({ create, memberId }) => (create && memberId === refused.aadObjectId ? { status: 403, code: 'BotNotInConversationRoster' } : undefined);
+  await app.services.outbox.enqueue({ batch: 'b-refused', recipient: refused, kind: 'test.hello', data: { n: 98 } });
+  const report = await settled('b-refused');
+  expect(report).toMatchObject({ unreachable: 1, sent: 0 });
+});
+
+it('counts read receipts of personal chats against what was sent there', async () => {
+  await app.services.outbox.enqueue(hello('b-read', 31));
+  await settled('b-read');
+  const sent = await app.services.outbox.get('b-read', person(31));
+  expect(await app.services.outbox.markRead(chatOf(31), sent!.activityId)).toBe(1);
+  expect((await app.services.outbox.report('b-read')).read).toBe(1);
+});
+
+it('exports and erases one person\'s delivery rows, and prunes old ones', async () => {
+  const p = person(13);
+  expect(((await app.services.outbox.personalData(p)).deliveries as unknown[]).length).toBeGreaterThan(0);
+  await app.services.outbox.erase(p);
+  expect((await app.services.outbox.personalData(p)).deliveries).toEqual([]);
+  expect(await app.services.outbox.prune(new Date(Date.now() + 60_000))).toBeGreaterThan(0);
+  expect((await app.services.outbox.report('b-once')).total).toBe(0);
+});
+
+it('runs a scheduled moment once when two schedulers on one store both see it', async () => {
+  let runs = 0;
+  app.services.outbox.job('test.tick', async () => {
+    runs++;
+  });
+  const log = createLogger('silent');
+  const moment = new Date('2026-03-02T07:00:00.000Z');
+  const schedule = { slot: 'test-tick', job: 'test.tick', next: async () => undefined };
+  const one = new Scheduler(app.tables, app.services.outbox, log);
+  const two = new Scheduler(app.tables, app.services.outbox, log);
+  const won = await Promise.all([one.fire(schedule, moment), two.fire(schedule, moment), one.fire(schedule, moment)]);
+  expect(won.filter(Boolean)).toHaveLength(1);
+  const deadline = Date.now() + 10_000;
+  while (runs < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));
+  expect(runs).toBe(1);
+  expect(await one.history('test-tick', new Date('2026-03-03T00:00:00Z'))).toEqual([moment]);
+});
