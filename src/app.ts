@@ -82,6 +82,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const jobs = built.flatMap((b) => (b.capability.jobs ? [b.capability.jobs(b.service, core)] : []));
+  for (const job of jobs) job.start();
   const url = `http://${config.host}:${port}/api/messages`;
   log.info({ event: 'app.started', port }, 'bot listening');
   return {
@@ -93,6 +95,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     tables,
     adapter,
     stop: async () => {
+      await Promise.all(jobs.map((job) => job.stop()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold the close open for seconds.
       server.server.closeIdleConnections();

@@ -3,8 +3,9 @@
 import type { ManifestCommand, ServicesOf } from './capability';
 import { members } from './features/members';
 import { dilemmas } from './features/dilemmas';
+import { sessions } from './features/sessions';
 
-export const CAPABILITIES = [members, dilemmas] as const;
+export const CAPABILITIES = [members, dilemmas, sessions] as const;
 
 export type CapabilityServices = ServicesOf<typeof CAPABILITIES>;
 

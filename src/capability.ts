@@ -137,6 +137,14 @@ export interface Capability<S = unknown, N extends string = string> {
   /** What `npm start` puts in an empty store (invented data only). */
   seed?(service: S, core: Core, need: Need): Promise<void>;
   privacy(service: S): PrivacyHooks;
+  /** Background work (a timer), started once the bot listens and stopped before it closes. */
+  jobs?(service: S, core: Core): BackgroundJob;
+}
+
+export interface BackgroundJob {
+  start(): void;
+  /** Stops the timer and waits for a run under way. */
+  stop(): Promise<void>;
 }
 
 export function defineCapability<S, N extends string>(capability: Capability<S, N>): Capability<S, N> {

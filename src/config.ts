@@ -1,4 +1,5 @@
 // Environment → typed configuration. The only module that reads process.env (scripts pass overrides in).
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const list = z
@@ -45,6 +46,16 @@ const envSchema = z
     DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
     // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
     FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
+
+    // Sessions: signed links (calendar files, attendee export), reminders.
+    // Secret for the signed links; set it in production (every instance the same). Empty: a random one per
+    // process, so links stop working after a restart (the sessions capability warns when an app id is set).
+    LINK_SIGNING_SECRET: z.string().trim().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters').default(''),
+    // Where people's browsers reach the bot, for those links. Default http://127.0.0.1:<PORT>.
+    PUBLIC_BASE_URL: z.string().trim().url().or(z.literal('')).default(''),
+    SESSION_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(24),
+    SESSION_CALENDAR_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    SESSION_JOB_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -93,6 +104,19 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
   access: { allowedTenantIds: string[]; bootstrapAdmins: string[]; memberCacheMs: number };
   locale: LocaleSettings;
+  sessions: SessionSettings;
+}
+
+export interface SessionSettings {
+  /** HMAC secret for calendar and export links. */
+  linkSecret: string;
+  /** True when LINK_SIGNING_SECRET was empty and this process made one up. */
+  linkSecretGenerated: boolean;
+  /** Base URL of the bot as browsers reach it, without a trailing slash. */
+  publicBaseUrl: string;
+  reminderHours: number;
+  calendarLinkDays: number;
+  jobIntervalMs: number;
 }
 
 export interface LocaleSettings {
@@ -138,6 +162,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memberCacheMs: e.MEMBER_CACHE_SECONDS * 1000,
     },
     locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
+    sessions: {
+      linkSecret: e.LINK_SIGNING_SECRET || randomBytes(32).toString('base64url'),
+      linkSecretGenerated: !e.LINK_SIGNING_SECRET,
+      publicBaseUrl: (e.PUBLIC_BASE_URL || `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+      reminderHours: e.SESSION_REMINDER_HOURS,
+      calendarLinkDays: e.SESSION_CALENDAR_LINK_DAYS,
+      jobIntervalMs: e.SESSION_JOB_SECONDS * 1000,
+    },
   };
 }
 

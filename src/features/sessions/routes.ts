@@ -1,0 +1,296 @@
+// Session commands, card actions and links: Teams (or a browser) in, SessionService calls, cards out. Thin.
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'restify';
+import type { Core, MemberTurn, Routes } from '../../capability';
+import type { AdaptiveCard } from '../../cards/adaptive';
+import { NotFound } from '../../errors';
+import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
+import type { ProactiveSender } from '../../proactive/sender';
+import type { MemberService } from '../members';
+import { attendeesCard, dayText, noticeCard, sessionFormCard, sessionListCard, valuesOf, type FormValues } from './cards';
+import { attendeesCsv } from './csv';
+import { sessionIcs } from './ics';
+import { CALENDAR_PATH, EXPORT_PATH, type LinkSigner } from './links';
+import { t } from './messages';
+import {
+  attendanceSubmitSchema,
+  LIMITS,
+  opbrengstSubmitSchema,
+  sessionFormSubmitSchema,
+  sessionRefSubmitSchema,
+  type PersonRef,
+} from './model';
+import { MEMBER_ROLES, type Messenger, type SessionService, type SessionView } from './service';
+import { z } from 'zod';
+
+export const CSV_LINK_MINUTES = 15;
+
+/**
+ * Every message sessions send on their own (promoted, moved, cancelled, reminder, opbrengst) goes through
+ * here: the one place to switch to a durable outbox.
+ */
+export function sessionMessenger(sender: ProactiveSender, calendarUrl: (sessionId: string) => string): Messenger {
+  const deliver: Messenger['deliver'] = (to, notice) =>
+    sender.sendToPerson(to.tenantId, to.aadObjectId, (locale) =>
+      cardActivity(noticeCard(locale, notice, notice.kind === 'cancelled' ? undefined : calendarUrl(notice.session.id))),
+    );
+  return { deliver, later: (to, notice) => sender.background(() => deliver(to, notice)) };
+}
+
+const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional() }).passthrough();
+
+export function sessionRoutes(sessions: SessionService, members: MemberService, core: Core, links: LinkSigner): Routes {
+  const settings = core.config.sessions;
+  const calendarUrl = (id: string) => links.url('ics', id, new Date(Date.now() + settings.calendarLinkDays * 86_400_000));
+
+  async function listCard(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led', notice?: string): Promise<AdaptiveCard> {
+    const { member } = turn;
+    let views: SessionView[] =
+      list === 'led' ? await sessions.ledBy(member) : list === 'mine' ? await sessions.mine(member) : await sessions.upcoming(member);
+    // In a group chat or channel everyone sees the card: leave out the asker's own place.
+    if (isShared(turn.context)) views = views.map(({ mine: _mine, ...rest }) => rest);
+    return sessionListCard(turn.locale, views, {
+      list,
+      role: member.role,
+      calendarUrl,
+      ...(notice ? { notice } : {}),
+      manages: (s) => !isShared(turn.context) && sessions.isManager(member, s),
+    });
+  }
+
+  async function showList(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led'): Promise<void> {
+    if (list === 'mine' && isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'session.personalOnly')));
+    await sendCard(turn.context, await listCard(turn, list));
+  }
+
+  /** After a button on a list: the fresh list with a line on top (personal chat), or just the line (shared). */
+  async function answerOnList(turn: MemberTurn, notice: string): Promise<void> {
+    const { list } = listSchema.parse(turn.context.activity.value);
+    if (isShared(turn.context)) return void (await turn.context.sendActivity(notice));
+    const fallback = turn.member.role === 'gespreksleider' ? 'led' : 'upcoming';
+    await replaceCard(turn.context, await listCard(turn, list ?? fallback, notice));
+  }
+
+  async function personalOnly(turn: MemberTurn): Promise<boolean> {
+    if (!isShared(turn.context)) return false;
+    await turn.context.sendActivity(t(turn.locale, 'session.personalOnly'));
+    return true;
+  }
+
+  async function facilitators(turn: MemberTurn): Promise<PersonRef[]> {
+    return (await members.listMembers(turn.member))
+      .filter((m) => m.role === 'gespreksleider')
+      .map((m) => ({ tenantId: m.tenantId, aadObjectId: m.aadObjectId, name: m.name }));
+  }
+
+  async function attendeesFor(turn: MemberTurn, id: string, notice?: string): Promise<AdaptiveCard> {
+    const a = await sessions.attendees(turn.member, id);
+    return attendeesCard(turn.locale, a, {
+      organisationName: (o) => members.organisationName(o),
+      started: Date.parse(a.session.startsAt) <= Date.now(),
+      ...(turn.member.role === 'secretariaat'
+        ? { csv: { url: links.url('csv', id, new Date(Date.now() + CSV_LINK_MINUTES * 60_000)), minutes: CSV_LINK_MINUTES } }
+        : {}),
+      ...(notice ? { notice } : {}),
+    });
+  }
+
+  async function save(turn: MemberTurn): Promise<void> {
+    const { context, locale } = turn;
+    const submitted = sessionFormSubmitSchema.parse(context.activity.value);
+    if (await personalOnly(turn)) return;
+    // Keep what was typed for the form shown again, but never more than a field may hold.
+    const clip = (value: string, max: number) => value.slice(0, max);
+    const values: FormValues = {
+      series: clip(submitted.series, 40),
+      title: submitted.title,
+      description: submitted.description,
+      date: clip(submitted.date, 20),
+      startTime: clip(submitted.startTime, 10),
+      endTime: clip(submitted.endTime, 10),
+      deadlineDate: clip(submitted.deadlineDate, 20),
+      location: submitted.location,
+      hostOrganisation: submitted.hostOrganisation,
+      facilitatorName: submitted.facilitatorName,
+      facilitator: clip(submitted.facilitator === 'geen' ? '' : submitted.facilitator, 200),
+      capacity: clip(submitted.capacity.trim(), 10),
+      audience: clip(submitted.audience, 200),
+    };
+    const raw = {
+      ...values,
+      audience: values.audience.split(',').map((r) => r.trim()).filter(Boolean),
+      capacity: values.capacity === '' ? undefined : values.capacity,
+    };
+    const result = submitted.editId
+      ? await sessions.edit(turn.member, submitted.editId, raw)
+      : await sessions.create(turn.member, raw, submitted.submissionId);
+    if (result.status === 'invalid') {
+      const shown: FormValues = {
+        ...values,
+        title: clip(values.title, LIMITS.title),
+        description: clip(values.description, LIMITS.description),
+        location: clip(values.location, LIMITS.location),
+        hostOrganisation: clip(values.hostOrganisation, LIMITS.host),
+        facilitatorName: clip(values.facilitatorName, LIMITS.facilitatorName),
+      };
+      return void (await replaceCard(
+        context,
+        sessionFormCard(locale, {
+          submissionId: submitted.submissionId,
+          values: shown,
+          problems: result.problems,
+          ...(result.confirmed !== undefined ? { confirmed: result.confirmed } : {}),
+          ...(submitted.editId ? { editId: submitted.editId } : {}),
+          facilitators: await facilitators(turn),
+        }),
+      ));
+    }
+    const s = result.session;
+    const notice = submitted.editId
+      ? t(locale, result.moved ? 'session.updatedMoved' : 'session.updated', { id: s.id })
+      : t(locale, 'session.created', { id: s.id, title: s.title });
+    if (result.created) core.log.info({ event: 'session.created', id: s.id }, 'session created');
+    await replaceCard(context, await listCard(turn, 'upcoming', notice));
+  }
+
+  async function serveLink(req: Request, res: Response, kind: 'ics' | 'csv'): Promise<void> {
+    const token = String((req.params as Record<string, unknown> | undefined)?.token ?? '');
+    const checked = links.check(token, new Date());
+    const plain = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(text);
+    };
+    if (!checked.ok) {
+      core.log.info({ event: 'session.link.refused', kind, reason: checked.reason }, 'link refused');
+      return checked.reason === 'expired'
+        ? plain(410, 'Deze link is verlopen. Vraag in BO Wonen een nieuwe. / This link has expired.')
+        : plain(404, 'Niet gevonden. / Not found.');
+    }
+    if (checked.kind !== kind) return plain(404, 'Niet gevonden. / Not found.');
+    let body: string;
+    let type: string;
+    let filename: string;
+    try {
+      if (kind === 'ics') {
+        const session = await sessions.get(checked.sessionId);
+        body = sessionIcs(session, new Date());
+        type = 'text/calendar; charset=utf-8';
+        filename = `sessie-${session.id}.ics`;
+      } else {
+        const a = await sessions.attendeesForExport(checked.sessionId);
+        body = attendeesCsv(core.config.locale.force ?? core.config.locale.fallback, a, (o) => members.organisationName(o));
+        type = 'text/csv; charset=utf-8';
+        filename = `deelnemers-${a.session.id}.csv`;
+      }
+    } catch (err) {
+      if (err instanceof NotFound) return plain(404, 'Niet gevonden. / Not found.');
+      throw err;
+    }
+    res.writeHead(200, {
+      'content-type': type,
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end(body);
+  }
+
+  return {
+    menu: [
+      { label: (l) => t(l, 'menu.sessions'), command: 'sessies', roles: MEMBER_ROLES },
+      { label: (l) => t(l, 'menu.mySessions'), command: 'mijn sessies', roles: MEMBER_ROLES },
+      { label: (l) => t(l, 'menu.ledSessions'), command: 'sessies', roles: ['gespreksleider'] },
+    ],
+    commands: [
+      { words: ['sessies', 'sessie', 'sessions'], handler: (turn) => showList(turn, turn.member.role === 'gespreksleider' ? 'led' : 'upcoming') },
+      { words: ['mijn sessies', 'my sessions'], handler: (turn) => showList(turn, turn.member.role === 'gespreksleider' ? 'led' : 'mine') },
+    ],
+    actions: [
+      {
+        verb: 'sessionSignUp',
+        handler: async (turn) => {
+          // Only the session comes from the card: who signs up is always the person who pressed.
+          const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
+          const r = await sessions.signUp(turn.member, sessionId);
+          const vars = { title: r.session.title, date: dayText(r.session.startsAt, turn.locale), position: r.position };
+          const key =
+            r.outcome === 'confirmed' ? (r.already ? 'session.alreadySignedUp' : 'session.signedUp') : r.already ? 'session.alreadyWaiting' : 'session.waitingListed';
+          await answerOnList(turn, t(turn.locale, key, vars));
+        },
+      },
+      {
+        verb: 'sessionCancelSignUp',
+        handler: async (turn) => {
+          const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
+          const r = await sessions.cancelSignUp(turn.member, sessionId);
+          const key = r.outcome === 'notRegistered' ? 'session.notRegistered' : r.was === 'bevestigd' ? 'session.cancelledSignUp' : 'session.leftWaitingList';
+          await answerOnList(turn, t(turn.locale, key, { title: r.session.title }));
+        },
+      },
+      {
+        verb: 'sessionAttendees',
+        handler: async (turn) => {
+          const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
+          if (await personalOnly(turn)) return;
+          await sendCard(turn.context, await attendeesFor(turn, sessionId));
+        },
+      },
+      {
+        verb: 'sessionNew',
+        handler: async (turn) => {
+          if (await personalOnly(turn)) return;
+          if (turn.member.role !== 'secretariaat') return void (await turn.context.sendActivity(t(turn.locale, 'error.notAllowed')));
+          await sendCard(turn.context, sessionFormCard(turn.locale, { submissionId: randomUUID(), facilitators: await facilitators(turn) }));
+        },
+      },
+      {
+        verb: 'sessionEdit',
+        handler: async (turn) => {
+          const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
+          if (await personalOnly(turn)) return;
+          if (turn.member.role !== 'secretariaat') return void (await turn.context.sendActivity(t(turn.locale, 'error.notAllowed')));
+          const session = await sessions.get(sessionId);
+          await sendCard(
+            turn.context,
+            sessionFormCard(turn.locale, { submissionId: randomUUID(), editId: session.id, values: valuesOf(session), facilitators: await facilitators(turn) }),
+          );
+        },
+      },
+      { verb: 'sessionSave', handler: save },
+      {
+        verb: 'sessionCancel',
+        handler: async (turn) => {
+          const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
+          if (await personalOnly(turn)) return;
+          const session = await sessions.cancelSession(turn.member, sessionId);
+          await replaceCard(turn.context, await listCard(turn, 'upcoming', t(turn.locale, 'session.sessionCancelled', { id: session.id })));
+        },
+      },
+      {
+        verb: 'sessionAttendance',
+        handler: async (turn) => {
+          const input = attendanceSubmitSchema.parse(turn.context.activity.value);
+          if (await personalOnly(turn)) return;
+          const keys = input.attended.split(',').map((k) => k.trim()).filter(Boolean).slice(0, LIMITS.capacity + 1);
+          const a = await sessions.setAttendance(turn.member, input.sessionId, keys);
+          const count = a.confirmed.filter((r) => r.attended).length;
+          await replaceCard(turn.context, await attendeesFor(turn, input.sessionId, t(turn.locale, 'session.attendanceSaved', { count })));
+        },
+      },
+      {
+        verb: 'sessionOpbrengst',
+        handler: async (turn) => {
+          const input = opbrengstSubmitSchema.parse(turn.context.activity.value);
+          if (await personalOnly(turn)) return;
+          await sessions.recordOpbrengst(turn.member, input.sessionId, input.opbrengst);
+          await replaceCard(turn.context, await attendeesFor(turn, input.sessionId, t(turn.locale, 'session.opbrengstSaved')));
+        },
+      },
+    ],
+    http: [
+      { method: 'get', path: CALENDAR_PATH, handler: (req, res) => serveLink(req, res, 'ics') },
+      { method: 'get', path: EXPORT_PATH, handler: (req, res) => serveLink(req, res, 'csv') },
+    ],
+  };
+}
