@@ -5,6 +5,7 @@ import { startTestBot, personalChat, channel, cardOf, readable, buttonsOf, TENAN
 import type { Recorded } from '../helpers/connector';
 import { cardProblems } from '../helpers/cards';
 import { LinkSigner } from '../../src/features/sessions/links';
+import { SessionStore } from '../../src/features/sessions/store';
 import type { Role } from '../../src/identity';
 
 const SECRET = 'test-secret-for-session-links-0123456789';
@@ -290,5 +291,51 @@ describe('cancelling the session', () => {
     const notices = [...botA.connector.records.slice(fromA), ...botB.connector.records.slice(fromB)].filter((r) => readable(r).includes('gaat niet door'));
     expect(notices).toHaveLength(2);
     expect(readable((await botA.submit(marieke, { verb: 'sessionSignUp', sessionId }))[0])).toBe('Deze sessie is geannuleerd.');
+  });
+});
+
+describe('after a session, the gespreksleider', () => {
+  let started = '';
+  beforeAll(async () => {
+    const services = botA.app.services;
+    const admin = (await services.members.resolve({ tenantId: TENANT, ...secretary }))!;
+    const created = await services.sessions.create(admin, {
+      ...form('abcdefgh-after', { capacity: '5', facilitator: `${TENANT}|${linda.aadObjectId}`, date: '2027-01-20', deadlineDate: '2027-01-10' }),
+      audience: ['wethouder', 'directeur-bestuurder'],
+    }, 'abcdefgh-after');
+    if (created.status !== 'saved') throw new Error('not created');
+    started = created.session.id;
+    for (const u of [marieke, joost]) await botA.submit(u, { verb: 'sessionSignUp', sessionId: started });
+    // The session has begun: move it an hour into the past in storage, as time would.
+    const store = new SessionStore(botA.app.tables);
+    const found = (await store.getSession(started))!;
+    const hourAgo = Date.now() - 3_600_000;
+    await store.commit({ value: { ...found.value, startsAt: new Date(hourAgo).toISOString(), endsAt: new Date(hourAgo + 7_200_000).toISOString() }, etag: found.etag }, []);
+  });
+
+  it('marks who attended and records the opbrengst with the cards, and those who came get it', async () => {
+    const [card] = await botA.submit(linda, { verb: 'sessionAttendees', sessionId: started });
+    expectValidCard(card);
+    expect(readable(card)).toContain('Wie was er bij de sessie?');
+    const forged = await botA.submit(linda, { verb: 'sessionAttendance', sessionId: started, attended: `${TENANT}|${fatima.aadObjectId}` });
+    expect(readable(forged[0])).toContain('Je kunt alleen mensen kiezen die zijn aangemeld.');
+    const [marked] = await botA.submit(linda, { verb: 'sessionAttendance', sessionId: started, attended: `${TENANT}|${marieke.aadObjectId}` }, { replyToId: 'att' });
+    expect(marked!.method).toBe('PUT');
+    expect(readable(marked)).toContain('De aanwezigheid is opgeslagen: 1 aanwezig.');
+    expect(readable(marked)).toContain('Marieke Eerst (Gemeente Hilversum) · aanwezig');
+
+    const fromA = botA.connector.records.length;
+    const fromB = botB.connector.records.length;
+    const opbrengst = 'Samen vroeg rekenen aan grond scheelt maanden.';
+    const replies = await botA.submit(linda, { verb: 'sessionOpbrengst', sessionId: started, opbrengst }, { replyToId: 'att' });
+    expect(readable(replies.find((r) => r.conversationId === personalChat(linda).id))).toContain('De opbrengst is opgeslagen.');
+    const notices = [...botA.connector.records.slice(fromA), ...botB.connector.records.slice(fromB)].filter((r) => readable(r).includes(opbrengst));
+    expect(notices.map((r) => r.conversationId)).toEqual([personalChat(marieke).id]);
+    expect((await botB.app.services.sessions.opbrengstenNotOnAgenda()).map((o) => o.opbrengst)).toContain(opbrengst);
+  });
+
+  it('cannot sign anyone up or out any more', async () => {
+    expect(readable((await botA.submit(fatima, { verb: 'sessionSignUp', sessionId: started }))[0])).toContain('al begonnen of voorbij');
+    expect(readable((await botA.submit(joost, { verb: 'sessionCancelSignUp', sessionId: started }))[0])).toContain('Afmelden kan niet meer');
   });
 });
