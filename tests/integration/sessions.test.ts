@@ -48,6 +48,8 @@ const memberOf = async (p: PersonId) => registry.get(p.aadObjectId);
 let a: SessionService;
 let b: SessionService;
 let storeA: SessionStore;
+/** Five instances on one store, as five bot processes (a and b among them). */
+let instances: SessionService[] = [];
 
 beforeAll(async () => {
   const config = testConfig();
@@ -58,6 +60,7 @@ beforeAll(async () => {
   storeA = new SessionStore(tablesA);
   a = new SessionService(storeA, messenger, memberOf, { reminderHours: 24 }, now);
   b = new SessionService(new SessionStore(tablesB), messenger, memberOf, { reminderHours: 24 }, now);
+  instances = [a, b, ...[1, 2, 3].map(() => new SessionService(new SessionStore(createTables(config.storage)), messenger, memberOf, { reminderHours: 24 }, now))];
 });
 
 const form = (extra: Record<string, unknown> = {}) => ({
@@ -84,15 +87,16 @@ async function newSession(extra: Record<string, unknown> = {}): Promise<Session>
   return result.session;
 }
 
-describe('fifty members pressing "Aanmelden" for ten seats at once, through two instances', () => {
+describe('fifty members pressing "Aanmelden" for ten seats at once, through five instances', () => {
   let session: Session;
   let results: Awaited<ReturnType<SessionService['signUp']>>[];
 
   beforeAll(async () => {
     session = await newSession({ capacity: '10' });
     const people = Array.from({ length: 50 }, (_, i) => member(i + 1));
-    // Every fifth person double-clicks: the same press twice, once on each instance.
-    const presses = people.flatMap((p, i) => (i % 5 === 0 ? [a.signUp(p, session.id), b.signUp(p, session.id)] : [(i % 2 ? a : b).signUp(p, session.id)]));
+    // Every fifth person double-clicks: the same press twice, on two different instances.
+    const on = (i: number) => instances[i % instances.length]!;
+    const presses = people.flatMap((p, i) => (i % 5 === 0 ? [on(i).signUp(p, session.id), on(i + 1).signUp(p, session.id)] : [on(i).signUp(p, session.id)]));
     results = await Promise.all(presses);
   }, 60_000);
 
@@ -176,6 +180,16 @@ describe('fifty members pressing "Aanmelden" for ten seats at once, through two 
     expect(after.confirmed).toHaveLength(13);
     expect(after.confirmed.slice(-3).map((r) => r.aadObjectId)).toEqual(waitingBefore.slice(0, 3).map((r) => r.aadObjectId));
   });
+
+  it('fills a big rise in capacity in several steps, when more than a transaction holds are waiting', async () => {
+    const big = await newSession({ capacity: '1' });
+    await Promise.all(Array.from({ length: 120 }, (_, i) => (i % 2 ? a : b).signUp(member(1000 + i), big.id)));
+    const result = await a.edit(secretary, big.id, form({ capacity: '150' }));
+    expect(result.status).toBe('saved');
+    const after = await a.attendees(secretary, big.id);
+    expect([after.confirmed.length, after.waiting.length]).toEqual([120, 0]);
+    expect((await a.get(big.id)).confirmedCount).toBe(120);
+  }, 60_000);
 
   it('refuses a capacity below the number confirmed, and changes nothing', async () => {
     const before = await a.get(session.id);

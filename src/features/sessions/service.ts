@@ -77,7 +77,8 @@ export interface Attendees {
 }
 
 export const MEMBER_ROLES: readonly Role[] = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
-const FIRST_TRY_ATTEMPTS = 80;
+// Other instances may write the same session in between; each conflict means someone else got through.
+const ATTEMPTS = 80;
 
 export interface SessionOptions {
   /** How long before the start the reminder goes out. */
@@ -98,6 +99,8 @@ function byArrival(a: Registration, b: Registration): number {
 }
 
 export class SessionService {
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: SessionStore,
     private readonly messenger: Messenger,
@@ -201,11 +204,10 @@ export class SessionService {
    */
   async signUp(member: Member, id: string): Promise<SignUpResult> {
     const key = personKeyOf(member);
-    return this.retrying(async () => {
-      const found = await this.store.getSession(id);
+    return this.retrying(id, async () => {
+      const [found, reg] = await Promise.all([this.store.getSession(id), this.store.getRegistration(id, key)]);
       if (!found) throw new NotFound('No such session');
       const session = found.value;
-      const reg = await this.store.getRegistration(id, key);
       if (reg && reg.value.state !== 'afgemeld') {
         const position = reg.value.state === 'wachtlijst' ? await this.positionOf(id, reg.value) : 0;
         const outcome = reg.value.state === 'bevestigd' ? 'confirmed' : 'waiting';
@@ -252,10 +254,9 @@ export class SessionService {
   async cancelSignUp(member: Member, id: string): Promise<CancelResult> {
     const key = personKeyOf(member);
     let promoted: Registration[] = [];
-    const result = await this.retrying<CancelResult>(async () => {
-      const found = await this.store.getSession(id);
+    const result = await this.retrying<CancelResult>(id, async () => {
+      const [found, reg] = await Promise.all([this.store.getSession(id), this.store.getRegistration(id, key)]);
       if (!found) throw new NotFound('No such session');
-      const reg = await this.store.getRegistration(id, key);
       if (!reg || reg.value.state === 'afgemeld') return { outcome: 'notRegistered', session: found.value };
       if (Date.parse(found.value.startsAt) <= this.now().getTime()) throw refuse.rule('started');
       const planned = await this.withdraw(found, key, reg, 'afgemeld');
@@ -315,20 +316,52 @@ export class SessionService {
     };
   }
 
+  /** One more step of filling free seats from the waiting list; the people promoted (none when nothing was free). */
+  private async fillMore(id: string): Promise<Registration[]> {
+    return this.retrying(id, async () => {
+      const found = await this.store.getSession(id);
+      if (!found) return [];
+      const filled = await this.fillSeats(found.value);
+      if (!filled.promoted.length) return [];
+      await this.store.commit({ value: filled.session, etag: found.etag }, filled.changes);
+      return filled.promoted;
+    });
+  }
+
   private tellPromoted(session: Session, promoted: Registration[]): void {
     for (const r of promoted) this.messenger.later(r, { kind: 'promoted', session });
   }
 
-  /** Runs a read-decide-write step again when another writer got in between (ETag conflict). */
-  private async retrying<T>(step: () => Promise<T>, attempts = FIRST_TRY_ATTEMPTS): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await step();
-      } catch (err) {
-        if (!(err instanceof Conflict) || attempt >= attempts) throw err;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(10 * attempt, 250)));
+  /**
+   * Runs a read-decide-write step on one session, again when another writer got in between (ETag conflict).
+   * Within this process the steps of one session take turns, so only other instances can conflict: many
+   * presses at once cost a few retries instead of every press racing every other.
+   */
+  private retrying<T>(sessionId: string, step: () => Promise<T>, attempts = ATTEMPTS): Promise<T> {
+    return this.inTurn(sessionId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await step();
+        } catch (err) {
+          if (!(err instanceof Conflict) || attempt >= attempts) throw err;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * attempt, 100)));
+        }
       }
-    }
+    });
+  }
+
+  private inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(key, tail);
+    void tail.then(() => {
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    });
+    return run;
   }
 
   // ---------------------------------------------------------------- managing (secretariaat)
@@ -432,7 +465,7 @@ export class SessionService {
     requireSecretariaat(actor);
     let promoted: Registration[] = [];
     let movedFrom: Session | undefined;
-    const result = await this.retrying<SaveResult>(async () => {
+    const result = await this.retrying<SaveResult>(id, async () => {
       const found = await this.store.getSession(id);
       if (!found) throw new NotFound('No such session');
       const current = found.value;
@@ -471,6 +504,8 @@ export class SessionService {
       return { status: 'saved', session: next, created: false, moved };
     });
     if (result.status === 'saved') {
+      // A transaction holds at most 100 rows: a big rise in capacity fills the rest of the seats in further steps.
+      for (let more = await this.fillMore(id); more.length; more = await this.fillMore(id)) promoted = [...promoted, ...more];
       this.tellPromoted(result.session, promoted);
       if (movedFrom) await this.tellEveryone(result.session, 'moved', promoted);
     }
@@ -480,7 +515,7 @@ export class SessionService {
   /** Cancels a session and tells everyone who signed up or waits. */
   async cancelSession(actor: Member, id: string): Promise<Session> {
     requireSecretariaat(actor);
-    const cancelled = await this.retrying(async () => {
+    const cancelled = await this.retrying(id, async () => {
       const found = await this.store.getSession(id);
       if (!found) throw new NotFound('No such session');
       if (found.value.state === 'geannuleerd') return undefined;
@@ -530,7 +565,7 @@ export class SessionService {
     if (!clean) throw refuse.rule('opbrengstEmpty');
     if (clean.length > LIMITS.opbrengst) throw refuse.rule('opbrengstTooLong', { max: LIMITS.opbrengst });
     let changed = false;
-    const updated = await this.retrying(async () => {
+    const updated = await this.retrying(id, async () => {
       const found = await this.store.getSession(id);
       if (!found) throw new NotFound('No such session');
       this.requireManager(actor, found.value);
@@ -560,7 +595,7 @@ export class SessionService {
 
   /** Notes that an agenda item now holds this session's opbrengst (called by the agenda capability). */
   async markOpbrengstOnAgenda(id: string, agendaRef: string): Promise<void> {
-    await this.retrying(async () => {
+    await this.retrying(id, async () => {
       const found = await this.store.getSession(id);
       if (!found) throw new NotFound('No such session');
       await this.store.commit({ value: { ...found.value, opbrengstAgendaRef: agendaRef }, etag: found.etag }, []);
@@ -617,7 +652,7 @@ export class SessionService {
   async erase(person: PersonId): Promise<void> {
     const key = personKey(person.tenantId, person.aadObjectId);
     for (const s of await this.store.listSessions()) {
-      const outcome = await this.retrying(async () => {
+      const outcome = await this.retrying(s.id, async () => {
         const found = await this.store.getSession(s.id);
         if (!found) return undefined;
         const reg = await this.store.getRegistration(s.id, key);
