@@ -82,6 +82,8 @@ const form = (submissionId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 let sessionId = '';
+/** Whoever holds the seat after the race and the cancellation. */
+let seated: TestUser = marieke;
 
 describe('the secretariaat', () => {
   it('opens the form from "sessies", gets clear answers for bad input, and creates a session', async () => {
@@ -151,6 +153,7 @@ describe('two members and the last seat', () => {
     const [winner, waiting] = [attendees.confirmed[0]!, attendees.waiting[0]!];
     const winnerUser = [marieke, joost].find((u) => u.aadObjectId === winner.aadObjectId)!;
     const waitingUser = [marieke, joost].find((u) => u.aadObjectId === waiting.aadObjectId)!;
+    seated = waitingUser;
     const from = { a: botA.connector.records.length, b: botB.connector.records.length };
     const answer = answerTo(winnerUser, await botA.submit(winnerUser, { verb: 'sessionCancelSignUp', sessionId, list: 'upcoming' }));
     expect(readable(answer)).toContain('Je bent afgemeld voor "Themasessie: sneller van plan naar bouw".');
@@ -181,6 +184,14 @@ describe('two members and the last seat', () => {
   it('keeps "mijn sessies" out of shared chats', async () => {
     const [answer] = await botA.say(marieke, '<at>BO Wonen</at> mijn sessies', channel);
     expect(readable(answer)).toContain('Dit kan alleen in je persoonlijke chat');
+    // In a channel the list is everyone's: no one's own place, no management buttons.
+    const [mine] = await botA.say(seated, 'sessies');
+    expect(readable(mine)).toContain('Je bent aangemeld.');
+    const [shared] = await botA.say(seated, '<at>BO Wonen</at> sessies', channel);
+    expect(readable(shared)).not.toMatch(/Je bent aangemeld|Je staat op de wachtlijst/);
+    const [sharedAdmin] = await botA.say(secretary, '<at>BO Wonen</at> sessies', channel);
+    expect(buttonsOf(sharedAdmin).map((b) => b.title)).not.toEqual(expect.arrayContaining(['Bewerken']));
+    expect(buttonsOf(sharedAdmin).some((b) => b.data.verb === 'sessionNew' || b.data.verb === 'sessionAttendees')).toBe(false);
   });
 });
 

@@ -184,6 +184,7 @@ describe('cards', () => {
         role: 'secretariaat',
         calendarUrl,
         manages: () => true,
+        administers: true,
         notice: 'Klaar.',
       }),
       sessionListCard(locale, [], { list: 'mine', role: 'wethouder', calendarUrl, manages: () => false }),

@@ -45,6 +45,8 @@ export interface ListOptions {
   notice?: string;
   /** Buttons for managers (secretariaat; the gespreksleider of a session). */
   manages(session: Session): boolean;
+  /** The secretariaat's edit and cancel buttons (not in a shared chat, where the card is everyone's). */
+  administers?: boolean;
 }
 
 function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): CardElement {
@@ -85,7 +87,7 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
     buttons.push({ type: 'Action.OpenUrl', title: t(locale, 'session.calendar'), url: options.calendarUrl(session.id) });
   }
   if (options.manages(session)) buttons.push(submit(t(locale, 'session.attendees'), { verb: 'sessionAttendees', sessionId: session.id }));
-  if (options.role === 'secretariaat' && status !== 'geannuleerd' && status !== 'voorbij') {
+  if (options.administers && status !== 'geannuleerd' && status !== 'voorbij') {
     buttons.push(submit(t(locale, 'session.edit'), { verb: 'sessionEdit', sessionId: session.id }));
     buttons.push({
       type: 'Action.ShowCard',
@@ -113,7 +115,7 @@ export function sessionListCard(locale: Locale, views: SessionView[], options: L
   if (options.list === 'upcoming') body.push(textBlock(t(locale, 'session.listIntro'), { isSubtle: true }));
   if (!views.length) body.push(textBlock(t(locale, empty)));
   for (const view of views) body.push(sessionBlock(locale, view, options));
-  const actions = options.role === 'secretariaat' && options.list === 'upcoming' ? [submit(t(locale, 'session.new'), { verb: 'sessionNew' })] : [];
+  const actions = options.administers && options.list === 'upcoming' ? [submit(t(locale, 'session.new'), { verb: 'sessionNew' })] : [];
   const c = card(body, actions);
   // The notice first when there is one, so the chat list shows what just happened.
   c.fallbackText = options.notice ?? t(locale, title);

@@ -55,6 +55,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
       calendarUrl,
       ...(notice ? { notice } : {}),
       manages: (s) => !isShared(turn.context) && sessions.isManager(member, s),
+      administers: member.role === 'secretariaat' && !isShared(turn.context),
     });
   }
 
