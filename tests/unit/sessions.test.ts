@@ -9,6 +9,7 @@ import { statusOf, type SessionNotice } from '../../src/features/sessions/servic
 import { endOfLocalDay, fromLocal, toLocal } from '../../src/features/sessions/time';
 import type { Locale } from '../../src/i18n';
 import { cardProblems } from '../helpers/cards';
+import ICAL from 'ical.js';
 
 const session = (extra: Partial<Session> = {}): Session => ({
   id: 'S-007',
@@ -103,6 +104,28 @@ describe('.ics', () => {
     expect(lines).toContain('STATUS:CONFIRMED');
     expect(lines).toContain('SUMMARY:Praktijkleergang 2: grond\\, rendement\\; en taal');
     expect(lines).toContain('DESCRIPTION:Theorie.\\nMet oefeningen.');
+  });
+
+  it('reads back, in an independent iCalendar parser, as the same instants in winter, summer and on the switch day', () => {
+    const cases = [
+      session(),
+      session({ startsAt: '2027-07-01T08:00:00.000Z', endsAt: '2027-07-01T10:00:00.000Z' }),
+      // 28 March 2027: 03:30 summer time is 01:30 UTC.
+      session({ startsAt: '2027-03-28T01:30:00.000Z', endsAt: '2027-03-28T03:00:00.000Z' }),
+      session({ startsAt: '2027-10-31T02:30:00.000Z', endsAt: '2027-10-31T04:00:00.000Z' }),
+    ];
+    for (const s of cases) {
+      const calendar = new ICAL.Component(ICAL.parse(sessionIcs(s, new Date())));
+      const zone = new ICAL.Timezone(calendar.getFirstSubcomponent('vtimezone')!);
+      ICAL.TimezoneService.register(zone, 'Europe/Amsterdam');
+      const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
+      expect(event.startDate.toJSDate().toISOString()).toBe(s.startsAt);
+      expect(event.endDate.toJSDate().toISOString()).toBe(s.endsAt);
+      expect(event.uid).toBe('s-007@bo-wonen.gooi-en-vechtstreek');
+      expect(event.sequence).toBe(2);
+      expect(event.summary).toBe(s.title);
+      expect(event.location).toBe(s.location);
+    }
   });
 
   it('marks a cancelled session as cancelled', () => {
