@@ -195,6 +195,25 @@ describe('two members and the last seat', () => {
   });
 });
 
+describe('closing sign-up', () => {
+  it('lets the secretariaat close sign-up early and open it again; a member then gets a clear answer', async () => {
+    const [list] = await botA.say(secretary, 'sessies');
+    const close = buttonsOf(list).find((b) => b.data.verb === 'sessionSignUpState' && b.data.sessionId === sessionId)!;
+    expect(close.title).toBe('Aanmelden sluiten');
+    const [closed] = await botA.submit(secretary, close.data, { replyToId: 'list-s' });
+    expect(readable(closed)).toContain(`Aanmelden voor ${sessionId} is gesloten.`);
+    expect(readable(closed)).toContain('Status: aanmelden gesloten');
+    const ruud = user(5, 'Ruud Rest');
+    await botB.app.services.members.seed([{ tenantId: TENANT, aadObjectId: ruud.aadObjectId, name: ruud.name, organisationId: 'de-alliantie', role: 'directeur-bestuurder' }]);
+    expect(readable((await botB.submit(ruud, { verb: 'sessionSignUp', sessionId }))[0])).toBe('Aanmelden voor deze sessie is gesloten. Wil je toch komen? Vraag het secretariaat.');
+    expect(readable((await botB.submit(joost, { verb: 'sessionSignUpState', sessionId, open: true }))[0])).toBe('Dit mag alleen het secretariaat.');
+    const reopen = buttonsOf(closed).find((b) => b.data.verb === 'sessionSignUpState' && b.data.sessionId === sessionId)!;
+    expect(reopen.title).toBe('Aanmelden openen');
+    const [opened] = await botA.submit(secretary, reopen.data, { replyToId: 'list-s' });
+    expect(readable(opened)).toContain(`Aanmelden voor ${sessionId} is weer open.`);
+  });
+});
+
 describe('calendar file', () => {
   const unfold = (ics: string) => ics.replace(/\r\n /g, '');
   const field = (ics: string, name: string) => unfold(ics).split('\r\n').find((l) => l.startsWith(name))?.slice(name.length);

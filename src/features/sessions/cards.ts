@@ -86,10 +86,16 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
   if (status !== 'geannuleerd' && status !== 'voorbij') {
     buttons.push({ type: 'Action.OpenUrl', title: t(locale, 'session.calendar'), url: options.calendarUrl(session.id) });
   }
-  if (options.manages(session)) buttons.push(submit(t(locale, 'session.attendees'), { verb: 'sessionAttendees', sessionId: session.id }));
+  // Managing goes on its own row: a row holds at most five buttons.
+  const manage: CardElement[] = [];
+  if (options.manages(session)) manage.push(submit(t(locale, 'session.attendees'), { verb: 'sessionAttendees', sessionId: session.id }));
   if (options.administers && status !== 'geannuleerd' && status !== 'voorbij') {
-    buttons.push(submit(t(locale, 'session.edit'), { verb: 'sessionEdit', sessionId: session.id }));
-    buttons.push({
+    manage.push(submit(t(locale, 'session.edit'), { verb: 'sessionEdit', sessionId: session.id }));
+    if (session.state === 'open' || session.state === 'gesloten') {
+      const open = session.state === 'gesloten';
+      manage.push(submit(t(locale, open ? 'session.reopen' : 'session.close'), { verb: 'sessionSignUpState', sessionId: session.id, open }));
+    }
+    manage.push({
       type: 'Action.ShowCard',
       title: t(locale, 'session.cancel'),
       card: {
@@ -103,7 +109,7 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
     type: 'Container',
     separator: true,
     spacing: 'Medium',
-    items: [...lines, ...(buttons.length ? [actionSet(buttons)] : [])],
+    items: [...lines, ...(buttons.length ? [actionSet(buttons)] : []), ...(manage.length ? [actionSet(manage, { spacing: 'Small' })] : [])],
   };
 }
 

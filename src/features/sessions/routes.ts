@@ -269,6 +269,15 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
         },
       },
       {
+        verb: 'sessionSignUpState',
+        handler: async (turn) => {
+          const { sessionId, open } = sessionRefSubmitSchema.extend({ open: z.boolean() }).parse(turn.context.activity.value);
+          if (await personalOnly(turn)) return;
+          const session = await sessions.setSignUpOpen(turn.member, sessionId, open);
+          await replaceCard(turn.context, await listCard(turn, 'upcoming', t(turn.locale, open ? 'session.reopened' : 'session.closed', { id: session.id })));
+        },
+      },
+      {
         verb: 'sessionAttendance',
         handler: async (turn) => {
           const input = attendanceSubmitSchema.parse(turn.context.activity.value);

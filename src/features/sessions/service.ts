@@ -529,6 +529,21 @@ export class SessionService {
     return cancelled;
   }
 
+  /** Closes sign-up before the deadline (or opens it again); people already signed up or waiting keep their place. */
+  async setSignUpOpen(actor: Member, id: string, open: boolean): Promise<Session> {
+    requireSecretariaat(actor);
+    return this.retrying(id, async () => {
+      const found = await this.store.getSession(id);
+      if (!found) throw new NotFound('No such session');
+      if (found.value.state === 'geannuleerd') throw refuse.rule('cancelled');
+      const state = open ? 'open' : 'gesloten';
+      if (found.value.state === state) return found.value;
+      const next: Session = { ...found.value, state, updatedAt: this.now().toISOString() };
+      await this.store.commit({ value: next, etag: found.etag }, []);
+      return next;
+    });
+  }
+
   private async tellEveryone(session: Session, kind: 'moved' | 'cancelled', skip: Registration[] = []): Promise<void> {
     const regs = await this.store.registrations(session.id);
     for (const r of regs) {
