@@ -1,5 +1,7 @@
 // `npm run bench`: round trip of `help` on the BO Wonen bot, next to a bare botbuilder echo handler in the same
-// harness (loopback HTTP, a fake Bot Connector, in-memory Azurite); latency, throughput and memory.
+// harness (loopback HTTP, a fake Bot Connector, in-memory Azurite); latency, throughput and memory. Then, with
+// 10,000 dilemmas in the store: lists, a filtered list, a word search and a detail against `help`, and `help`
+// while ten members each open a list once a second.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -7,18 +9,26 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { azuriteConnectionString } from '../src/config';
+import { azuriteConnectionString, loadConfig } from '../src/config';
 import { startAzurite, type AzuriteHandle } from '../src/storage/azurite';
+import { benchDilemmas, seedBenchStore } from './bench-dilemmas';
 
 const WARMUP_TURNS = 100;
 const SEQUENTIAL_TURNS = 300;
 const CONCURRENCY = 10;
 const CONCURRENT_TURNS = 1000;
-const ROUNDS = boundedInt(process.env.BENCH_ROUNDS, 5, 1, 9);
+const ROUNDS = boundedInt(process.env.BENCH_ROUNDS, 3, 1, 9);
 const TURN_TIMEOUT_MS = 10_000;
 const START_TIMEOUT_MS = 60_000;
 /** The whole run stops (and fails) after this, whatever happens. */
-const DEADLINE_MS = 170_000;
+const DEADLINE_MS = 300_000;
+/** Dilemmas seeded into the store once per run. */
+const DILEMMAS = boundedInt(process.env.BENCH_DILEMMAS, 10_000, 100, 50_000);
+/** Turns of each kind (help, list, filtered list, search, detail) per round, interleaved. */
+const DILEMMA_TURNS = 30;
+/** How long ten members open a list once a second while `help` is measured, per round. */
+const LOAD_MS = 8_000;
+const DILEMMA_AIM = 2;
 const RSS_SAMPLE_MS = 50;
 /** A folder: the children write V8 CPU profiles there when they stop (open them in Chrome DevTools). */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
@@ -30,6 +40,8 @@ const MEMBERS = Array.from({ length: CONCURRENCY + 1 }, (_, i) => ({
   aadObjectId: `bbbbbbbb-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
   name: `Bench Persoon ${i + 1}`,
 }));
+/** A plain member (wethouder, not secretariaat): lists skip the confidential dilemmas of others for them. */
+const READER = { aadObjectId: 'bbbbbbbb-0000-4000-8000-000000000099', name: 'Bench Lezer' };
 
 const root = path.resolve(__dirname, '..');
 
@@ -178,7 +190,11 @@ async function startTarget(mode: 'bot' | 'echo', name: string, env: Record<strin
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 let activityCounter = 0;
 
-function helpActivity(serviceUrl: string, member: (typeof MEMBERS)[number], conversationId: string): Record<string, unknown> {
+type BenchMember = { aadObjectId: string; name: string };
+/** What a turn says: a message text, or a card's submitted value. */
+type Say = { text: string } | { value: Record<string, unknown> };
+
+function helpActivity(serviceUrl: string, member: BenchMember, conversationId: string, say: Say = { text: 'help' }): Record<string, unknown> {
   return {
     type: 'message',
     id: `bench-${++activityCounter}`,
@@ -186,7 +202,7 @@ function helpActivity(serviceUrl: string, member: (typeof MEMBERS)[number], conv
     serviceUrl,
     timestamp: new Date().toISOString(),
     locale: 'nl-NL',
-    text: 'help',
+    ...say,
     from: { id: `29:${member.aadObjectId}`, name: member.name, aadObjectId: member.aadObjectId },
     recipient: { id: '28:bot', name: 'BO Wonen' },
     conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT },
@@ -211,9 +227,16 @@ function post(url: string, body: string): Promise<number> {
   });
 }
 
-/** One `help` turn: milliseconds from the start of the POST until the connector has the reply. */
-async function turn(target: Target, connector: Connector, member: (typeof MEMBERS)[number], conversationId: string): Promise<number> {
-  const activity = helpActivity(connector.serviceUrl, member, conversationId);
+/** One `help` turn (or another `say`): milliseconds from the start of the POST until the connector has the reply. */
+async function turn(
+  target: Target,
+  connector: Connector,
+  member: BenchMember,
+  conversationId: string,
+  say?: Say,
+  isExpected: (activity: Record<string, unknown>) => boolean = target.isExpectedReply,
+): Promise<number> {
+  const activity = helpActivity(connector.serviceUrl, member, conversationId, say);
   const expected = connector.expect(activity.id as string);
   const body = JSON.stringify(activity);
   const started = performance.now();
@@ -229,8 +252,8 @@ async function turn(target: Target, connector: Connector, member: (typeof MEMBER
     throw new Error(`${target.name} answered HTTP ${status}`);
   }
   const reply = await expected.reply;
-  if (!target.isExpectedReply(reply.activity)) {
-    throw new Error(`${target.name} did not answer help as expected: ${JSON.stringify(reply.activity).slice(0, 300)}`);
+  if (!isExpected(reply.activity)) {
+    throw new Error(`${target.name} did not answer ${JSON.stringify(say ?? 'help')} as expected: ${JSON.stringify(reply.activity).slice(0, 300)}`);
   }
   return reply.at - started;
 }
@@ -387,6 +410,113 @@ function report(echo: Summary, bot: Summary): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+
+// ---------------------------------------------------------------------------------------------------------
+// Dilemmas: lists, a filtered list, a search and a detail beside `help`, and `help` while others list.
+
+/** A reply card that shows what was asked for (so an error or an empty list is never what is measured). */
+const cardWith = (marker: string) => (a: Record<string, unknown>) => {
+  const attachments = a.attachments as Array<{ contentType?: string; content?: unknown }> | undefined;
+  return attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive' && JSON.stringify(attachments[0].content).includes(marker);
+};
+
+interface DilemmaKind {
+  name: string;
+  say(i: number): Say;
+  isExpected(a: Record<string, unknown>): boolean;
+}
+
+function dilemmaKinds(detailIds: string[]): DilemmaKind[] {
+  return [
+    { name: "dilemma's", say: () => ({ text: "dilemma's" }), isExpected: cardWith('dilemmaOpen') },
+    {
+      name: 'filtered list',
+      say: () => ({ value: { verb: 'dilemmaList', theme: 'netcongestie', municipality: 'alle', status: 'alle', words: '' } }),
+      isExpected: cardWith('dilemmaOpen'),
+    },
+    { name: 'word search', say: () => ({ text: "dilemma's woning" }), isExpected: cardWith('dilemmaOpen') },
+    { name: 'detail', say: (i) => ({ text: `dilemma ${detailIds[i % detailIds.length]}` }), isExpected: cardWith('dilemmaRespond') },
+  ];
+}
+
+interface DilemmaRound {
+  helpP50: number;
+  kinds: Record<string, { p50: number; p95: number }>;
+  loadedHelpP50: number;
+  listsUnderLoad: number;
+}
+
+async function dilemmaRound(target: Target, connector: Connector, kinds: DilemmaKind[]): Promise<DilemmaRound> {
+  const conversation = `a:bench-reader-${READER.aadObjectId}`;
+  const help: number[] = [];
+  const durations = new Map<string, number[]>(kinds.map((k) => [k.name, []]));
+  // Interleaved, so a slow drift of the machine touches every kind alike.
+  for (let i = 0; i < DILEMMA_TURNS; i++) {
+    help.push(await turn(target, connector, READER, conversation));
+    for (const kind of kinds) durations.get(kind.name)!.push(await turn(target, connector, READER, conversation, kind.say(i), kind.isExpected));
+  }
+  // Ten members each open a list once a second; meanwhile another member's `help` is measured.
+  const loadedHelp: number[] = [];
+  let lists = 0;
+  const until = performance.now() + LOAD_MS;
+  const lister = async (w: number) => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      await turn(target, connector, MEMBERS[w]!, conversationOf(target, w), { text: "dilemma's" }, cardWith('dilemmaOpen'));
+      lists++;
+      const wait = 1000 - (performance.now() - started);
+      if (wait > 0 && performance.now() + wait < until) await new Promise((resolve) => setTimeout(resolve, wait));
+      else if (wait > 0) break;
+    }
+  };
+  const helper = async () => {
+    while (performance.now() < until) loadedHelp.push(await turn(target, connector, MEMBERS[0]!, conversationOf(target, 0)));
+  };
+  // Spread the listers over the first second, as people would be.
+  await Promise.all([
+    helper(),
+    ...Array.from({ length: CONCURRENCY }, (_, i) => new Promise((r) => setTimeout(r, (i * 1000) / CONCURRENCY)).then(() => lister(i + 1))),
+  ]);
+  return {
+    helpP50: percentile(help, 50),
+    kinds: Object.fromEntries([...durations].map(([name, d]) => [name, { p50: percentile(d, 50), p95: percentile(d, 95) }])),
+    loadedHelpP50: percentile(loadedHelp, 50),
+    listsUnderLoad: lists,
+  };
+}
+
+function reportDilemmas(rounds: DilemmaRound[], kinds: DilemmaKind[]): void {
+  const spread = (values: number[]) =>
+    `${fmtRatio(Math.min(...values))} / ${fmtRatio(median(values))} / ${fmtRatio(Math.max(...values))}`;
+  const row = (label: string, cells: string[]) => label.padEnd(22) + cells.map((c, i) => c.padStart([9, 9, 28][i]!)).join('');
+  const lines = [
+    '',
+    `dilemmas: ${DILEMMAS} in the store; ${DILEMMA_TURNS} turns of each kind per round, interleaved with help, as a wethouder;` +
+      ` ${rounds.length} round${rounds.length === 1 ? '' : 's'}`,
+    row('', ['p50 ms', 'p95 ms', 'p50 / help p50 (min/med/max)']),
+    row('help', [fmt(median(rounds.map((r) => r.helpP50))), '', '']),
+  ];
+  const worst: number[] = [];
+  for (const kind of kinds) {
+    const ratios = rounds.map((r) => r.kinds[kind.name]!.p50 / r.helpP50);
+    worst.push(median(ratios));
+    lines.push(
+      row(kind.name, [fmt(median(rounds.map((r) => r.kinds[kind.name]!.p50))), fmt(median(rounds.map((r) => r.kinds[kind.name]!.p95))), spread(ratios)]),
+    );
+  }
+  const loaded = rounds.map((r) => r.loadedHelpP50 / r.helpP50);
+  lines.push(
+    row('help, 10 listing 1/s', [fmt(median(rounds.map((r) => r.loadedHelpP50))), '', spread(loaded)]),
+    `(lists opened during the loaded phases: ${rounds.map((r) => r.listsUnderLoad).join(', ')}; ${LOAD_MS / 1000} s each)`,
+  );
+  const met = worst.every((r) => r <= DILEMMA_AIM) && median(loaded) <= DILEMMA_AIM;
+  lines.push(
+    `aim (each list/search/detail p50 <= ${DILEMMA_AIM}x help p50; help under load <= ${DILEMMA_AIM}x idle): ${met ? 'MET' : 'NOT MET'}` +
+      ` (medians: ${kinds.map((k, i) => `${k.name} ${fmtRatio(worst[i])}`).join(', ')}, loaded help ${fmtRatio(median(loaded))})`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The run.
 
@@ -453,11 +583,23 @@ async function main(): Promise<void> {
     // Bootstrap admins are members from their first message, so `help` answers with the welcome card.
     BOOTSTRAP_ADMINS: MEMBERS.map((m) => m.aadObjectId).join(','),
   };
+
   const [echo, bot] = await Promise.all([
     startTarget('echo', 'bare echo', {}),
     startTarget('bot', 'BO Wonen', { BENCH_BOT_ENV: JSON.stringify(botEnv) }),
   ]);
   log(`bare echo pid ${echo.pid}, BO Wonen pid ${bot.pid}`);
+  // After the bot started (it built its list index for the empty store): rows in batches, not chat turns.
+  const seedStart = performance.now();
+  await seedBenchStore(loadConfig(botEnv).storage, DILEMMAS, { tenantId: TENANT, ...READER });
+  log(`${DILEMMAS} dilemmas seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  // Dilemmas the reader may open: not confidential, not withdrawn (as the seed made them).
+  const detailIds = benchDilemmas(DILEMMAS, TENANT)
+    .filter((d) => d.visibility === 'members' && d.status !== 'ingetrokken')
+    .slice(-200)
+    .map((d) => d.id);
+  const kinds = dilemmaKinds(detailIds);
+  const dilemmaRounds: DilemmaRound[] = [];
 
   const targets = [echo, bot];
   const summaries = new Map<Target, Summary>(targets.map((t) => [t, { rounds: [] }]));
@@ -465,6 +607,9 @@ async function main(): Promise<void> {
     // Warm up the code paths, the JIT, keep-alive sockets, and every conversation's first-turn writes.
     await sequential(target, connector, WARMUP_TURNS);
     await concurrent(target, connector, CONCURRENCY * 10);
+  }
+  for (let i = 0; i < 10; i++) {
+    for (const kind of kinds) await turn(bot, connector, READER, `a:bench-reader-${READER.aadObjectId}`, kind.say(i), kind.isExpected);
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   for (const target of targets) summaries.get(target)!.idleRss = rssMb(target.pid);
@@ -500,10 +645,18 @@ async function main(): Promise<void> {
           ` ${fmt(round.perSecond, 0)} turns/s at concurrency ${CONCURRENCY}, peak RSS ${fmt(peak, 0)} MB`,
       );
     }
+    const d = await dilemmaRound(bot, connector, kinds);
+    dilemmaRounds.push(d);
+    log(
+      `round ${r + 1} dilemmas  help p50 ${fmt(d.helpP50)} ms; ` +
+        kinds.map((k) => `${k.name} ${fmt(d.kinds[k.name]!.p50)}`).join(', ') +
+        ` ms; help while ${CONCURRENCY} list: ${fmt(d.loadedHelpP50)} ms`,
+    );
   }
   if (connector.unmatched > 0) log(`note: the connector received ${connector.unmatched} activities that answered nothing we sent`);
 
   report(summaries.get(echo)!, summaries.get(bot)!);
+  reportDilemmas(dilemmaRounds, kinds);
   clearTimeout(deadline);
   await cleanup();
 }

@@ -2,11 +2,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ConversationAccount } from 'botbuilder';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { stopChild } from '../src/childProcess';
 import { roleSchema } from '../src/features/members/model';
 import type { MemberService } from '../src/features/members/service';
+import type { ReferenceStore } from '../src/proactive/references';
 
 export class PlaygroundError extends Error {}
 
@@ -52,27 +54,133 @@ export function playgroundMembers(file = PLAYGROUND_CONFIG): Array<PlaygroundUse
   });
 }
 
+/** The personal chat of the person typing: one per person, so two people's chats never share an id. */
+export function personalChatIdOf(user: { id: string }): string {
+  return `personal-chat-${user.id.replace(/^29:/, '').toLowerCase()}`;
+}
+
 /**
- * Writes a copy of the Playground file in which another person is the one typing (the Playground always
- * sends as its current user). `who` is a user id like "29:joost" or a first name like "joost".
+ * Writes a copy of the Playground file in which `who` is the one typing (the Playground always sends as its
+ * current user), with that person's own personal chat. `who` is a user id like "29:joost" or a first name.
  */
 export function configAs(who: string, outDir: string, file = PLAYGROUND_CONFIG): string {
   const raw = parse(readFileSync(file, 'utf8')) as PlaygroundFile;
   const wanted = who.toLowerCase();
-  const index = raw.users.findIndex(
-    (u) => u.id.toLowerCase() === wanted || u.id.toLowerCase() === `29:${wanted}` || String(u.givenName).toLowerCase() === wanted,
-  );
-  if (index < 0) {
-    const names = raw.users.map((u) => String(u.givenName).toLowerCase()).join(', ');
-    throw new PlaygroundError(`No Playground user "${who}" to type as: choose one of ${names}.`);
+  const matches = (u: PlaygroundUser) =>
+    u.id.toLowerCase() === wanted || u.id.toLowerCase() === `29:${wanted}` || String(u.givenName).toLowerCase() === wanted;
+  if (!matches(raw.currentUser)) {
+    const index = raw.users.findIndex(matches);
+    if (index < 0) {
+      const names = [raw.currentUser, ...raw.users].map((u) => String(u.givenName).toLowerCase()).join(', ');
+      throw new PlaygroundError(`No Playground user "${who}" to type as: choose one of ${names}.`);
+    }
+    const current = raw.currentUser;
+    raw.currentUser = raw.users[index]!;
+    raw.users[index] = current;
   }
-  const current = raw.currentUser;
-  raw.currentUser = raw.users[index]!;
-  raw.users[index] = current;
+  raw.personalChat = { ...raw.personalChat, id: personalChatIdOf(raw.currentUser) };
   mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, 'playground.yml');
   writeFileSync(out, stringify(raw));
   return out;
+}
+
+export interface PlaygroundPerson {
+  name: string;
+  role: string;
+  aadObjectId: string;
+  /** The personal chat where the bot reaches this person in the running Playground. */
+  conversationId: string;
+  /** The Playground's current user: the one whose chats the browser shows. */
+  typing: boolean;
+}
+
+/**
+ * Gives every Playground person a personal chat with the bot and stores it as the place to reach them.
+ * The one typing has the chat of the Playground file. For the others the Playground opens one the way Teams
+ * does when a bot starts a 1:1 chat (POST v3/conversations): it keeps their messages but does not show them.
+ * Doing this at every start replaces what an earlier start stored (another port, someone else typing), so a
+ * notice for one person never lands in the chat of whoever types now.
+ */
+export async function registerPlaygroundChats(
+  references: ReferenceStore,
+  playgroundPort: number,
+  file = PLAYGROUND_CONFIG,
+): Promise<PlaygroundPerson[]> {
+  const config = readPlaygroundFile(file);
+  const tenantId = config.tenantId.toLowerCase();
+  // The address the Playground itself gives the bot in every activity.
+  const serviceUrl = `http://localhost:${playgroundPort}/_connector`;
+  const users = playgroundMembers(file);
+  const people: PlaygroundPerson[] = [];
+  for (const user of users) {
+    const typing = user.id === config.currentUser.id;
+    const conversationId = typing ? config.personalChat.id : await openPersonalChat(serviceUrl, config, user.id);
+    people.push({ name: user.name, role: user.role, aadObjectId: user.aadObjectId.toLowerCase(), conversationId, typing });
+  }
+  // Forget every chat an earlier start stored for these people first: one chat id may have served several
+  // of them, and removing it takes the person it was saved for along.
+  for (const person of people) {
+    const earlier = (await references.personalChat(tenantId, person.aadObjectId))?.reference.conversation?.id;
+    if (earlier && earlier !== person.conversationId) await references.remove(earlier);
+  }
+  for (const [i, person] of people.entries()) {
+    const user = users[i]!;
+    await references.save({
+      reference: {
+        user: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+        bot: { id: config.bot.id, name: config.bot.name },
+        // The fields the Playground's own activities carry (a personal chat has no name).
+        conversation: { id: person.conversationId, conversationType: 'personal', tenantId: config.tenantId } as ConversationAccount,
+        channelId: 'msteams',
+        // What the Playground says in its own activities; FORCE_LOCALE decides the language anyway.
+        locale: 'en-US',
+        serviceUrl,
+      },
+      conversationType: 'personal',
+      locale: 'en-US',
+      tenantId,
+      aadObjectId: person.aadObjectId,
+      updatedAt: new Date().toISOString(),
+    });
+  }
+  return people;
+}
+
+async function openPersonalChat(serviceUrl: string, config: PlaygroundFile, userId: string): Promise<string> {
+  const res = await fetch(`${serviceUrl}/v3/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      isGroup: false,
+      bot: { id: config.bot.id, name: config.bot.name },
+      members: [{ id: userId }],
+      tenantId: config.tenantId,
+      channelData: { tenant: { id: config.tenantId } },
+    }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { id?: unknown };
+  if (!res.ok || typeof body.id !== 'string') {
+    throw new PlaygroundError(`The Agents Playground did not open a personal chat for ${userId} (HTTP ${res.status}).`);
+  }
+  return body.id;
+}
+
+/** Who types, for the start line: "Je typt als Pieter de Graaf (secretariaat)." */
+export function typingLine(people: PlaygroundPerson[]): string {
+  const typing = people.find((p) => p.typing);
+  return typing ? `Je typt als ${typing.name} (${typing.role}).` : '';
+}
+
+/**
+ * The terminal line for a message the bot sent on its own to someone who is not typing, so a tester knows it
+ * went out although the browser does not show it. Undefined for the one typing and for chats with several people.
+ */
+export function noticeLine(conversationId: string, people: PlaygroundPerson[]): string | undefined {
+  const to = people.find((p) => p.conversationId === conversationId);
+  const typing = people.find((p) => p.typing);
+  if (!to || to.typing || !typing) return undefined;
+  return `Bericht voor ${to.name} verstuurd (je ziet het niet, want je typt nu als ${typing.name}).`;
 }
 
 /** Registers everyone in the Playground as a member with their role, so every role can be tried. */

@@ -5,13 +5,18 @@ import { azuriteConnectionString, ConfigError, loadConfig, loadStartOptions } fr
 import { startApp, StartupError, type RunningApp } from '../src/app';
 import { createLogger, errorFields } from '../src/log';
 import { AzuriteError, startAzurite, type AzuriteHandle } from '../src/storage/azurite';
+import { launcherLogger } from './launcherLog';
 import {
   configAs,
+  noticeLine,
+  registerPlaygroundChats,
   seedPlaygroundMembers,
   PlaygroundError,
   readPlaygroundFile,
   startPlayground,
+  typingLine,
   type PlaygroundHandle,
+  type PlaygroundPerson,
 } from './playground';
 
 const root = path.resolve(__dirname, '..');
@@ -56,7 +61,16 @@ async function main(): Promise<void> {
       throw new ConfigError('The Playground sends no Bot Framework token: leave MICROSOFT_APP_ID empty, or start with --no-playground.');
     }
 
-    const log = createLogger(config.logLevel);
+    // Filled once the Playground runs: where each person is reached, and who types.
+    const people: PlaygroundPerson[] = [];
+    const log = playgroundFile
+      ? launcherLogger(config.logLevel, (record) => {
+          // The browser shows only the chats of the one typing: say so when a message goes to someone else.
+          if (record.event !== 'proactive.sent' || typeof record.conversationId !== 'string') return;
+          const line = noticeLine(record.conversationId, people);
+          if (line) console.log(line);
+        })
+      : createLogger(config.logLevel);
     const app: RunningApp = await startApp(config, { log });
     stops.push(() => app.stop());
     process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
@@ -67,13 +81,15 @@ async function main(): Promise<void> {
     for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
     if (playgroundFile) {
       const workDir = path.join(root, '.playground');
+      const configFile = configAs(options.playgroundAs || playgroundFile.currentUser.id, workDir);
       playground = await startPlayground({
         botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
         port: options.playgroundPort,
         workDir,
-        ...(options.playgroundAs ? { configFile: configAs(options.playgroundAs, workDir) } : {}),
+        configFile,
       });
       stops.push(() => playground!.stop());
+      people.push(...(await registerPlaygroundChats(app.services.references, playground.port, configFile)));
       playground.process.once('exit', (code) => {
         if (stopping) return;
         console.error(`The Agents Playground stopped (exit ${code}); the bot keeps running. Ctrl-C stops it.`);
@@ -83,7 +99,7 @@ async function main(): Promise<void> {
     const storage = azurite ? `embedded Azurite (data in ${options.azuriteLocation}/)` : 'the configured storage account';
     console.log(
       playground
-        ? `BO Wonen is running on ${storage}. Open the chat at ${playground.url} — Ctrl-C stops everything.`
+        ? `BO Wonen is running on ${storage}. Open the chat at ${playground.url} — Ctrl-C stops everything. ${typingLine(people)}`
         : `BO Wonen is running at ${app.url} on ${storage} — Ctrl-C stops it.`,
     );
   } catch (err) {

@@ -12,7 +12,12 @@ import { createTables, type Tables } from './storage/tables';
 import { REFERENCE_TABLE, ReferenceStore } from './proactive/references';
 import { ProactiveSender } from './proactive/sender';
 import { Throttle } from './proactive/throttle';
-import { buildCapabilities, tablesOf, type Built, type Capability, type Core } from './capability';
+import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core, type Directory, type Routes } from './capability';
+import { AUDIT_TABLE, AuditLog } from './core/audit';
+import { Links } from './core/links';
+import { Privacy } from './core/privacy';
+import { Room } from './core/room';
+import { auditRoutes } from './core/auditRoutes';
 import { CAPABILITIES, type CapabilityServices } from './capabilities';
 import { createBot } from './bot';
 import { createServer } from './server';
@@ -22,8 +27,10 @@ export interface RunningApp {
   port: number;
   server: Server;
   /** The core services and each capability's service by name (tests and scripts reach in here). */
-  services: Core & CapabilityServices;
+  services: Core & { audit: AuditLog; privacy: Privacy } & CapabilityServices;
   built: Built[];
+  /** Every route the bot answers: the capabilities' and the core's own (privacy, audit trail). */
+  routes: Routes[];
   tables: Tables;
   adapter: CloudAdapter;
   stop(): Promise<void>;
@@ -54,7 +61,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const capabilities = options.capabilities ?? CAPABILITIES;
   const tables = createTables(config.storage);
   try {
-    await tables.ensure(tablesOf(capabilities, [REFERENCE_TABLE]));
+    await tables.ensure(tablesOf(capabilities, [REFERENCE_TABLE, AUDIT_TABLE]));
   } catch (err) {
     const where = config.storage.accountUrl || 'the configured connection string';
     throw new StartupError(`Storage is not reachable (${where}): ${err instanceof Error ? err.message : String(err)}`);
@@ -63,11 +70,25 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const adapter = createAdapter(config);
   const references = new ReferenceStore(tables);
   const sender = new ProactiveSender(adapter, references, new Throttle(), log, { appId: config.bot.appId, locale: config.locale });
-  const core: Core = { config, log, tables, references, sender };
+  const audit = new AuditLog(tables);
+  const links = new Links(config.links.signingSecret, config.links.publicBaseUrl);
+  let directory: Directory | undefined;
+  const room = new Room(() => {
+    if (!directory) throw new Error('The room was asked about before the capabilities were built');
+    return directory;
+  }, log);
+  const core: Core = { config, log, tables, references, sender, audit, links, room };
   const built = await buildCapabilities(capabilities, core);
-  const bot = createBot(core, built);
-  const services = { ...core, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & CapabilityServices;
-  const server = createServer({ adapter, bot, log, ready: () => tables.ping(), routes: built.flatMap((b) => b.routes.http ?? []) });
+  directory = directoryOf(built);
+  const privacy = new Privacy(core, built, directory);
+  const coreRoutes = [privacy.routes(), auditRoutes(core, audit)];
+  const bot = createBot(core, built, coreRoutes);
+  const services = { ...core, audit, privacy, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & {
+    audit: AuditLog;
+    privacy: Privacy;
+  } & CapabilityServices;
+  const httpRoutes = [...built, ...coreRoutes.map((routes) => ({ routes }))].flatMap((b) => b.routes.http ?? []);
+  const server = createServer({ adapter, bot, log, ready: () => tables.ping(), routes: httpRoutes });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -82,9 +103,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host}:${port}/api/messages`;
+  if (!config.links.publicBaseUrl) links.baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const retention = privacy.startRetention();
   const jobs = built.flatMap((b) => (b.capability.jobs ? [b.capability.jobs(b.service, core)] : []));
   for (const job of jobs) job.start();
-  const url = `http://${config.host}:${port}/api/messages`;
   log.info({ event: 'app.started', port }, 'bot listening');
   return {
     url,
@@ -92,9 +115,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     server,
     services,
     built,
+    routes: [...built.map((b) => b.routes), ...coreRoutes],
     tables,
     adapter,
     stop: async () => {
+      retention.stop();
       await Promise.all(jobs.map((job) => job.stop()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold the close open for seconds.

@@ -2,7 +2,7 @@
 // card actions, installation bookkeeping and error answers; then each capability's declared routes.
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import type { Built, Command, Core, Directory } from './capability';
+import { directoryOf, type Built, type Command, type Core, type Directory, type Routes } from './capability';
 import { unknownCommandCard, welcomeCard } from './cards/welcome';
 import { registerActions } from './core/actions';
 import { answerKnownErrors, answerUnhandledInvoke, withApology } from './core/answers';
@@ -27,11 +27,10 @@ class BotApplication extends Application<TurnState> {
   override startTypingTimer(): void {}
 }
 
-export function createBot(core: Core, built: Built[]): Bot {
+/** `coreRoutes`: the core's own commands and actions (privacy), beside the capabilities'. */
+export function createBot(core: Core, built: Built[], coreRoutes: Routes[] = []): Bot {
   const { config, log } = core;
-  const directories = built.filter((b) => b.capability.directory);
-  if (directories.length !== 1) throw new Error('Exactly one capability must say who is acting (a directory)');
-  const directory: Directory = directories[0]!.capability.directory!(directories[0]!.service);
+  const directory: Directory = directoryOf(built);
   const identify = new Identify(directory);
   const locale = (context: TurnContext): Locale => localeFor(context, config.locale);
 
@@ -39,7 +38,7 @@ export function createBot(core: Core, built: Built[]): Bot {
   // tables, so a turn costs only the reads its route makes.
   const app = new BotApplication({ startTypingTimer: false, longRunningMessages: false, removeRecipientMention: true });
 
-  const routes = built.map((b) => b.routes);
+  const routes = [...built.map((b) => b.routes), ...coreRoutes];
   const menu = routes.flatMap((r) => r.menu ?? []);
   const help: Command = {
     words: [],

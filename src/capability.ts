@@ -5,6 +5,9 @@ import type { TurnContext } from 'botbuilder';
 import type { Request, Response } from 'restify';
 import type { AdaptiveCard } from './cards/adaptive';
 import type { Config } from './config';
+import type { AuditSink } from './core/audit';
+import type { Links } from './core/links';
+import type { Room } from './core/room';
 import type { Locale, Messages } from './i18n';
 import type { Member, Person, PersonId, Role } from './identity';
 import type { Logger } from './log';
@@ -19,6 +22,12 @@ export interface Core {
   tables: Tables;
   references: ReferenceStore;
   sender: ProactiveSender;
+  /** Record every change by the secretariaat here (who, what, before, after). */
+  audit: AuditSink;
+  /** Signed, expiring links to files the bot serves. */
+  links: Links;
+  /** Who reads along in a shared chat: show member-only content there only when everyone may read it. */
+  room: Room;
 }
 
 export type BotApp = Application<TurnState>;
@@ -99,6 +108,8 @@ export interface Routes {
 /** Who is acting: provided by exactly one capability (members), used by the core on every turn. */
 export interface Directory {
   resolve(person: Person): Promise<Member | undefined>;
+  /** Members who have not used the bot since `cutoff` (for the retention job; configured admins excluded). */
+  inactiveSince(cutoff: Date): Promise<PersonId[]>;
   /** Tells an unknown person how to get access (in a personal chat: the access form). */
   onboard(turn: PersonTurn): Promise<void>;
   organisationName(id: string): string;
@@ -178,6 +189,13 @@ export async function buildCapabilities(list: readonly Capability<any, string>[]
     built.push({ capability, service, need, routes: capability.routes(service, core, need), privacy: capability.privacy(service) });
   }
   return built;
+}
+
+/** The one directory (who is acting) among the built capabilities. */
+export function directoryOf(built: Built[]): Directory {
+  const providers = built.filter((b) => b.capability.directory);
+  if (providers.length !== 1) throw new Error('Exactly one capability must say who is acting (a directory)');
+  return providers[0]!.capability.directory!(providers[0]!.service);
 }
 
 /** Every table of the core and the capabilities, to create at start. */

@@ -1,5 +1,4 @@
 // Environment → typed configuration. The only module that reads process.env (scripts pass overrides in).
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const list = z
@@ -44,15 +43,19 @@ const envSchema = z
     // How long a member's role may be read from memory; a change on another instance shows after at most this.
     MEMBER_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
     DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
+
+    // Links to files the bot serves (data exports, CSV lists, calendar files): where people reach the bot,
+    // and the secret that signs the links. Empty secret: a new random one per process (links then stop
+    // working after a restart, and differ between instances): set it in production.
+    PUBLIC_BASE_URL: z.string().trim().url().or(z.literal('')).default(''),
+    LINK_SIGNING_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters').default(''),
+
+    // Privacy: members who have not used the bot for this many days are erased by a daily job (0 = never).
+    RETENTION_INACTIVE_DAYS: z.coerce.number().int().min(0).max(3650).default(730),
     // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
     FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
 
-    // Sessions: signed links (calendar files, attendee export), reminders.
-    // Secret for the signed links; set it in production (every instance the same). Empty: a random one per
-    // process, so links stop working after a restart (the sessions capability warns when an app id is set).
-    LINK_SIGNING_SECRET: z.string().trim().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters').default(''),
-    // Where people's browsers reach the bot, for those links. Default http://127.0.0.1:<PORT>.
-    PUBLIC_BASE_URL: z.string().trim().url().or(z.literal('')).default(''),
+    // Sessions: the reminder before a session, how long a calendar link works, how often reminders are checked.
     SESSION_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(24),
     SESSION_CALENDAR_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     SESSION_JOB_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
@@ -104,16 +107,13 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: string; tenantId: string };
   access: { allowedTenantIds: string[]; bootstrapAdmins: string[]; memberCacheMs: number };
   locale: LocaleSettings;
+  links: { publicBaseUrl: string; signingSecret: string };
+  privacy: { inactiveDays: number };
   sessions: SessionSettings;
 }
 
 export interface SessionSettings {
-  /** HMAC secret for calendar and export links. */
-  linkSecret: string;
-  /** True when LINK_SIGNING_SECRET was empty and this process made one up. */
-  linkSecretGenerated: boolean;
-  /** Base URL of the bot as browsers reach it, without a trailing slash. */
-  publicBaseUrl: string;
+  /** Hours before the start that the reminder goes out. */
   reminderHours: number;
   calendarLinkDays: number;
   jobIntervalMs: number;
@@ -162,10 +162,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memberCacheMs: e.MEMBER_CACHE_SECONDS * 1000,
     },
     locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
+    links: { publicBaseUrl: e.PUBLIC_BASE_URL, signingSecret: e.LINK_SIGNING_SECRET },
+    privacy: { inactiveDays: e.RETENTION_INACTIVE_DAYS },
     sessions: {
-      linkSecret: e.LINK_SIGNING_SECRET || randomBytes(32).toString('base64url'),
-      linkSecretGenerated: !e.LINK_SIGNING_SECRET,
-      publicBaseUrl: (e.PUBLIC_BASE_URL || `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
       reminderHours: e.SESSION_REMINDER_HOURS,
       calendarLinkDays: e.SESSION_CALENDAR_LINK_DAYS,
       jobIntervalMs: e.SESSION_JOB_SECONDS * 1000,

@@ -24,6 +24,8 @@ export const memberSchema = z.object({
   role: roleSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The day they last used the bot (kept to the day, for the retention period). */
+  lastSeenAt: z.string().optional(),
 });
 export type Member = z.infer<typeof memberSchema>;
 

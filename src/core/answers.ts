@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import { t, type Locale } from '../i18n';
 import { errorFields, type Logger } from '../log';
+import { isStorageUnavailable } from '../storage/tables';
 import { answer, knownErrorMessage } from '../turn';
 
 /** Runs route work; an error a person caused is answered with its sentence, anything else goes up. */
@@ -23,9 +24,10 @@ export async function withApology(context: TurnContext, locale: () => Locale, lo
     await work();
   } catch (err) {
     const code = randomBytes(3).toString('hex').toUpperCase();
-    log.error({ event: 'turn.failed', code, type: context.activity.type, err: errorFields(err) }, 'turn failed');
+    const storageDown = isStorageUnavailable(err);
+    log.error({ event: storageDown ? 'turn.storageUnavailable' : 'turn.failed', code, type: context.activity.type, err: errorFields(err) }, 'turn failed');
     try {
-      await answer(context, t(locale(), 'error.apology', { code }));
+      await answer(context, t(locale(), storageDown ? 'error.unavailable' : 'error.apology', { code }));
     } catch (sendErr) {
       log.error({ event: 'turn.apologyFailed', code, err: errorFields(sendErr) }, 'could not send the apology');
     }

@@ -4,6 +4,9 @@ import type { Command } from '../capability';
 /** Longest chat text the bot reads; Teams allows about 28 KB, a command is a few words. */
 export const MAX_COMMAND_LENGTH = 2_000;
 
+/** The longest command phrase, in words ("verwijder mijn gegevens"). */
+const MAX_COMMAND_WORDS = 4;
+
 /** Words that open the menu; questions about the bot itself ("wat kan ik hier?") do too. */
 export const HELP_WORDS = ['help', 'hulp', 'menu', 'start', '?'];
 const HELP_QUESTION =
@@ -24,6 +27,7 @@ export class CommandRouter {
     for (const word of HELP_WORDS) this.byWord.set(word, help);
     for (const command of commands) {
       for (const word of command.words) {
+        if (word.split(' ').length > MAX_COMMAND_WORDS) throw new Error(`The command "${word}" has more than ${MAX_COMMAND_WORDS} words`);
         if (this.byWord.has(word)) throw new Error(`Two capabilities answer the command "${word}"`);
         this.byWord.set(word, command);
       }
@@ -36,11 +40,16 @@ export class CommandRouter {
     return text.replace(/[’‘]/g, "'").replace(/<at>[^<]*<\/at>/gi, ' ').trim().replace(/\s+/g, ' ');
   }
 
-  /** The command for a normalised text, or undefined when the bot does not know it. */
+  /**
+   * The command for a normalised text, or undefined when the bot does not know it. Commands may be several
+   * words ("mijn gegevens"): the longest one that the text starts with wins, the rest are its arguments.
+   */
   route(normalised: string): Routed | undefined {
-    const [first = '', ...rest] = normalised.split(' ');
-    const byFirst = this.byWord.get(first.toLowerCase());
-    if (byFirst) return { command: byFirst, args: rest.join(' ') };
+    const words = normalised.split(' ');
+    for (let n = Math.min(MAX_COMMAND_WORDS, words.length); n >= 1; n--) {
+      const command = this.byWord.get(words.slice(0, n).join(' ').toLowerCase());
+      if (command) return { command, args: words.slice(n).join(' ') };
+    }
     const whole = normalised.toLowerCase().replace(/[?!.]+$/, '');
     const byWhole = this.byWord.get(whole);
     if (byWhole) return { command: byWhole, args: '' };

@@ -60,6 +60,12 @@ export function formatDate(date: Date, locale: Locale): string {
   }).format(date);
 }
 
+/** A date with its time, where order matters (responses, status changes): "29 november 2026, 14:36". */
+export function formatMoment(date: Date, locale: Locale): string {
+  const time = new Intl.DateTimeFormat('nl-NL', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  return `${formatDate(date, locale)}, ${time}`;
+}
+
 export function formatDateTime(date: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', {
     timeZone: TIME_ZONE,

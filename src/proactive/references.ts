@@ -103,4 +103,15 @@ export class ReferenceStore {
     );
     for (const key of [...this.seen]) if (key.startsWith(`${conversationId}|`)) this.seen.delete(key);
   }
+
+  /** Forgets a person's personal chat (privacy erasure). */
+  async removePerson(tenantId: string, aadObjectId: string): Promise<void> {
+    const chat = await this.personalChat(tenantId, aadObjectId);
+    const conversationId = chat?.reference.conversation?.id;
+    if (conversationId) await this.remove(conversationId);
+    const k = keys.personalChat(tenantId, aadObjectId);
+    await this.table.deleteEntity(k.partitionKey, k.rowKey).catch((err: unknown) => {
+      if (!isStatus(err, 404)) throw err;
+    });
+  }
 }

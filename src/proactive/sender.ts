@@ -76,6 +76,7 @@ export class ProactiveSender {
         await this.adapter.continueConversationAsync(this.options.appId, reference, async (context) => {
           await context.sendActivity(activity);
         });
+        this.log.info({ event: 'proactive.sent', conversationId }, 'proactive message sent');
         return 'sent';
       } catch (err) {
         const status = statusOf(err);

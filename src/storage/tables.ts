@@ -58,6 +58,16 @@ export function createTables(storage: Config['storage']): Tables {
   };
 }
 
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
+
+/** Storage did not answer (down, unreachable, overloaded): nobody's fault, try again later. */
+export function isStorageUnavailable(err: unknown): boolean {
+  if (!(err instanceof RestError)) return false;
+  if (err.statusCode === undefined) return true;
+  if (err.statusCode === 503 || err.statusCode === 500 || err.statusCode === 504) return true;
+  return typeof err.code === 'string' && UNREACHABLE_CODES.has(err.code);
+}
+
 export function isStatus(err: unknown, status: number): boolean {
   return err instanceof RestError ? err.statusCode === status : (err as { statusCode?: number })?.statusCode === status;
 }

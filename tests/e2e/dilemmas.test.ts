@@ -85,7 +85,7 @@ describe('logging', () => {
     expect(text).toContain('Vul dit in.');
     expect(text).toContain('Kies een thema uit de lijst.');
     expect(JSON.stringify(cardOf(replies[0]))).toContain('De grondprijs voor de locatie is zo hoog');
-    expect((await bot.app.services.dilemmas.list({ member: (await bot.app.services.members.resolve({ tenantId: TENANT, ...author }))!, shared: false })).length).toBe(0);
+    expect((await bot.app.services.dilemmas.list({ member: (await bot.app.services.members.resolve({ tenantId: TENANT, ...author }))!, shared: false })).items.length).toBe(0);
   });
 
   it('stores it with a readable number, replaces the form, and makes one dilemma of a double click', async () => {
@@ -100,7 +100,8 @@ describe('logging', () => {
     expect(ids[1]).toBe(ids[0]);
     expect(first[0]!.method).toBe('PUT');
     const list = await bot.say(reader, "dilemma's");
-    expect(readable(list[0]).split(ids[0]!).length - 1).toBe(1);
+    // Each listed dilemma starts with its number in bold (its buttons name it too).
+    expect(readable(list[0]).split(`**${ids[0]!}**`).length - 1).toBe(1);
   });
 
   it('gives a clear answer to forged and oversized submits, and writes nothing', async () => {
@@ -175,14 +176,14 @@ describe('finding and working together', () => {
   it('counts "herkenbaar" once per member, and a second press withdraws it', async () => {
     const first = await invoke(reader, 'dilemmaRecognise', { id, recognise: true });
     expect(first.status).toBe(200);
-    expect(JSON.stringify(first.card)).toContain('1× herkenbaar');
+    expect(JSON.stringify(first.card)).toContain('1 lid herkent dit');
     expect(JSON.stringify(first.card)).toContain('Niet meer herkenbaar');
     // A double click on the same button changes nothing more.
     const double = await invoke(reader, 'dilemmaRecognise', { id, recognise: true });
-    expect(JSON.stringify(double.card)).toContain('1× herkenbaar');
+    expect(JSON.stringify(double.card)).toContain('1 lid herkent dit');
     const second = await bot.submit(reader, { verb: 'dilemmaRecognise', id, recognise: false }, { replyToId: 'detail-1' });
     expect(second[0]!.method).toBe('PUT');
-    expect(readable(second[0])).toContain('nog niet herkend');
+    expect(readable(second[0])).toContain('Nog niemand herkent dit');
     // The author does not recognise their own dilemma; the card does not offer it.
     const own = await invoke(author, 'dilemmaRecognise', { id, recognise: true });
     expect(own.text).toContain('je eigen dilemma');

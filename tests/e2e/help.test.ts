@@ -23,3 +23,13 @@ it('answers an @mention in a team channel the same way', async () => {
   const replies = await bot.say(people.admin, '<at>BO Wonen</at> hulp', channel);
   expect(readable(replies[0])).toContain('Welkom bij BO Wonen');
 });
+
+it.each(['wat kan ik hier?', 'help me', 'Hoe werkt dit?', 'what can I do here'])('opens the menu for the question "%s"', async (question) => {
+  const replies = await bot.say(people.admin, question);
+  expect(readable(replies[0])).toContain('Welkom bij BO Wonen');
+});
+
+it('still says it does not understand words that are not a question about the bot', async () => {
+  const replies = await bot.say(people.admin, 'banaan');
+  expect(readable(replies[0])).toContain('Dat begrijp ik niet');
+});

@@ -1,6 +1,4 @@
 // The HTTP surface and the turn pipeline: tenants, bad requests, health, tokens, concurrency, failures.
-import { startAzurite } from '../../src/storage/azurite';
-import { azuriteConnectionString } from '../../src/config';
 import { startTestBot, people, personalChat, readable, OTHER_TENANT, TENANT, type TestBot } from '../helpers/harness';
 
 let bot: TestBot;
@@ -125,46 +123,38 @@ describe('with a bot app id configured', () => {
   });
 });
 
-describe('when storage stops answering', () => {
-  let fragile: TestBot;
-  let stopAzurite: () => Promise<void>;
-  beforeAll(async () => {
-    const azurite = await startAzurite();
-    stopAzurite = () => azurite.stop();
-    fragile = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port) });
-    await fragile.say(people.admin, 'help');
-    await stopAzurite();
-  });
-  afterAll(async () => {
-    await fragile.stop();
+describe('malformed and unknown activities', () => {
+  it('answers a card submit whose value is null like any other malformed submit', async () => {
+    const result = await bot.post(bot.activity(people.admin, personalChat(people.admin), { value: null }));
+    expect(result.status).toBe(200);
+    expect(result.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Dit formulier klopt niet')]);
   });
 
-  it('says it is not ready', async () => {
-    const base = fragile.app.url.replace('/api/messages', '');
-    expect((await fetch(`${base}/readyz`)).status).toBe(503);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  it('answers a bare value (not an object) the same way, and a null value beside text as the text', async () => {
+    const bare = await bot.post(bot.activity(people.admin, personalChat(people.admin), { value: 'x' }));
+    expect(bare.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Dit formulier klopt niet')]);
+    const withText = await bot.post(bot.activity(people.admin, personalChat(people.admin), { text: 'help', value: null }));
+    expect(readable(withText.replies[0])).toContain('Welkom bij BO Wonen');
   });
 
-  it('apologises in Dutch with a reference code, and keeps running', async () => {
-    // The menu needs no storage (the member is known from a moment ago); the dilemma list does.
-    expect(readable((await fragile.say(people.admin, 'help'))[0])).toContain('Welkom bij BO Wonen');
-    const replies = await fragile.say(people.admin, "dilemma's");
-    expect(replies).toHaveLength(1);
-    const reply = replies[0];
-    expect(reply!.activity.text).toMatch(/Sorry, er ging iets mis.*code.*: [0-9A-F]{6}\./s);
-    const [again] = await fragile.say(people.admin, "dilemma's");
-    expect(again!.activity.text).toMatch(/Sorry/);
-    // A button press (Action.Execute) gets the apology as its answer, not Teams' own error.
-    const pressed = await fragile.post(
-      fragile.activity(people.admin, personalChat(people.admin), {
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        replyToId: 'card-1',
-        value: { action: { type: 'Action.Execute', verb: 'dilemmaRecognise', data: { id: 'D-2026-001' } }, trigger: 'manual' },
-      }),
-    );
-    expect(pressed.status).toBe(200);
-    expect(pressed.body).toMatch(/Sorry, er ging iets mis/);
+  it('gives an invoke it does not know a proper answer instead of HTTP 501', async () => {
+    for (const name of ['adaptiveCard/action', 'composeExtension/unknownThing', 'task/fetch']) {
+      const result = await bot.post(
+        bot.activity(people.admin, personalChat(people.admin), {
+          type: 'invoke',
+          name,
+          value: { action: { type: 'Action.Execute', verb: 'noSuchVerb', data: {} } },
+        }),
+      );
+      expect({ name, status: result.status }).toEqual({ name, status: 200 });
+      expect(result.body).toContain('Deze knop werkt niet');
+    }
+  });
+
+  it('tells someone without an Entra object id that Teams did not say who they are', async () => {
+    const activity = bot.activity(people.admin, personalChat(people.admin), { text: 'help' });
+    (activity.from as Record<string, unknown>).aadObjectId = undefined;
+    const result = await bot.post(activity);
+    expect(result.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('Teams gaf niet mee wie je bent')]);
   });
 });
-

@@ -2,11 +2,20 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../../src/app';
-import { createLogger } from '../../src/log';
 import { freePort } from '../../src/storage/azurite';
-import { readPlaygroundFile, seedPlaygroundMembers, startPlayground, type PlaygroundHandle } from '../../scripts/playground';
+import {
+  noticeLine,
+  readPlaygroundFile,
+  registerPlaygroundChats,
+  seedPlaygroundMembers,
+  startPlayground,
+  type PlaygroundHandle,
+  type PlaygroundPerson,
+} from '../../scripts/playground';
 import { testConfig } from '../helpers/harness';
 
 interface Frame {
@@ -19,7 +28,10 @@ const file = readPlaygroundFile();
 let app: RunningApp;
 let playground: PlaygroundHandle;
 let socket: WebSocket;
+let people: PlaygroundPerson[];
 const frames: Frame[] = [];
+// The bot's log at info level, to see where proactive messages went (the Playground shows only the current user's chats).
+const logRecords: Array<Record<string, unknown>> = [];
 
 async function nextFrames(count: number, from: number, timeoutMs = 15_000): Promise<Frame[]> {
   const deadline = Date.now() + timeoutMs;
@@ -43,13 +55,21 @@ async function api(pathname: string, body: unknown): Promise<Response> {
 
 beforeAll(async () => {
   const config = testConfig({ ALLOWED_TENANT_IDS: file.tenantId, FORCE_LOCALE: 'nl', BOOTSTRAP_ADMINS: '' });
-  app = await startApp(config, { log: createLogger('silent') });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logRecords.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  app = await startApp(config, { log: pino({ level: 'info' }, sink) });
   await seedPlaygroundMembers(app.services.members);
   playground = await startPlayground({
     botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
     port: await freePort(),
     workDir: mkdtempSync(path.join(os.tmpdir(), 'bo-wonen-playground-')),
   });
+  // As npm start does: everyone gets their own personal chat, registered as where the bot reaches them.
+  people = await registerPlaygroundChats(app.services.references, playground.port);
   socket = new WebSocket(`ws://127.0.0.1:${playground.port}/_ws_conversation/v1/conversations/stream`);
   socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
   await new Promise((resolve, reject) => {
@@ -169,7 +189,7 @@ it('lets a member log a dilemma that another finds, recognises and answers, and 
   mark = frames.length;
   await asUser(joost, { value: { verb: 'dilemmaRecognise', id, recognise: true }, replyToId: list!.message!.messageId });
   const [recognised] = await nextFrames(1, mark);
-  expect(cardJson(recognised)).toContain('1× herkenbaar');
+  expect(cardJson(recognised)).toContain('Jij bent nu de enige');
 
   mark = frames.length;
   await asUser(joost, { value: { verb: 'dilemmaRespond', id, submissionId: 'playground-response-1', responseText: 'Wij gebruiken een bouwbatterij. Bel me.', wantsToTalk: 'true' } });
@@ -182,4 +202,45 @@ it('lets a member log a dilemma that another finds, recognises and answers, and 
   await asUser(pieter, { value: { verb: 'dilemmaStatus', id, status: 'geagendeerd', outcome: '' } });
   const afterStatus = await nextFrames(2, mark);
   expect(cardJson(afterStatus.find((f) => f.actionConversationId === chat()))).toContain('op de BO-agenda');
+});
+
+it('gives every Playground person their own personal chat, and a notice for one lands in that chat only', async () => {
+  const tenantId = file.tenantId.toLowerCase();
+  const marieke = people.find((p) => p.name === 'Marieke van Dalen')!;
+  const joost = people.find((p) => p.name === 'Joost Verbeek')!;
+  expect(people).toHaveLength(6);
+  expect(new Set(people.map((p) => p.conversationId)).size).toBe(6);
+  expect(marieke).toMatchObject({ typing: true, conversationId: chat() });
+
+  // What earlier starts left behind: everyone who typed stored under the one shared chat id, on another port.
+  const { references } = app.services;
+  const current = (await references.personalChat(tenantId, marieke.aadObjectId))!;
+  for (const person of [marieke, joost]) {
+    await references.save({
+      ...current,
+      aadObjectId: person.aadObjectId,
+      reference: { ...current.reference, conversation: { ...current.reference.conversation!, id: 'personal-chat-bo-wonen' }, serviceUrl: 'http://localhost:1/_connector' },
+    });
+  }
+  people = await registerPlaygroundChats(references, playground.port);
+  expect((await references.personalChat(tenantId, joost.aadObjectId))?.reference.conversation?.id).toBe(joost.conversationId);
+  expect((await references.personalChat(tenantId, marieke.aadObjectId))?.reference.conversation?.id).toBe(chat());
+  expect(await references.conversation('personal-chat-bo-wonen')).toBeUndefined();
+
+  const mark = frames.length;
+  const sentRecords = () => logRecords.filter((r) => r.event === 'proactive.sent').map((r) => r.conversationId);
+  const sentBefore = sentRecords().length;
+  const notice = (text: string) => () => ({ type: 'message', text });
+  expect(await app.services.sender.sendToPerson(tenantId, joost.aadObjectId, notice('Bericht voor Joost 71'))).toBe('sent');
+  // Then one for Marieke: the Playground handles messages in order, so once hers shows, Joost's would have too.
+  expect(await app.services.sender.sendToPerson(tenantId, marieke.aadObjectId, notice('Bericht voor Marieke 72'))).toBe('sent');
+  const shown = await nextFrames(1, mark);
+  expect(shown.map((f) => [f.actionConversationId, f.message?.text])).toEqual([[chat(), 'Bericht voor Marieke 72']]);
+  expect(sentRecords().slice(sentBefore)).toEqual([joost.conversationId, chat()]);
+
+  // The launcher turns the first into a line for the tester, and keeps quiet about the second.
+  expect(noticeLine(joost.conversationId, people)).toBe(
+    'Bericht voor Joost Verbeek verstuurd (je ziet het niet, want je typt nu als Marieke van Dalen).',
+  );
+  expect(noticeLine(chat(), people)).toBeUndefined();
 });

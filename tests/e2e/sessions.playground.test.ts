@@ -174,8 +174,8 @@ it('serves the calendar file from the card at the right local time', async () =>
   await say('mijn sessies');
   const [mine] = await waitFor((fs) => fs.length >= 1, mark, 'my sessions');
   expect(textOf(mine)).toContain('Je bent aangemeld.');
-  const url = /"url":"([^"]*\/sessions\/calendar\/[^"]+)"/.exec(textOf(mine))![1]!;
-  const res = await fetch(`http://127.0.0.1:${app.port}${new URL(url).pathname}`);
+  const url = new URL(/"url":"([^"]*\/sessions\/calendar\?t=[^"]+)"/.exec(textOf(mine))![1]!);
+  const res = await fetch(`http://127.0.0.1:${app.port}${url.pathname}${url.search}`);
   expect(res.status).toBe(200);
   const ics = (await res.text()).replace(/\r\n /g, '');
   // 30 March 2027 is summer time: 15:00 in Amsterdam, 13:00 UTC.

@@ -4,7 +4,7 @@
 import { startTestBot, personalChat, channel, cardOf, readable, buttonsOf, TENANT, testTablePrefix, people, type TestBot, type TestUser } from '../helpers/harness';
 import type { Recorded } from '../helpers/connector';
 import { cardProblems } from '../helpers/cards';
-import { LinkSigner } from '../../src/features/sessions/links';
+import { Links } from '../../src/core/links';
 import { SessionStore } from '../../src/features/sessions/store';
 import type { Role } from '../../src/identity';
 
@@ -58,8 +58,8 @@ function openUrls(r: Recorded | undefined): string[] {
 
 /** Fetches a bot link from a given instance (the link names the configured base; the test bots listen on port 0). */
 async function fetchLink(url: string, bot: TestBot): Promise<Response> {
-  const path = new URL(url).pathname;
-  return fetch(`http://127.0.0.1:${bot.app.port}${path}`);
+  const u = new URL(url);
+  return fetch(`http://127.0.0.1:${bot.app.port}${u.pathname}${u.search}`);
 }
 
 const form = (submissionId: string, extra: Record<string, unknown> = {}) => ({
@@ -107,6 +107,8 @@ describe('the secretariaat', () => {
     expectValidCard(saved);
     sessionId = /S-\d{3}/.exec(readable(saved))?.[0] ?? '';
     expect(readable(saved)).toContain(`De sessie ${sessionId} "Themasessie: sneller van plan naar bouw" staat klaar.`);
+    const { entries } = await botB.app.services.audit.page(20);
+    expect(entries).toContainEqual(expect.objectContaining({ capability: 'sessions', action: 'session.created', target: sessionId }));
   });
 
   it('refuses a member who presses the secretariaat\'s buttons', async () => {
@@ -127,7 +129,7 @@ describe('two members and the last seat', () => {
     expect(text).toContain('donderdag 15 april 2027, 10:00–12:00');
     expect(text).toContain('Nog 1 van 1 plaatsen vrij');
     expect(buttonsOf(list).map((b) => b.title)).toContain('Aanmelden');
-    expect(openUrls(list).some((u) => u.includes('/sessions/calendar/'))).toBe(true);
+    expect(openUrls(list).some((u) => u.includes('/sessions/calendar?'))).toBe(true);
   });
 
   it('gives the seat to one of two pressing at once on two instances, and the other a waiting place', async () => {
@@ -220,7 +222,7 @@ describe('calendar file', () => {
 
   it('serves an .ics at a signed link, from either instance, with Amsterdam time and a stable UID', async () => {
     const [list] = await botA.say(marieke, 'sessies');
-    const url = openUrls(list).find((u) => u.includes('/sessions/calendar/'))!;
+    const url = openUrls(list).find((u) => u.includes('/sessions/calendar?'))!;
     const res = await fetchLink(url, botB);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/calendar');
@@ -237,18 +239,22 @@ describe('calendar file', () => {
   });
 
   it('answers a tampered link with 404 and an expired one with 410', async () => {
-    const signer = new LinkSigner(SECRET, 'http://x');
-    const good = signer.token('ics', sessionId, new Date(Date.now() + 60_000));
+    const base = `http://127.0.0.1:${botA.app.port}`;
+    const links = new Links(SECRET, base);
+    const good = links.token('session-calendar', { s: sessionId }, 60_000);
+    expect((await fetch(`${base}/sessions/calendar?t=${good}`)).status).toBe(200);
     const [payload, sig] = good.split('.');
     const otherSession = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace(sessionId, 'S-777')).toString('base64url');
-    expect((await fetch(`http://127.0.0.1:${botA.app.port}/sessions/calendar/${otherSession}.${sig}`)).status).toBe(404);
-    expect((await fetch(`http://127.0.0.1:${botA.app.port}/sessions/calendar/${payload}.${sig!.slice(0, -2)}xx`)).status).toBe(404);
-    const wrongSecret = new LinkSigner('another-secret-another-secret-123456', 'http://x').token('ics', sessionId, new Date(Date.now() + 60_000));
-    expect((await fetch(`http://127.0.0.1:${botA.app.port}/sessions/calendar/${wrongSecret}`)).status).toBe(404);
-    const expired = signer.token('ics', sessionId, new Date(Date.now() - 1000));
-    expect((await fetch(`http://127.0.0.1:${botA.app.port}/sessions/calendar/${expired}`)).status).toBe(410);
-    // A calendar token does not open the attendee export.
-    expect((await fetch(`http://127.0.0.1:${botA.app.port}/sessions/export/${good}`)).status).toBe(404);
+    expect((await fetch(`${base}/sessions/calendar?t=${otherSession}.${sig}`)).status).toBe(404);
+    expect((await fetch(`${base}/sessions/calendar?t=${payload}.${sig!.slice(0, -2)}xx`)).status).toBe(404);
+    expect((await fetch(`${base}/sessions/calendar`)).status).toBe(404);
+    const wrongSecret = new Links('another-secret-another-secret-123456', base).token('session-calendar', { s: sessionId }, 60_000);
+    expect((await fetch(`${base}/sessions/calendar?t=${wrongSecret}`)).status).toBe(404);
+    const expired = links.token('session-calendar', { s: sessionId }, -1000);
+    expect((await fetch(`${base}/sessions/calendar?t=${expired}`)).status).toBe(410);
+    // A calendar token does not open the attendee export, and a signed link to no session finds nothing.
+    expect((await fetch(`${base}/sessions/export?t=${good}`)).status).toBe(404);
+    expect((await fetch(`${base}/sessions/calendar?t=${links.token('session-calendar', { s: 'S-999' }, 60_000)}`)).status).toBe(404);
   });
 
   it('tells everyone registered when the session moves, and the new file has a higher SEQUENCE', async () => {
@@ -261,7 +267,7 @@ describe('calendar file', () => {
     expect(readable(saved)).toContain('krijgt bericht over de nieuwe tijd of plaats');
     const notices = [...botA.connector.records.slice(fromA), ...botB.connector.records.slice(fromB)].filter((r) => readable(r).includes('is veranderd'));
     expect(notices.length).toBe(2); // the one confirmed and Fatima on the waiting list
-    const url = openUrls(notices[0]).find((u) => u.includes('/sessions/calendar/'))!;
+    const url = openUrls(notices[0]).find((u) => u.includes('/sessions/calendar?'))!;
     const ics = await (await fetchLink(url, botA)).text();
     expect(field(ics, 'SEQUENCE:')).toBe('1');
     expect(field(ics, 'DTSTART;TZID=Europe/Amsterdam:')).toBe('20270415T130000');
@@ -274,7 +280,7 @@ describe('attendees and export', () => {
     expectValidCard(card);
     expect(readable(card)).toContain('Aangemeld (1 van 1)');
     expect(readable(card)).toContain('1. Fatima Derde (Dudok Wonen)');
-    const csvUrl = openUrls(card).find((u) => u.includes('/sessions/export/'))!;
+    const csvUrl = openUrls(card).find((u) => u.includes('/sessions/export?'))!;
     const res = await fetchLink(csvUrl, botB);
     expect(res.status).toBe(200);
     const csv = (await res.text()).replace(/^\uFEFF/, '');
@@ -291,7 +297,7 @@ describe('attendees and export', () => {
     expect(buttonsOf(led).some((b) => b.data.verb === 'sessionAttendees')).toBe(true);
     const [card] = await botA.submit(linda, { verb: 'sessionAttendees', sessionId });
     expect(readable(card)).toContain('Wachtlijst (1)');
-    expect(openUrls(card).some((u) => u.includes('/sessions/export/'))).toBe(false);
+    expect(openUrls(card).some((u) => u.includes('/sessions/export?'))).toBe(false);
     const [refused] = await botA.submit(marieke, { verb: 'sessionAttendees', sessionId });
     expect(readable(refused)).toBe('Dit mag alleen het secretariaat of de gespreksleider van deze sessie.');
   });

@@ -12,8 +12,18 @@ export interface Recorded {
 /** Decides the response to one request; return undefined for the normal 200. */
 export type FaultPlan = (req: { method: string; conversationId: string }) => { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
 
+/** A person as Teams lists them in a conversation's or team's roster. */
+export interface RosterEntry {
+  id: string;
+  name: string;
+  aadObjectId?: string;
+  tenantId?: string;
+}
+
 export class FakeConnector {
   readonly records: Recorded[] = [];
+  /** Who is in each conversation or team (by id); the harness adds everyone who speaks there. */
+  readonly rosters = new Map<string, RosterEntry[]>();
   serviceUrl = '';
   fault: FaultPlan | undefined;
   private server?: http.Server;
@@ -41,6 +51,11 @@ export class FakeConnector {
     if (req.method === 'POST' && url.pathname === '/v3/conversations') {
       return send(200, { id: `conv-${++this.counter}` });
     }
+    const members = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(url.pathname);
+    if (req.method === 'GET' && members) {
+      const roster = this.rosters.get(decodeURIComponent(members[1]!));
+      return roster ? send(200, { members: roster }) : send(404, { error: { code: 'ConversationNotFound', message: 'no roster' } });
+    }
     if (!m) return send(404, { error: { code: 'NotFound', message: url.pathname } });
     const conversationId = decodeURIComponent(m[1]!);
     const planned = this.fault?.({ method: req.method ?? '', conversationId });
@@ -50,6 +65,13 @@ export class FakeConnector {
     this.records.push({ method: req.method ?? '', conversationId, ...(activityId ? { activityId } : {}), activity });
     for (const wake of this.waiters.splice(0)) wake();
     send(200, { id: req.method === 'PUT' && activityId ? activityId : `act-${++this.counter}` });
+  }
+
+  /** Adds a person to the roster of a conversation or team (once). */
+  addToRoster(rosterId: string, person: RosterEntry): void {
+    const roster = this.rosters.get(rosterId) ?? [];
+    if (!roster.some((p) => p.id === person.id)) roster.push(person);
+    this.rosters.set(rosterId, roster);
   }
 
   /** Waits until at least `count` records exist (after the given index), or fails after a while. */

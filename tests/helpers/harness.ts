@@ -49,6 +49,9 @@ export function personalChat(user: TestUser): ConversationSpec {
   return { id: `a:personal-${user.aadObjectId}`, type: 'personal' };
 }
 
+/** The team of the test channel: Teams lists a standard channel's readers as the team's members. */
+export const TEAM_ID = '19:team@thread.tacv2';
+
 export const channel: ConversationSpec = { id: '19:general@thread.tacv2;messageid=1', type: 'channel' };
 
 let activityCounter = 0;
@@ -61,6 +64,11 @@ export class TestBot {
 
   activity(user: TestUser, conversation: ConversationSpec, fields: Record<string, unknown>): Record<string, unknown> {
     const tenantId = user.tenantId ?? TENANT;
+    // Whoever speaks in a channel or group chat is in it: Teams would list them in its roster.
+    if (conversation.type !== 'personal') {
+      const rosterId = conversation.type === 'channel' ? TEAM_ID : conversation.id;
+      this.connector.addToRoster(rosterId, { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId, tenantId });
+    }
     return {
       type: 'message',
       id: `in-${++activityCounter}`,
@@ -79,7 +87,7 @@ export class TestBot {
       channelData: {
         tenant: { id: tenantId },
         ...(conversation.type === 'channel'
-          ? { team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' } }
+          ? { team: { id: TEAM_ID }, channel: { id: '19:general@thread.tacv2' } }
           : {}),
       },
       // Teams marks an @mention of the bot with an entity; the bot strips it from the text.

@@ -99,3 +99,40 @@ describe('with the member cache on', () => {
     expect(await cached.resolve(person(20))).toBeUndefined();
   });
 });
+
+describe('the secretariaat under concurrency and configuration', () => {
+  it('never lets two secretariaat members remove each other at the same moment', async () => {
+    const store = new MemberStore(await freshTables());
+    const a = new MemberService(store, [], undefined, 0);
+    await a.loadOrganisations(organisations);
+    const make = (n: number) => ({ tenantId: TENANT, aadObjectId: `dddddddd-0000-4000-8000-00000000000${n}`, name: `Secretaris ${n}`, organisationId: 'regio-gooi-en-vechtstreek', role: 'secretariaat' as const });
+    for (let round = 0; round < 5; round++) {
+      const [one, two] = [make(2 * round + 1), make(2 * round + 2)];
+      await a.seed([one, two]);
+      const m1 = (await a.resolve(one))!;
+      const m2 = (await a.resolve(two))!;
+      const outcomes = await Promise.allSettled([a.removeMember(m1, two), a.removeMember(m2, one)]);
+      // Exactly one removal goes through; the other is refused because its actor is gone or would be the last.
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const left = (await a.secretariaat()).map((m) => m.name);
+      expect(left.length).toBeGreaterThanOrEqual(1);
+      // Start the next round with no secretariaat left over.
+      for (const m of await a.secretariaat()) await store.deleteMember(m.tenantId, m.aadObjectId);
+    }
+  });
+
+  it('does not bring back a removed configured (bootstrap) secretariaat member on their next message', async () => {
+    const configured = new MemberService(new MemberStore(await freshTables()), [ADMIN, 'eeeeeeee-0000-4000-8000-000000000001'], undefined, 0);
+    await configured.loadOrganisations(organisations);
+    const first = (await configured.resolve({ tenantId: TENANT, aadObjectId: ADMIN, name: 'Sanne' }))!;
+    const second = { tenantId: TENANT, aadObjectId: 'eeeeeeee-0000-4000-8000-000000000001', name: 'Bas' };
+    expect((await configured.resolve(second))!.role).toBe('secretariaat');
+    expect(configured.isBootstrap(second)).toBe(true);
+    await configured.removeMember(first, second);
+    expect(await configured.resolve(second)).toBeUndefined();
+    // Asking again and being approved brings them back.
+    await configured.requestAccess(second, { organisationId: 'regio-gooi-en-vechtstreek', role: 'secretariaat' });
+    await configured.decide(first, second, 'approved');
+    expect((await configured.resolve(second))!.role).toBe('secretariaat');
+  });
+});

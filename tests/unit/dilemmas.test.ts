@@ -2,7 +2,7 @@
 import { canSee, formatId, mayUseDilemmas } from '../../src/features/dilemmas/service';
 import { fold } from '../../src/text';
 import { authorNoticeCard, dilemmaDetailCard, dilemmaFormCard, dilemmaListCard, dilemmaSavedCard, PAGE_SIZE } from '../../src/features/dilemmas/cards';
-import { THEMES, type Dilemma, type DilemmaResponse } from '../../src/features/dilemmas/model';
+import { summaryOf, THEMES, type Dilemma, type DilemmaResponse } from '../../src/features/dilemmas/model';
 import { organisationFileSchema, type Member, type Role } from '../../src/features/members/model';
 import organisationFile from '../../src/features/members/organisations.json';
 import { personKey } from '../../src/storage/keys';
@@ -34,6 +34,7 @@ const dilemma = (extra: Partial<Dilemma> = {}): Dilemma => ({
   theme: 'netcongestie',
   municipalities: ['huizen', 'laren'],
   relatedPlan: 'Plan Oostereng',
+  relatedPlanId: '',
   visibility: 'members',
   wantsAgenda: true,
   status: 'nieuw',
@@ -106,11 +107,12 @@ describe.each<Locale>(['nl', 'en'])('dilemma cards in %s', (locale) => {
       problems: { title: 'tooLong', theme: 'unknownTheme', description: 'truncated', municipalities: 'required' },
     }),
     saved: dilemmaSavedCard(locale, dilemma(), true, municipalities),
-    listEmpty: dilemmaListCard(locale, { dilemmas: [], total: 0, page: 0, filter: {}, organisationName: orgName, municipalities }),
+    listEmpty: dilemmaListCard(locale, { dilemmas: [], capped: false, continued: false, filter: {}, organisationName: orgName, municipalities }),
     listFull: dilemmaListCard(locale, {
-      dilemmas: Array.from({ length: PAGE_SIZE }, (_, i) => dilemma({ id: `D-2026-${String(i).padStart(3, '0')}`, title: 't'.repeat(120) })),
-      total: 95,
-      page: 2,
+      dilemmas: Array.from({ length: PAGE_SIZE }, (_, i) => summaryOf(dilemma({ id: `D-2026-${String(i).padStart(3, '0')}`, title: 't'.repeat(120) }))),
+      next: '8209-7974999985',
+      capped: true,
+      continued: true,
       filter: { theme: 'stikstof', municipality: 'laren', status: 'nieuw', words: 'net' },
       organisationName: orgName,
       municipalities,
@@ -139,8 +141,8 @@ describe.each<Locale>(['nl', 'en'])('dilemma cards in %s', (locale) => {
       municipalities,
       responseSubmissionId: 'abcdefgh-2',
     }),
-    noticeResponse: authorNoticeCard(locale, dilemma(), 'response'),
-    noticeStatus: authorNoticeCard(locale, full, 'status'),
+    noticeResponse: authorNoticeCard(locale, dilemma(), 'response', new Date('2026-11-29T13:36:00Z')),
+    noticeStatus: authorNoticeCard(locale, full, 'status', new Date('2026-11-29T13:36:00Z')),
   };
 
   it.each(Object.keys(cards))('%s card is valid for Teams', (name) => {

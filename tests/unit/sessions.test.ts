@@ -2,7 +2,6 @@
 import { attendeesCard, noticeCard, sessionFormCard, sessionListCard, whenText } from '../../src/features/sessions/cards';
 import { attendeesCsv, csvField } from '../../src/features/sessions/csv';
 import { escapeText, fold, sessionIcs } from '../../src/features/sessions/ics';
-import { LinkSigner } from '../../src/features/sessions/links';
 import type { Registration, Session } from '../../src/features/sessions/model';
 import { seedDrafts } from '../../src/features/sessions/seed';
 import { statusOf, type SessionNotice } from '../../src/features/sessions/service';
@@ -138,27 +137,6 @@ describe('.ics', () => {
     for (const part of folded.split('\r\n')) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(75);
     expect(folded.replace(/\r\n /g, '')).toBe(long);
     expect(escapeText('a\\b')).toBe('a\\\\b');
-  });
-});
-
-describe('signed links', () => {
-  const signer = new LinkSigner('a-secret-of-at-least-thirty-two-chars!', 'https://bot.example.nl/');
-  const now = new Date('2027-01-01T00:00:00Z');
-
-  it('accepts its own link until it expires', () => {
-    const token = signer.token('ics', 'S-012', new Date(now.getTime() + 1000));
-    expect(signer.check(token, now)).toEqual({ ok: true, kind: 'ics', sessionId: 'S-012' });
-    expect(signer.check(token, new Date(now.getTime() + 2000))).toEqual({ ok: false, reason: 'expired' });
-    expect(signer.url('csv', 'S-012', now)).toMatch(/^https:\/\/bot\.example\.nl\/sessions\/export\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-  });
-
-  it('refuses a changed, foreign or malformed token', () => {
-    const token = signer.token('ics', 'S-012', new Date(now.getTime() + 1000));
-    const [payload, sig] = token.split('.') as [string, string];
-    const longer = Buffer.from(Buffer.from(payload, 'base64url').toString().replace(/\d+$/, '99999999999')).toString('base64url');
-    expect(signer.check(`${longer}.${sig}`, now)).toEqual({ ok: false, reason: 'invalid' });
-    expect(new LinkSigner('another-secret-of-thirty-two-chars!!', '').check(token, now)).toEqual({ ok: false, reason: 'invalid' });
-    for (const bad of ['', '.', 'abc', `${payload}.${sig}.x`, 'x'.repeat(400)]) expect(signer.check(bad, now).ok).toBe(false);
   });
 });
 

@@ -1,10 +1,11 @@
 // Dilemma cards: the form, confirmation, list, detail and the author's notice. Pure functions of data and locale.
-import { formatDate, type Locale } from '../../i18n';
+import { formatDate, formatMoment, type Locale } from '../../i18n';
 import { t, type DilemmaMessageKey as MessageKey } from './messages';
 import {
   actionSet,
   card,
   choiceSet,
+  commandButton,
   fieldError,
   heading,
   submit,
@@ -17,6 +18,8 @@ import type { Organisation } from '../members/model';
 import {
   ANY,
   LIMITS,
+  OTHER_PLAN,
+  PAGE_SIZE,
   REGION_WIDE,
   SECRETARIAAT_STATUSES,
   STATUSES,
@@ -25,11 +28,18 @@ import {
   type DilemmaField,
   type DilemmaResponse,
   type DilemmaStatus,
+  type DilemmaSummary,
   type ListFilter,
 } from './model';
 import type { FieldProblem } from './service';
 
-export const PAGE_SIZE = 10;
+export { PAGE_SIZE };
+
+/** A plan of the plan list, as the plans capability offers it. */
+export interface PlanChoice {
+  id: string;
+  name: string;
+}
 
 export function themeLabel(locale: Locale, id: string): string {
   return THEMES.find((th) => th.id === id)?.[locale] ?? id;
@@ -59,6 +69,7 @@ export interface DilemmaFormValues {
   theme?: string;
   municipalities?: string;
   relatedPlan?: string;
+  relatedPlanId?: string;
   visibility?: string;
   wantsAgenda?: string;
 }
@@ -69,6 +80,8 @@ export interface DilemmaFormOptions {
   values?: DilemmaFormValues;
   problems?: Partial<Record<DilemmaField, FieldProblem | 'truncated'>>;
   editId?: string;
+  /** The plan list (when the plans capability is there): the form offers it as a choice. */
+  plans?: PlanChoice[];
 }
 
 export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): AdaptiveCard {
@@ -77,7 +90,8 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
   const problem = (field: DilemmaField, max?: number): CardElement[] => {
     const p = problems[field];
     if (!p) return [];
-    return [fieldError(t(locale, `dilemma.problem.${p}` as MessageKey, max ? { max } : {}), field)];
+    const key = field === 'municipalities' && p === 'required' ? 'dilemma.problem.municipalitiesRequired' : (`dilemma.problem.${p}` as MessageKey);
+    return [fieldError(t(locale, key, max ? { max } : {}), field)];
   };
   const body: CardElement[] = [
     heading(options.editId ? t(locale, 'dilemma.editTitle', { id: options.editId }) : t(locale, 'dilemma.formTitle')),
@@ -111,24 +125,20 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
       'theme',
       t(locale, 'dilemma.field.theme'),
       THEMES.map((th) => ({ title: th[locale], value: th.id })),
-      { placeholder: t(locale, 'dilemma.choose'), isRequired: true, errorMessage: t(locale, 'dilemma.problem.unknownTheme'), ...(v.theme ? { value: v.theme } : {}) },
+      // The placeholder says what to choose too: some screen readers read it instead of the label.
+      { placeholder: t(locale, 'dilemma.chooseTheme'), isRequired: true, errorMessage: t(locale, 'dilemma.problem.unknownTheme'), ...(v.theme ? { value: v.theme } : {}) },
     ),
     ...problem('theme'),
     choiceSet('municipalities', t(locale, 'dilemma.field.municipalities'), municipalityChoices(locale, options.municipalities), {
       isMultiSelect: true,
-      placeholder: t(locale, 'dilemma.choose'),
+      placeholder: t(locale, 'dilemma.chooseMunicipalities'),
       isRequired: true,
-      errorMessage: t(locale, 'dilemma.problem.required'),
+      errorMessage: t(locale, 'dilemma.problem.municipalitiesRequired'),
       ...(v.municipalities ? { value: v.municipalities } : {}),
     }),
     ...problem('municipalities'),
-    {
-      type: 'Input.Text',
-      id: 'relatedPlan',
-      label: t(locale, 'dilemma.field.relatedPlan'),
-      maxLength: LIMITS.relatedPlan,
-      value: v.relatedPlan ?? '',
-    },
+    ...planFields(locale, options.plans, v),
+    ...problem('relatedPlanId'),
     ...problem('relatedPlan', LIMITS.relatedPlan),
     choiceSet(
       'visibility',
@@ -143,6 +153,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
     {
       type: 'Input.Toggle',
       id: 'wantsAgenda',
+      label: t(locale, 'dilemma.field.agenda'),
       title: t(locale, 'dilemma.field.wantsAgenda'),
       valueOn: 'true',
       valueOff: 'false',
@@ -158,13 +169,44 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
   ]);
 }
 
+/**
+ * The plan fields: a free-text field; with a plan list, first a choice of its plans (and "another plan",
+ * for one not in the list, typed in the text field below it).
+ */
+function planFields(locale: Locale, plans: PlanChoice[] | undefined, v: DilemmaFormValues): CardElement[] {
+  const text = (label: string): CardElement => ({
+    type: 'Input.Text',
+    id: 'relatedPlan',
+    label,
+    maxLength: LIMITS.relatedPlan,
+    value: v.relatedPlan ?? '',
+  });
+  if (!plans) return [text(t(locale, 'dilemma.field.relatedPlan'))];
+  const chosen = v.relatedPlanId && plans.some((p) => p.id === v.relatedPlanId) ? v.relatedPlanId : v.relatedPlan ? OTHER_PLAN : undefined;
+  return [
+    choiceSet(
+      'relatedPlanId',
+      t(locale, 'dilemma.field.planChoice'),
+      [...plans.map((p) => ({ title: p.name, value: p.id })), { title: t(locale, 'dilemma.otherPlan'), value: OTHER_PLAN }],
+      { style: 'filtered', placeholder: t(locale, 'dilemma.choosePlan'), ...(chosen ? { value: chosen } : {}) },
+    ),
+    text(t(locale, 'dilemma.field.relatedPlanOther')),
+  ];
+}
+
+/** The name of a dilemma's plan: from the plan list when it points there, else as typed. */
+function planName(d: Pick<Dilemma, 'relatedPlan' | 'relatedPlanId'>, plans: PlanChoice[] | undefined): string {
+  return (d.relatedPlanId && plans?.find((p) => p.id === d.relatedPlanId)?.name) || d.relatedPlan || d.relatedPlanId;
+}
+
 /** The facts of a dilemma as a person checks them: theme, where, status, plan, who sees it, agenda wish. */
-function dilemmaFacts(locale: Locale, d: Dilemma, municipalities: Organisation[]): CardElement {
+function dilemmaFacts(locale: Locale, d: Dilemma, municipalities: Organisation[], plans?: PlanChoice[]): CardElement {
+  const plan = planName(d, plans);
   const facts = [
     { title: t(locale, 'dilemma.field.theme'), value: themeLabel(locale, d.theme) },
     { title: t(locale, 'dilemma.fact.municipalities'), value: municipalityNames(locale, d.municipalities, municipalities) },
     { title: t(locale, 'dilemma.filter.status'), value: statusLabel(locale, d.status) },
-    ...(d.relatedPlan ? [{ title: t(locale, 'dilemma.fact.plan'), value: d.relatedPlan }] : []),
+    ...(plan ? [{ title: t(locale, 'dilemma.fact.plan'), value: plan }] : []),
     {
       title: t(locale, 'dilemma.fact.visibility'),
       value: t(locale, d.visibility === 'confidential' ? 'dilemma.visibility.confidential' : 'dilemma.visibility.members'),
@@ -174,29 +216,46 @@ function dilemmaFacts(locale: Locale, d: Dilemma, municipalities: Organisation[]
   return { type: 'FactSet', facts };
 }
 
-export function dilemmaSavedCard(locale: Locale, dilemma: Dilemma, created: boolean, municipalities: Organisation[]): AdaptiveCard {
+export function dilemmaSavedCard(
+  locale: Locale,
+  dilemma: Dilemma,
+  created: boolean,
+  municipalities: Organisation[],
+  plans?: PlanChoice[],
+): AdaptiveCard {
   return card(
     [
       textBlock(t(locale, created ? 'dilemma.saved' : 'dilemma.updated', { id: dilemma.id }), { weight: 'Bolder' }),
       textBlock(`**${dilemma.title}**`),
-      dilemmaFacts(locale, dilemma, municipalities),
+      dilemmaFacts(locale, dilemma, municipalities, plans),
     ],
-    [submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: dilemma.id })],
+    [submit(t(locale, 'dilemma.open', { id: dilemma.id }), { verb: 'dilemmaOpen', id: dilemma.id })],
   );
 }
 
 export interface ListView {
-  dilemmas: Dilemma[];
-  total: number;
-  page: number;
+  dilemmas: DilemmaSummary[];
+  /** Where the next page starts; set only when there is (or may be) more. */
+  next?: string;
+  /** The read stopped at its limit: say so, and offer to look further. */
+  capped: boolean;
+  /** This page follows an earlier one ("Meer"). */
+  continued: boolean;
   filter: ListFilter;
   organisationName: (id: string) => string;
   municipalities: Organisation[];
+  plans?: PlanChoice[];
+}
+
+function isFiltered(f: ListFilter): boolean {
+  return Boolean(f.theme || f.municipality || f.status || f.plan || f.words?.trim());
 }
 
 export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
   const f = view.filter;
   const all = { title: t(locale, 'dilemma.filter.all'), value: ANY };
+  // The plan filter has no field without a plan list: the buttons carry it, so "Meer" keeps it.
+  const hiddenPlan = f.plan && !view.plans ? { plan: f.plan } : {};
   const body: CardElement[] = [
     heading(t(locale, 'dilemma.listTitle')),
     {
@@ -234,21 +293,36 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
         },
       ],
     },
+    ...(view.plans
+      ? [
+          choiceSet('plan', t(locale, 'dilemma.filter.plan'), [all, ...view.plans.map((p) => ({ title: p.name, value: p.id }))], {
+            style: 'filtered',
+            value: f.plan ?? ANY,
+          }),
+        ]
+      : f.plan
+        ? [textBlock(t(locale, 'dilemma.listPlan', { plan: f.plan }), { isSubtle: true })]
+        : []),
     { type: 'Input.Text', id: 'words', label: t(locale, 'dilemma.filter.words'), maxLength: LIMITS.search, value: f.words ?? '' },
-    actionSet([submit(t(locale, 'dilemma.filter.apply'), { verb: 'dilemmaList', page: 0 })]),
+    actionSet([submit(t(locale, 'dilemma.filter.apply'), { verb: 'dilemmaList', ...hiddenPlan })]),
   ];
-  if (view.dilemmas.length === 0) body.push(textBlock(t(locale, 'dilemma.listEmpty'), { isSubtle: true }));
+  if (view.dilemmas.length === 0) {
+    const key = view.continued ? 'dilemma.listNoMore' : isFiltered(f) || view.capped ? 'dilemma.listNoMatch' : 'dilemma.listNone';
+    body.push(textBlock(t(locale, key)));
+    if (key === 'dilemma.listNone') body.push(actionSet([commandButton(t(locale, 'menu.dilemmaNew'), 'dilemma')]));
+  }
   for (const d of view.dilemmas) {
     const marks = [
-      recognisedText(locale, d.recognisedBy.length),
+      recognisedText(locale, d.recognisedCount),
       d.responseCount === 1 ? t(locale, 'dilemma.responsesCountOne') : t(locale, 'dilemma.responsesCount', { count: d.responseCount }),
       ...(d.visibility === 'confidential' ? [t(locale, 'dilemma.confidentialMark')] : []),
       ...(d.wantsAgenda && d.status === 'nieuw' ? [t(locale, 'dilemma.agendaMark')] : []),
     ];
+    const open = submit(t(locale, 'dilemma.open', { id: d.id }), { verb: 'dilemmaOpen', id: d.id });
     body.push({
       type: 'Container',
       separator: true,
-      selectAction: submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: d.id }),
+      selectAction: open,
       items: [
         textBlock(`**${d.id}** · ${d.title}`),
         textBlock(
@@ -259,14 +333,19 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
           }),
           { isSubtle: true, spacing: 'None', size: 'Small' },
         ),
-        textBlock(`${statusLabel(locale, d.status)} · ${marks.join(' · ')}`, { isSubtle: true, spacing: 'None', size: 'Small' }),
-        actionSet([submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: d.id })], { spacing: 'Small' }),
+        textBlock(`${t(locale, 'dilemma.filter.status')}: ${statusLabel(locale, d.status)} · ${marks.join(' · ')}`, {
+          isSubtle: true,
+          spacing: 'None',
+          size: 'Small',
+        }),
+        actionSet([open], { spacing: 'Small' }),
       ],
     });
   }
-  const shown = view.page * PAGE_SIZE + view.dilemmas.length;
-  if (view.total > 0) body.push(textBlock(t(locale, 'dilemma.listCount', { shown, total: view.total }), { isSubtle: true, size: 'Small' }));
-  const actions = shown < view.total ? [submit(t(locale, 'dilemma.more'), { verb: 'dilemmaList', page: view.page + 1 })] : [];
+  if (view.capped) body.push(textBlock(t(locale, 'dilemma.listCapped'), { isSubtle: true, size: 'Small' }));
+  else if (!view.next && view.dilemmas.length > 0 && view.continued) body.push(textBlock(t(locale, 'dilemma.listEnd'), { isSubtle: true, size: 'Small' }));
+  // "Meer" only when there is more; it starts after the last row this page read.
+  const actions = view.next ? [submit(t(locale, 'dilemma.more'), { verb: 'dilemmaList', after: view.next, ...hiddenPlan })] : [];
   return card(body, actions);
 }
 
@@ -286,10 +365,19 @@ export interface DetailView {
   draftResponse?: string;
   /** A fresh id for the response form, so sending it twice stores one response. */
   responseSubmissionId: string;
+  plans?: PlanChoice[];
 }
 
-function recognisedText(locale: Locale, count: number): string {
-  return count === 0 ? t(locale, 'dilemma.recognisedNone') : t(locale, 'dilemma.recognisedCount', { count });
+/** "Nog niemand herkent dit", "1 lid herkent dit", "3 leden herkennen dit". */
+export function recognisedText(locale: Locale, count: number): string {
+  if (count === 0) return t(locale, 'dilemma.recognisedNone');
+  return count === 1 ? t(locale, 'dilemma.recognisedOne') : t(locale, 'dilemma.recognisedMany', { count });
+}
+
+/** The line after pressing "Herkenbaar" (or taking it back). */
+export function recognitionNotice(locale: Locale, recognised: boolean, count: number): string {
+  if (!recognised) return t(locale, 'dilemma.unrecognised', { state: recognisedText(locale, count) });
+  return count === 1 ? t(locale, 'dilemma.recognisedFirst') : t(locale, 'dilemma.recognised', { count });
 }
 
 export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCard {
@@ -308,19 +396,21 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     ),
   );
   if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { color: 'Warning' }));
-  body.push(dilemmaFacts(locale, d, view.municipalities), textBlock(d.description));
+  body.push(dilemmaFacts(locale, d, view.municipalities, view.plans), textBlock(d.description));
   if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: d.outcome }), { weight: 'Bolder' }));
   body.push(textBlock(recognisedText(locale, d.recognisedBy.length), { isSubtle: true }));
 
   body.push(subheading(t(locale, 'dilemma.responses')));
-  if (view.responses.length === 0) body.push(textBlock(t(locale, 'dilemma.noResponses'), { isSubtle: true }));
+  if (view.responses.length === 0) body.push(textBlock(t(locale, view.isAuthor ? 'dilemma.noResponsesOwn' : 'dilemma.noResponses'), { isSubtle: true }));
   for (const r of view.responses) {
+    const byAuthor = Boolean(r.author.aadObjectId) && r.author.tenantId === d.author.tenantId && r.author.aadObjectId === d.author.aadObjectId;
     body.push({
       type: 'Container',
       separator: true,
       items: [
         textBlock(
-          `**${r.author.name || t(locale, 'dilemma.formerMember')}** (${view.organisationName(r.author.organisationId)}) · ${formatDate(new Date(r.createdAt), locale)}` +
+          `**${r.author.name || t(locale, 'dilemma.formerMember')}** (${view.organisationName(r.author.organisationId)}) · ${formatMoment(new Date(r.createdAt), locale)}` +
+            (byAuthor ? ` · ${t(locale, 'dilemma.noteMark')}` : '') +
             (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
           { size: 'Small' },
         ),
@@ -346,9 +436,11 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
         fallback: submit(title, { verb: 'dilemmaRecognise', id: d.id, recognise }),
       });
     }
+    // The author adds a note (aanvulling) with the same form; talking further is for the others.
+    const own = view.isAuthor;
     actions.push({
       type: 'Action.ShowCard',
-      title: t(locale, 'dilemma.respond'),
+      title: t(locale, own ? 'dilemma.addNote' : 'dilemma.respond'),
       card: {
         type: 'AdaptiveCard',
         body: [
@@ -356,17 +448,33 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
           {
             type: 'Input.Text',
             id: 'responseText',
-            label: t(locale, 'dilemma.responseText'),
+            label: t(locale, own ? 'dilemma.noteText' : 'dilemma.responseText'),
             isMultiline: true,
             maxLength: LIMITS.response,
             isRequired: true,
             errorMessage: t(locale, 'dilemma.responseEmpty'),
             value: view.draftResponse ?? '',
           },
-          { type: 'Input.Toggle', id: 'wantsToTalk', title: t(locale, 'dilemma.responseWantsToTalk'), valueOn: 'true', valueOff: 'false', value: 'false' },
+          ...(own
+            ? []
+            : [
+                {
+                  type: 'Input.Toggle',
+                  id: 'wantsToTalk',
+                  label: t(locale, 'dilemma.talkLabel'),
+                  title: t(locale, 'dilemma.responseWantsToTalk'),
+                  valueOn: 'true',
+                  valueOff: 'false',
+                  value: 'false',
+                },
+              ]),
         ],
         actions: [
-          submit(t(locale, 'dilemma.responseSend'), { verb: 'dilemmaRespond', id: d.id, submissionId: view.responseSubmissionId }),
+          submit(t(locale, own ? 'dilemma.noteSend' : 'dilemma.responseSend'), {
+            verb: 'dilemmaRespond',
+            id: d.id,
+            submissionId: view.responseSubmissionId,
+          }),
         ],
       },
     });
@@ -404,12 +512,13 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
   const result = card(body, actions);
   if (!view.shared) {
     // In a personal chat Teams asks for a fresh card when it is shown again, so counts are never stale.
-    result.refresh = { action: { type: 'Action.Execute', verb: 'dilemmaRefresh', data: { id: d.id } } };
+    result.refresh = { action: { type: 'Action.Execute', title: t(locale, 'dilemma.refresh'), verb: 'dilemmaRefresh', data: { id: d.id } } };
   }
   return result;
 }
 
-export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'response' | 'status' | 'outcome'): AdaptiveCard {
+/** `at`: when it happened, so notices read in order. */
+export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'response' | 'status' | 'outcome', at: Date): AdaptiveCard {
   const line =
     what === 'response'
       ? t(locale, 'dilemma.noticeResponse', { id: dilemma.id, title: dilemma.title })
@@ -417,8 +526,12 @@ export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'respon
         ? t(locale, 'dilemma.noticeStatus', { id: dilemma.id, status: statusLabel(locale, dilemma.status) })
         : t(locale, 'dilemma.noticeOutcome', { id: dilemma.id });
   return card(
-    [textBlock(line), ...(what !== 'response' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: dilemma.outcome }))] : [])],
-    [submit(t(locale, 'dilemma.open'), { verb: 'dilemmaOpen', id: dilemma.id })],
+    [
+      textBlock(line),
+      textBlock(t(locale, 'dilemma.noticeAt', { when: formatMoment(at, locale) }), { isSubtle: true, spacing: 'None', size: 'Small' }),
+      ...(what !== 'response' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: dilemma.outcome }))] : []),
+    ],
+    [submit(t(locale, 'dilemma.open', { id: dilemma.id }), { verb: 'dilemmaOpen', id: dilemma.id })],
   );
 }
 

@@ -38,14 +38,20 @@ export const dilemmas = defineCapability({
       scopes: ['team', 'groupChat'],
     },
   ],
-  build(core: Core, need: Need) {
+  async build(core: Core, need: Need) {
     const registry = need(members);
-    return new DilemmaService(
+    const service = new DilemmaService(
       new DilemmaStore(core.tables),
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
       dilemmaNotifier(core.sender),
       (author) => registry.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
+      undefined,
+      core.audit,
     );
+    // A store filled before lists had an index gets one, once (a marker row says when it is done).
+    const indexed = await service.ensureIndex();
+    if (indexed > 0) core.log.info({ event: 'dilemmas.indexBuilt', count: indexed }, 'dilemma list index built');
+    return service;
   },
   routes: (service, core, need) => dilemmaRoutes(service, need(members), core),
   privacy: (service) => ({

@@ -2,15 +2,21 @@
 import { z } from 'zod';
 import themeFile from './themes.json';
 
-export const LIMITS = { title: 120, description: 4000, relatedPlan: 120, response: 2000, outcome: 1000, search: 200 } as const;
+export const LIMITS = { title: 120, description: 4000, relatedPlan: 120, relatedPlanId: 60, response: 2000, outcome: 1000, search: 200 } as const;
 
 const themeEntry = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), nl: z.string().min(1), en: z.string().min(1) });
 export const THEMES = z.object({ themes: z.array(themeEntry).min(1) }).parse(themeFile).themes;
 export type Theme = z.infer<typeof themeEntry>;
 export const themeIds = THEMES.map((t) => t.id);
 
+/** Dilemmas on one list page. */
+export const PAGE_SIZE = 10;
+
 /** The "all" choice of a list filter (a choice needs a value, and an empty one is not allowed). */
 export const ANY = 'alle';
+
+/** The plan choice "another plan (type it below)": the free-text field says which. */
+export const OTHER_PLAN = 'ander';
 
 /** "Regio-breed": the dilemma concerns the whole region rather than named municipalities. */
 export const REGION_WIDE = 'regio';
@@ -41,6 +47,8 @@ export const dilemmaSchema = z.object({
   theme: z.string(),
   municipalities: z.array(z.string()),
   relatedPlan: z.string(),
+  /** The plan from the plan list (the plans capability), when one was chosen; empty otherwise. */
+  relatedPlanId: z.string().default(''),
   visibility: visibilitySchema,
   wantsAgenda: z.boolean(),
   status: statusSchema,
@@ -70,6 +78,7 @@ export const dilemmaInputSchema = z.object({
   theme: z.enum(themeIds as [string, ...string[]], { errorMap: () => ({ message: 'unknownTheme' }) }),
   municipalities: z.array(z.string()).min(1, 'required'),
   relatedPlan: z.string().trim().max(LIMITS.relatedPlan, 'tooLong'),
+  relatedPlanId: z.string().trim().max(LIMITS.relatedPlanId, 'tooLong').default(''),
   visibility: visibilitySchema,
   wantsAgenda: z.boolean(),
 });
@@ -87,6 +96,7 @@ export const dilemmaFormSubmitSchema = z.object({
   theme: text,
   municipalities: text,
   relatedPlan: text,
+  relatedPlanId: text,
   visibility: text,
   wantsAgenda: text,
 });
@@ -109,11 +119,61 @@ export const statusSubmitSchema = z.object({
   outcome: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
 });
 
+/** Where a list page starts: the key of the last row the previous page showed (opaque to everyone but the store). */
+export const cursorSchema = z.string().regex(/^[0-9A-Za-z|-]{1,80}$/);
+
 export const listSubmitSchema = z.object({
   theme: z.string().max(60).optional(),
   municipality: z.string().max(60).optional(),
   status: z.string().max(20).optional(),
+  plan: z.string().max(LIMITS.relatedPlanId).optional(),
   words: z.string().max(LIMITS.search).optional(),
-  page: z.coerce.number().int().min(0).max(1000).optional(),
+  after: cursorSchema.optional(),
 });
-export type ListFilter = { theme?: string; municipality?: string; status?: DilemmaStatus; words?: string };
+export type ListFilter = { theme?: string; municipality?: string; status?: DilemmaStatus; plan?: string; words?: string };
+
+/**
+ * What a list shows of a dilemma, and what `canSee` needs (status, visibility, author): a small row,
+ * without the description, so a list page is a bounded read.
+ */
+export const summarySchema = z.object({
+  id: dilemmaIdSchema,
+  title: z.string(),
+  theme: z.string(),
+  municipalities: z.array(z.string()),
+  relatedPlanId: z.string(),
+  visibility: visibilitySchema,
+  wantsAgenda: z.boolean(),
+  status: statusSchema,
+  author: authorSchema,
+  recognisedCount: z.number().int(),
+  responseCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type DilemmaSummary = z.infer<typeof summarySchema>;
+
+export function summaryOf(d: Dilemma): DilemmaSummary {
+  return {
+    id: d.id,
+    title: d.title,
+    theme: d.theme,
+    municipalities: d.municipalities,
+    relatedPlanId: d.relatedPlanId,
+    visibility: d.visibility,
+    wantsAgenda: d.wantsAgenda,
+    status: d.status,
+    author: d.author,
+    recognisedCount: d.recognisedBy.length,
+    responseCount: d.responseCount,
+    createdAt: d.createdAt,
+  };
+}
+
+/** One page of a list: the rows shown, where the next page starts, and whether the read stopped at its cap. */
+export interface ListPage {
+  items: DilemmaSummary[];
+  /** Set when there is (or may be) more: the "Meer" button carries it. */
+  next?: string;
+  /** True when the read stopped at its limit before it knew whether more match (the card says so). */
+  capped: boolean;
+}

@@ -15,7 +15,7 @@ import {
   dilemmaListCard,
   dilemmaSavedCard,
   dilemmaGoneCard,
-  PAGE_SIZE,
+  recognitionNotice,
   statusLabel,
   type DilemmaFormOptions,
   type DilemmaFormValues,
@@ -27,6 +27,7 @@ import {
   idSubmitSchema,
   LIMITS,
   listSubmitSchema,
+  OTHER_PLAN,
   recogniseSubmitSchema,
   responseSubmitSchema,
   statusSchema,
@@ -46,9 +47,10 @@ function viewerOf(turn: MemberTurn): Viewer {
 export function dilemmaNotifier(sender: ProactiveSender): Notifier {
   return {
     authorNotice(dilemma, what) {
+      const at = new Date();
       sender.background(() =>
         sender.sendToPerson(dilemma.author.tenantId, dilemma.author.aadObjectId, (locale) =>
-          cardActivity(authorNoticeCard(locale, dilemma, what)),
+          cardActivity(authorNoticeCard(locale, dilemma, what, at)),
         ),
       );
     },
@@ -58,6 +60,7 @@ export function dilemmaNotifier(sender: ProactiveSender): Notifier {
 export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, core: Core): Routes {
   const municipalities = () => members.listOrganisations().filter((o) => o.kind === 'gemeente');
   const organisationName = (id: string) => members.organisationName(id);
+  const plans = () => dilemmas.planChoices();
 
   function detail(
     turn: MemberTurn,
@@ -75,6 +78,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       organisationName,
       municipalities: municipalities(),
       responseSubmissionId: randomUUID(),
+      ...planList(),
       ...extra,
     });
   }
@@ -84,10 +88,17 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
     return detail(turn, dilemma, responses, notice ? { notice } : {});
   }
 
+  /** The plan list for a card, when there is one. */
+  function planList(): { plans?: Array<{ id: string; name: string }> } {
+    const list = plans();
+    return list ? { plans: list } : {};
+  }
+
   function form(locale: Locale, values?: DilemmaFormValues, editId?: string): AdaptiveCard {
     return dilemmaFormCard(locale, {
       submissionId: randomUUID(),
       municipalities: municipalities(),
+      ...planList(),
       ...(values ? { values } : {}),
       ...(editId ? { editId } : {}),
     });
@@ -99,17 +110,17 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
     await sendCard(turn.context, form(turn.locale));
   }
 
-  async function showList(turn: MemberTurn, filter: ListFilter, page: number, replace: boolean): Promise<void> {
-    const all = await dilemmas.list(viewerOf(turn), filter);
-    const pageCount = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
-    const current = Math.min(page, pageCount - 1);
+  async function showList(turn: MemberTurn, filter: ListFilter, after: string | undefined, replace: boolean): Promise<void> {
+    const page = await dilemmas.list(viewerOf(turn), filter, after);
     const card = dilemmaListCard(turn.locale, {
-      dilemmas: all.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE),
-      total: all.length,
-      page: current,
+      dilemmas: page.items,
+      ...(page.next ? { next: page.next } : {}),
+      capped: page.capped,
+      continued: Boolean(after),
       filter,
       organisationName,
       municipalities: municipalities(),
+      ...planList(),
     });
     await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
   }
@@ -130,6 +141,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       title: clip('title'),
       description: clip('description'),
       relatedPlan: clip('relatedPlan'),
+      relatedPlanId: submitted.relatedPlanId.slice(0, 80),
       theme: submitted.theme.slice(0, 60),
       municipalities: submitted.municipalities.slice(0, 500),
       visibility: submitted.visibility.slice(0, 20),
@@ -141,6 +153,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
         dilemmaFormCard(locale, {
           submissionId: submitted.submissionId,
           municipalities: municipalities(),
+          ...planList(),
           values,
           ...(p ? { problems: p } : {}),
           ...(submitted.editId ? { editId: submitted.editId } : {}),
@@ -154,6 +167,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       theme: values.theme,
       municipalities: (values.municipalities ?? '').split(',').map((m) => m.trim()).filter(Boolean),
       relatedPlan: values.relatedPlan,
+      relatedPlanId: values.relatedPlanId === OTHER_PLAN ? '' : (values.relatedPlanId ?? ''),
       visibility: values.visibility,
       wantsAgenda: values.wantsAgenda === 'true',
     };
@@ -162,16 +176,14 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       : await dilemmas.create(turn.member, raw, submitted.submissionId);
     if (result.status === 'invalid') return void (await again(result.problems));
     if (result.status === 'busy') return void (await context.sendActivity(t(locale, 'dilemma.busy')));
-    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities()));
+    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities(), plans()));
     if (result.created) core.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
   }
 
   async function recognise(turn: MemberTurn, id: string, want: boolean): Promise<AdaptiveCard> {
     const dilemma = await dilemmas.setRecognition(viewerOf(turn), id, want);
     const { responses } = await dilemmas.get(viewerOf(turn), id);
-    const notice = t(turn.locale, want ? 'dilemma.recognised' : 'dilemma.unrecognised', {
-      count: dilemma.recognisedBy.length,
-    });
+    const notice = recognitionNotice(turn.locale, want, dilemma.recognisedBy.length);
     return detail(turn, dilemma, responses, { notice });
   }
 
@@ -188,12 +200,12 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
           if (!id) return showForm(turn);
           if (dilemmaIdSchema.safeParse(id).success) return sendCard(turn.context, await openDetail(turn, id));
           // "dilemma woningbouw" reads as a search.
-          return showList(turn, { words: turn.args.slice(0, LIMITS.search) }, 0, false);
+          return showList(turn, { words: turn.args.slice(0, LIMITS.search) }, undefined, false);
         },
       },
       {
         words: ["dilemma's", 'dilemmas'],
-        handler: (turn) => showList(turn, turn.args ? { words: turn.args.slice(0, LIMITS.search) } : {}, 0, false),
+        handler: (turn) => showList(turn, turn.args ? { words: turn.args.slice(0, LIMITS.search) } : {}, undefined, false),
       },
     ],
     actions: [
@@ -212,13 +224,15 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
           const status = chosen(input.status) ? statusSchema.parse(input.status) : undefined;
           const theme = chosen(input.theme);
           const municipality = chosen(input.municipality);
+          const plan = chosen(input.plan);
           const filter: ListFilter = {
             ...(theme ? { theme } : {}),
             ...(municipality ? { municipality } : {}),
             ...(status ? { status } : {}),
+            ...(plan ? { plan } : {}),
             ...(input.words?.trim() ? { words: input.words.trim() } : {}),
           };
-          await showList(turn, filter, input.page ?? 0, true);
+          await showList(turn, filter, input.after, true);
         },
       },
 
@@ -228,8 +242,8 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
           const input = recogniseSubmitSchema.parse(turn.context.activity.value);
           if (isShared(turn.context)) {
             const dilemma = await dilemmas.setRecognition(viewerOf(turn), input.id, input.recognise ?? true);
-            const key = input.recognise === false ? 'dilemma.unrecognised' : 'dilemma.recognised';
-            return void (await turn.context.sendActivity(t(turn.locale, key, { count: dilemma.recognisedBy.length })));
+            const notice = recognitionNotice(turn.locale, input.recognise !== false, dilemma.recognisedBy.length);
+            return void (await turn.context.sendActivity(notice));
           }
           await replaceCard(turn.context, await recognise(turn, input.id, input.recognise ?? true));
         },
@@ -263,6 +277,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
             theme: dilemma.theme,
             municipalities: dilemma.municipalities.join(','),
             relatedPlan: dilemma.relatedPlan,
+            relatedPlanId: dilemma.relatedPlanId,
             visibility: dilemma.visibility,
             wantsAgenda: dilemma.wantsAgenda ? 'true' : 'false',
           };

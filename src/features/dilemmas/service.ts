@@ -1,12 +1,14 @@
 // Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
 import { NotFound } from '../../errors';
+import type { AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
-import { fold } from '../../text';
+import { searchWords } from './words';
 import { samePerson, type Member, type PersonId } from '../../identity';
 import {
   dilemmaInputSchema,
   LIMITS,
+  PAGE_SIZE,
   REGION_WIDE,
   themeIds,
   type Author,
@@ -15,9 +17,16 @@ import {
   type DilemmaInput,
   type DilemmaResponse,
   type DilemmaStatus,
+  type DilemmaSummary,
   type ListFilter,
+  type ListPage,
 } from './model';
-import type { DilemmaStore, SubmissionKind } from './store';
+import type { DilemmaStore, ListSource, SubmissionKind } from './store';
+
+/** The plan list, as the plans capability offers it (set at build time with usePlans). */
+export interface PlanChoices {
+  choices(): Array<{ id: string; name: string }>;
+}
 
 /** Who is looking, and where: in a shared chat or channel, confidential dilemmas stay out, whoever asks. */
 export interface Viewer {
@@ -49,12 +58,15 @@ function requireDilemmaRole(member: Member): void {
   if (!mayUseDilemmas(member)) throw refuse.denied('role');
 }
 
-function isAuthor(member: Member, dilemma: Dilemma): boolean {
+/** What `canSee` needs of a dilemma: a full one, or a list row (DilemmaSummary) carries it. */
+export type Seen = Pick<Dilemma, 'status' | 'visibility'> & { author: Pick<Author, 'tenantId' | 'aadObjectId'> };
+
+function isAuthor(member: Member, dilemma: Pick<Seen, 'author'>): boolean {
   return personKey(member.tenantId, member.aadObjectId) === personKey(dilemma.author.tenantId, dilemma.author.aadObjectId);
 }
 
 /** The one rule for who sees a dilemma; every path (list, detail, search, responses, notices, digest) uses it. */
-export function canSee(viewer: Viewer, dilemma: Dilemma): boolean {
+export function canSee(viewer: Viewer, dilemma: Seen): boolean {
   if (!mayUseDilemmas(viewer.member)) return false;
   const privileged = viewer.member.role === 'secretariaat' || isAuthor(viewer.member, dilemma);
   if (dilemma.status === 'ingetrokken' && !privileged) return false;
@@ -66,7 +78,28 @@ export function formatId(year: number, sequence: number): string {
   return `D-${year}-${String(sequence).padStart(3, '0')}`;
 }
 
+/** Whether a list row matches the filter (the index partition a list reads already narrows it). */
+function matches(filter: ListFilter, s: DilemmaSummary): boolean {
+  if (filter.status ? s.status !== filter.status : s.status === 'ingetrokken') return false;
+  if (filter.theme && s.theme !== filter.theme) return false;
+  if (filter.municipality && !s.municipalities.includes(filter.municipality)) return false;
+  if (filter.plan && s.relatedPlanId !== filter.plan) return false;
+  return true;
+}
+
+/** The narrowest index partition for a filter; the rest of the filter is checked on its rows. */
+function sourceOf(filter: ListFilter): ListSource {
+  if (filter.status === 'ingetrokken') return { kind: 'status', value: filter.status };
+  if (filter.plan) return { kind: 'plan', value: filter.plan };
+  if (filter.municipality) return { kind: 'municipality', value: filter.municipality };
+  if (filter.theme) return { kind: 'theme', value: filter.theme };
+  if (filter.status) return { kind: 'status', value: filter.status };
+  return { kind: 'all' };
+}
+
 export class DilemmaService {
+  private plans?: PlanChoices;
+
   constructor(
     private readonly store: DilemmaStore,
     private readonly municipalityIds: () => string[],
@@ -74,7 +107,24 @@ export class DilemmaService {
     /** The author as a member today (a removed member, or one whose role changed, may no longer see it). */
     private readonly memberOf: (author: Author) => Promise<Member | undefined>,
     private readonly now: () => Date = () => new Date(),
+    /** Where the secretariaat's status changes are recorded (the core's audit trail). */
+    private readonly audit?: AuditSink,
   ) {}
+
+  /** The plans capability hands over its plan list at build time; the form then offers it as a choice. */
+  usePlans(plans: PlanChoices): void {
+    this.plans = plans;
+  }
+
+  /** The plans to choose from, or undefined when no plan list is known. */
+  planChoices(): Array<{ id: string; name: string }> | undefined {
+    return this.plans?.choices();
+  }
+
+  /** Builds the list index for dilemmas stored before it existed (once; see DilemmaStore.ensureIndex). */
+  ensureIndex(): Promise<number> {
+    return this.store.ensureIndex();
+  }
 
   /** Checks form input; returns the clean input or the problem per field. */
   validate(raw: Record<string, unknown>): { ok: true; input: DilemmaInput } | { ok: false; problems: Partial<Record<DilemmaField, FieldProblem>> } {
@@ -92,7 +142,11 @@ export class DilemmaService {
     const municipalities = Array.isArray(raw.municipalities) ? (raw.municipalities as string[]) : [];
     if (!problems.municipalities && municipalities.some((m) => !known.has(m))) problems.municipalities = 'unknownMunicipality';
     if (Object.keys(problems).length || !parsed.success) return { ok: false, problems };
-    return { ok: true, input: parsed.data };
+    // A plan id must be one of the plan list; without a plan list there is nothing to point to.
+    const planId = parsed.data.relatedPlanId;
+    const plans = this.planChoices();
+    if (planId && plans && !plans.some((p) => p.id === planId)) return { ok: false, problems: { relatedPlanId: 'invalidChoice' } };
+    return { ok: true, input: { ...parsed.data, relatedPlanId: plans ? planId : '' } };
   }
 
   /** Logs a new dilemma, once per form submission. */
@@ -194,24 +248,24 @@ export class DilemmaService {
     const dilemma = await this.store.get(id);
     // Not allowed to see it is answered as if it did not exist: its existence is information too.
     if (!dilemma || !canSee(viewer, dilemma)) throw new NotFound('No such dilemma');
-    return { dilemma, responses: await this.store.responses(id) };
+    // Responses are numbered from the count, so without a count there is nothing to read.
+    return { dilemma, responses: dilemma.responseCount > 0 ? await this.store.responses(id) : [] };
   }
 
-  /** Dilemmas the viewer may see, newest first, filtered by theme, municipality, status and words. */
-  async list(viewer: Viewer, filter: ListFilter = {}): Promise<Dilemma[]> {
+  /**
+   * One page of the dilemmas the viewer may see, newest first, filtered by theme, municipality, status, plan
+   * and words; `after` is where the previous page ended. A bounded read, however many dilemmas there are.
+   */
+  async list(viewer: Viewer, filter: ListFilter = {}, after?: string): Promise<ListPage> {
     requireDilemmaRole(viewer.member);
-    const words = fold(filter.words ?? '').split(/\s+/).filter(Boolean);
-    return (await this.store.list())
-      .filter((d) => canSee(viewer, d))
-      .filter((d) => (filter.status ? d.status === filter.status : d.status !== 'ingetrokken'))
-      .filter((d) => !filter.theme || d.theme === filter.theme)
-      .filter((d) => !filter.municipality || d.municipalities.includes(filter.municipality))
-      .filter((d) => {
-        if (!words.length) return true;
-        const haystack = fold(`${d.title} ${d.description}`);
-        return words.every((w) => haystack.includes(w));
-      })
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    const accept = (s: DilemmaSummary) => canSee(viewer, s) && matches(filter, s);
+    if (filter.words?.trim()) {
+      const words = searchWords(filter.words);
+      // Only small, common words ("de", "het"): nothing to find by.
+      if (!words.length) return { items: [], capped: false };
+      return this.store.searchPage(words, sourceOf(filter), after, accept, PAGE_SIZE);
+    }
+    return this.store.listPage(sourceOf(filter), after, accept, PAGE_SIZE);
   }
 
   /**
@@ -301,6 +355,17 @@ export class DilemmaService {
       return { ...current, status, outcome: cleanOutcome, updatedAt: this.now().toISOString() };
     });
     if (!updated) throw new NotFound('No such dilemma');
+    if (before && (before.status !== updated.status || before.outcome !== updated.outcome)) {
+      const m = viewer.member;
+      await this.audit?.record({
+        actor: { tenantId: m.tenantId, aadObjectId: m.aadObjectId, name: m.name },
+        capability: 'dilemmas',
+        action: 'dilemma.statusChanged',
+        target: updated.id,
+        before: { status: before.status, outcome: before.outcome },
+        after: { status: updated.status, outcome: updated.outcome },
+      });
+    }
     if (before && before.status !== updated.status) await this.notifyAuthor(updated, 'status');
     else if (before && before.outcome !== updated.outcome) await this.notifyAuthor(updated, 'outcome');
     return updated;
@@ -343,7 +408,7 @@ export class DilemmaService {
     }
   }
 
-  isAuthor(member: Member, dilemma: Dilemma): boolean {
+  isAuthor(member: Member, dilemma: Pick<Seen, 'author'>): boolean {
     return isAuthor(member, dilemma);
   }
 

@@ -2,9 +2,11 @@
 import type { TableClient } from '@azure/data-tables';
 import { encodeKey, odataString } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
-import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse } from './model';
+import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse, type DilemmaSummary } from './model';
+import { INDEX_TABLES, inPool, ListIndex, type IndexedPage, type ListSource } from './listIndex';
 
-export const DILEMMA_TABLES = { dilemmas: 'Dilemmas' } as const;
+export const DILEMMA_TABLES = { dilemmas: 'Dilemmas', ...INDEX_TABLES } as const;
+export type { ListSource };
 
 const keys = {
   dilemma: (id: string) => ({ partitionKey: 'dilemma', rowKey: encodeKey(id) }),
@@ -63,11 +65,16 @@ export type SubmissionClaim =
 
 export type SubmissionKind = 'dilemma' | 'response';
 
+/** The revision of a dilemma row: one more on every change, so index rows never go back to an older state. */
+const revisionOf = (row: Record<string, unknown> | undefined) => Number(row?.revision ?? 0) || 0;
+
 export class DilemmaStore {
   private readonly table: TableClient;
+  private readonly index: ListIndex;
 
   constructor(tables: Tables) {
     this.table = tables.client(DILEMMA_TABLES.dilemmas);
+    this.index = new ListIndex(tables);
   }
 
   /** The next number of the year; unique even when many people submit at the same moment. */
@@ -137,7 +144,53 @@ export class DilemmaStore {
   }
 
   async create(dilemma: Dilemma): Promise<void> {
-    await this.table.createEntity(toRow(dilemma));
+    await this.table.createEntity({ ...toRow(dilemma), revision: 1 });
+    await this.index.sync(undefined, dilemma, 1);
+  }
+
+  /**
+   * Stores many new dilemmas at once, in batches, with their index rows: for filling an empty store quickly
+   * (the bench), never for a person's dilemma (that goes through create, numbers and all).
+   */
+  async bulkCreate(dilemmas: readonly Dilemma[], concurrency = 6): Promise<void> {
+    const batches: Dilemma[][] = [];
+    for (let i = 0; i < dilemmas.length; i += 100) batches.push(dilemmas.slice(i, i + 100));
+    await inPool(batches, concurrency, async (batch) => {
+      await this.table.submitTransaction(batch.map((d) => ['upsert', { ...toRow(d), revision: 1 }, 'Replace']));
+    });
+    await this.index.bulkAdd(dilemmas.map((dilemma) => ({ dilemma, revision: 1 })), concurrency);
+  }
+
+  /**
+   * Builds the list index for dilemmas stored before it existed, once: a marker row says it is done.
+   * Safe to run twice at once (two instances starting): every write is idempotent and never goes back.
+   */
+  async ensureIndex(): Promise<number> {
+    if (await this.index.isBuilt()) return 0;
+    const rows: Array<{ dilemma: Dilemma; revision: number }> = [];
+    const filter = `PartitionKey eq ${odataString(keys.dilemmaPartition)}`;
+    for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      rows.push({ dilemma: fromRow(row), revision: revisionOf(row) });
+    }
+    await inPool(rows, 4, ({ dilemma, revision }) => this.index.sync(undefined, dilemma, revision));
+    await this.index.markBuilt();
+    return rows.length;
+  }
+
+  /** One page of a list from its index partition, newest first (see ListIndex.page). */
+  listPage(source: ListSource, after: string | undefined, accept: (s: DilemmaSummary) => boolean, want: number): Promise<IndexedPage> {
+    return this.index.page(source, after, accept, want);
+  }
+
+  /** One page of a word search, newest first (see ListIndex.search). */
+  searchPage(
+    words: readonly string[],
+    source: ListSource,
+    after: string | undefined,
+    accept: (s: DilemmaSummary) => boolean,
+    want: number,
+  ): Promise<IndexedPage> {
+    return this.index.search(words, source, after, accept, want);
   }
 
   async hasResponse(dilemmaId: string, sequence: number): Promise<boolean> {
@@ -157,20 +210,33 @@ export class DilemmaStore {
    */
   async update(id: string, change: (current: Dilemma) => Dilemma | undefined): Promise<Dilemma | undefined> {
     const k = keys.dilemma(id);
+    // Set by the attempt that wrote (each retry re-reads and sets them again).
+    let before: Dilemma | undefined;
+    let revision = 0;
     const row = await updateWithEtag<Record<string, unknown>>(
       this.table,
       k.partitionKey,
       k.rowKey,
       (current) => {
+        before = undefined;
         if (!current) return undefined;
-        const next = change(fromRow(current));
-        return next ? toRow(next) : undefined;
+        const was = fromRow(current);
+        const next = change(was);
+        if (!next) return undefined;
+        before = was;
+        revision = revisionOf(current) + 1;
+        return { ...toRow(next), revision };
       },
       CONTENDED_ATTEMPTS,
     );
-    return row ? fromRow(row) : undefined;
+    if (!row) return undefined;
+    const after = fromRow(row);
+    // The dilemma row is the truth; its index rows follow it before the person gets an answer.
+    if (before) await this.index.sync(before, after, revision);
+    return after;
   }
 
+  /** Every dilemma: for privacy export and erasure, never on a chat turn (lists read the index). */
   async list(): Promise<Dilemma[]> {
     const out: Dilemma[] = [];
     const filter = `PartitionKey eq ${odataString(keys.dilemmaPartition)}`;

@@ -17,7 +17,8 @@ import { ROLES, type AccessRequest, type Member, type Organisation } from './mod
 import { samePerson, type PersonId } from '../../identity';
 
 // A card stays well under Teams' ~80 KB limit with this many member rows.
-export const MEMBERS_ON_CARD = 40;
+// Each member row carries three small forms (role, remove, erase): 25 keep the card well under 80 KB.
+export const MEMBERS_ON_CARD = 25;
 
 export interface AccessFormState {
   organisationId?: string;
@@ -34,7 +35,8 @@ export function accessRequestCard(locale: Locale, organisations: Organisation[],
       t(locale, 'access.organisation'),
       organisations.map((o) => ({ title: o.name, value: o.id })),
       {
-        placeholder: t(locale, 'access.choose'),
+        // The placeholder says what to choose too: some screen readers read it instead of the label.
+        placeholder: t(locale, 'access.chooseOrganisation'),
         isRequired: true,
         errorMessage: t(locale, 'access.organisationMissing'),
         ...(state.organisationId ? { value: state.organisationId } : {}),
@@ -48,7 +50,7 @@ export function accessRequestCard(locale: Locale, organisations: Organisation[],
       t(locale, 'access.role'),
       ROLES.map((r) => ({ title: t(locale, `role.${r}`), value: r })),
       {
-        placeholder: t(locale, 'access.choose'),
+        placeholder: t(locale, 'access.chooseRole'),
         isRequired: true,
         errorMessage: t(locale, 'access.roleMissing'),
         ...(state.role ? { value: state.role } : {}),
@@ -139,7 +141,8 @@ export function adminCard(
         actionSet([
           {
             type: 'Action.ShowCard',
-            title: t(locale, 'admin.changeRole'),
+            // The button names the member: a screen reader reads it without the rows around it.
+            title: t(locale, 'admin.changeRoleOf', { name: member.name || '?' }),
             card: {
               type: 'AdaptiveCard',
               body: [
@@ -159,12 +162,24 @@ export function adminCard(
             : [
                 {
                   type: 'Action.ShowCard',
-                  title: t(locale, 'admin.remove'),
+                  title: t(locale, 'admin.removeOf', { name: member.name || '?' }),
                   card: {
                     type: 'AdaptiveCard',
                     body: [textBlock(t(locale, 'admin.removeConfirm', { name: member.name || '?' }))],
                     actions: [
                       submit(t(locale, 'admin.removeYes', { name: member.name || '?' }), { verb: 'removeMember', target, ...keep }, { style: 'destructive' }),
+                    ],
+                  },
+                },
+                {
+                  // For a member who left: their personal data goes, their dilemmas stay without their name.
+                  type: 'Action.ShowCard',
+                  title: t(locale, 'admin.erase'),
+                  card: {
+                    type: 'AdaptiveCard',
+                    body: [textBlock(t(locale, 'admin.eraseConfirm', { name: member.name || '?' }))],
+                    actions: [
+                      submit(t(locale, 'admin.eraseYes', { name: member.name || '?' }), { verb: 'privacyEraseMember', target }, { style: 'destructive' }),
                     ],
                   },
                 },

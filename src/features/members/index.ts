@@ -14,8 +14,8 @@ export const members = defineCapability({
   messages,
   refusals: refuse,
   manifestCommands: [],
-  async build({ tables, config }: Core) {
-    const service = new MemberService(new MemberStore(tables), config.access.bootstrapAdmins, undefined, config.access.memberCacheMs);
+  async build({ tables, config, audit }: Core) {
+    const service = new MemberService(new MemberStore(tables), config.access.bootstrapAdmins, undefined, config.access.memberCacheMs, audit);
     await service.loadOrganisations(organisationFileSchema.parse(organisationFile).organisations);
     return service;
   },

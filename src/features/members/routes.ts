@@ -19,6 +19,7 @@ import type { MemberService } from './service';
 export function memberDirectory(members: MemberService): Directory {
   return {
     resolve: (person) => members.resolve(person),
+    inactiveSince: (cutoff) => members.inactiveSince(cutoff),
     organisationName: (id) => members.organisationName(id),
     async onboard({ context, person, locale }: PersonTurn) {
       if (isShared(context)) {

@@ -13,6 +13,7 @@ import type { MemberStore } from './store';
 
 import { NotFound } from '../../errors';
 import { samePerson, type PersonId } from '../../identity';
+import type { AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 
 export type RequestAccessResult =
@@ -36,7 +37,20 @@ export class MemberService {
     private readonly bootstrapAdmins: readonly string[],
     private readonly now: () => Date = () => new Date(),
     private readonly cacheMs = 0,
+    /** Where the secretariaat's changes are recorded (the core's audit trail). */
+    private readonly audit?: AuditSink,
   ) {}
+
+  private async record(actor: Member, action: string, target: PersonId, before?: unknown, after?: unknown): Promise<void> {
+    await this.audit?.record({
+      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
+      capability: 'members',
+      action,
+      target: `${target.tenantId}|${target.aadObjectId}`.toLowerCase(),
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    });
+  }
 
   private cacheKey(tenantId: string, aadObjectId: string): string {
     return `${tenantId.toLowerCase()}|${aadObjectId.toLowerCase()}`;
@@ -66,11 +80,31 @@ export class MemberService {
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.member;
     const member = await this.lookup(person);
+    if (member) this.noteSeen(member);
     if (member && this.cacheMs > 0) {
       if (this.cache.size > 5_000) this.cache.clear();
       this.cache.set(key, { member, until: Date.now() + this.cacheMs });
     }
     return member;
+  }
+
+  /**
+   * Notes the day a member was last seen, for the retention period: at most one write a day per member,
+   * after the turn (a failure only means the date is a day behind).
+   */
+  private noteSeen(member: Member): void {
+    const today = this.now().toISOString().slice(0, 10);
+    if ((member.lastSeenAt ?? '').slice(0, 10) === today) return;
+    member.lastSeenAt = today;
+    void this.store
+      .updateMember(member.tenantId, member.aadObjectId, (current) => ({ ...current, lastSeenAt: today }))
+      .catch(() => undefined);
+  }
+
+  /** Members who have not used the bot since `cutoff`; configured (bootstrap) admins never expire. */
+  async inactiveSince(cutoff: Date): Promise<Member[]> {
+    const limit = cutoff.toISOString();
+    return (await this.store.listMembers()).filter((m) => !this.isBootstrap(m) && (m.lastSeenAt ?? m.createdAt) < limit);
   }
 
   private async lookup(person: Person): Promise<Member | undefined> {
@@ -136,6 +170,7 @@ export class MemberService {
     if (!outcome) throw new NotFound('No such request');
     if (!outcome.changed) return { status: 'alreadyDecided', request: outcome.request };
     const request = outcome.request;
+    await this.record(actor, `access.${decision}`, request, { status: 'pending' }, { status: decision, role: request.role, organisationId: request.organisationId });
     if (decision === 'rejected') return { status: 'decided', request };
     await this.store.clearRemoved(request.tenantId, request.aadObjectId);
     const member = await this.store.createMemberIfAbsent({
@@ -169,13 +204,16 @@ export class MemberService {
   async changeRole(actor: Member, target: PersonRef, role: Role): Promise<Member> {
     requireSecretariaat(actor);
     this.forget(target.tenantId, target.aadObjectId);
+    let before: Role | undefined;
     const updated = await this.store.guardedChange(target.tenantId, target.aadObjectId, (current, members) => {
       keepOneSecretariaat(actor, current, members, role === 'secretariaat');
+      before = current.role;
       return { ...current, role, updatedAt: this.now().toISOString() };
     });
     // Again after the write: a lookup in between may have cached the old role.
     this.forget(target.tenantId, target.aadObjectId);
     if (!updated) throw new NotFound('No such member');
+    await this.record(actor, 'member.roleChanged', updated, { role: before }, { role });
     return updated;
   }
 
@@ -189,6 +227,7 @@ export class MemberService {
     this.forget(target.tenantId, target.aadObjectId);
     if (!removed) throw new NotFound('No such member');
     await this.store.markRemoved(removed.tenantId, removed.aadObjectId, this.now().toISOString());
+    await this.record(actor, 'member.removed', removed, { role: removed.role, organisationId: removed.organisationId });
     // A later request from this person starts fresh.
     await this.store.deleteRequest(target.tenantId, target.aadObjectId);
     return removed;

@@ -3,20 +3,11 @@
 import { defineCapability, type Core, type Need } from '../../capability';
 import { errorFields } from '../../log';
 import { members } from '../members';
-import { LinkSigner } from './links';
 import { messages, refuse } from './messages';
-import { sessionMessenger, sessionRoutes } from './routes';
+import { sessionLink, sessionMessenger, sessionRoutes } from './routes';
 import { seedDrafts } from './seed';
 import { SessionService } from './service';
 import { SESSION_TABLES, SessionStore } from './store';
-
-// One signer per core: the service's messages and the routes' cards make links the HTTP route accepts.
-const signers = new WeakMap<Core, LinkSigner>();
-function signerOf(core: Core): LinkSigner {
-  let signer = signers.get(core);
-  if (!signer) signers.set(core, (signer = new LinkSigner(core.config.sessions.linkSecret, core.config.sessions.publicBaseUrl)));
-  return signer;
-}
 
 export const sessions = defineCapability({
   name: 'sessions',
@@ -43,20 +34,14 @@ export const sessions = defineCapability({
   ],
   build(core: Core, need: Need) {
     const registry = need(members);
-    const { sessions: settings, bot } = core.config;
-    if (bot.appId && settings.linkSecretGenerated) {
-      core.log.warn({ event: 'sessions.linkSecretGenerated' }, 'LINK_SIGNING_SECRET is empty: calendar and export links break on restart and across instances');
-    }
-    const links = signerOf(core);
-    const calendarUrl = (id: string) => links.url('ics', id, new Date(Date.now() + settings.calendarLinkDays * 86_400_000));
     return new SessionService(
       new SessionStore(core.tables),
-      sessionMessenger(core.sender, calendarUrl),
+      sessionMessenger(core.sender, (id) => sessionLink(core, 'ics', id)),
       (person) => registry.resolve({ tenantId: person.tenantId, aadObjectId: person.aadObjectId, name: '' }),
-      { reminderHours: settings.reminderHours },
+      { reminderHours: core.config.sessions.reminderHours, audit: core.audit },
     );
   },
-  routes: (service, core, need) => sessionRoutes(service, need(members), core, signerOf(core)),
+  routes: (service, core, need) => sessionRoutes(service, need(members), core),
   async seed(service, _core, need) {
     if (!(await service.isEmpty())) return;
     const registry = need(members);

@@ -5,7 +5,6 @@ import { refusals } from '../../errors';
 const nl = {
   'menu.sessions': 'Sessies',
   'menu.mySessions': 'Mijn sessies',
-  'menu.ledSessions': 'Sessies die ik leid',
   'session.series.praktijkleergang': 'Praktijkleergang',
   'session.series.themasessie': 'Themasessie',
   'session.series.overig': 'Sessie',
@@ -109,7 +108,7 @@ const nl = {
   'session.csv': 'Download als CSV (link werkt {minutes} minuten)',
   'session.personalOnly': 'Dit kan alleen in je persoonlijke chat met BO Wonen, omdat het over personen gaat.',
   'session.gone': 'Deze sessie bestaat niet (meer).',
-  'session.notForRole': 'Sessies zijn voor BO-leden en het secretariaat. Als gespreksleider zie je de sessies die je leidt bij "Sessies die ik leid".',
+  'session.notForRole': 'Aanmelden voor sessies is voor BO-leden en het secretariaat. Als gespreksleider zie je de sessies die je leidt bij "Sessies".',
   'session.audience': 'Deze sessie is niet voor jouw rol. Vraag het secretariaat als je toch wilt komen.',
   'session.isCancelled': 'Deze sessie is geannuleerd.',
   'session.isPast': 'Deze sessie is al begonnen of voorbij. Aanmelden kan niet meer.',
@@ -141,7 +140,6 @@ const nl = {
 const en: Record<keyof typeof nl, string> = {
   'menu.sessions': 'Sessions',
   'menu.mySessions': 'My sessions',
-  'menu.ledSessions': 'Sessions I lead',
   'session.series.praktijkleergang': 'Learning track',
   'session.series.themasessie': 'Theme session',
   'session.series.overig': 'Session',
@@ -245,7 +243,7 @@ const en: Record<keyof typeof nl, string> = {
   'session.csv': 'Download as CSV (link works for {minutes} minutes)',
   'session.personalOnly': 'This is only possible in your personal chat with BO Wonen, because it is about people.',
   'session.gone': 'This session does not exist (any more).',
-  'session.notForRole': 'Sessions are for BO members and the secretariat. As a facilitator you see the sessions you lead under "Sessions I lead".',
+  'session.notForRole': 'Signing up for sessions is for BO members and the secretariat. As a facilitator you see the sessions you lead under "Sessions".',
   'session.audience': 'This session is not for your role. Ask the secretariat if you would still like to come.',
   'session.isCancelled': 'This session has been cancelled.',
   'session.isPast': 'This session has started or is over. You can no longer sign up.',

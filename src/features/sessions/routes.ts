@@ -10,13 +10,14 @@ import type { MemberService } from '../members';
 import { attendeesCard, dayText, noticeCard, sessionFormCard, sessionListCard, valuesOf, type FormValues } from './cards';
 import { attendeesCsv } from './csv';
 import { sessionIcs } from './ics';
-import { CALENDAR_PATH, EXPORT_PATH, type LinkSigner } from './links';
-import { t } from './messages';
+import { tokenOf } from '../../core/links';
+import { refuse, t } from './messages';
 import {
   attendanceSubmitSchema,
   LIMITS,
   opbrengstSubmitSchema,
   sessionFormSubmitSchema,
+  sessionIdSchema,
   sessionRefSubmitSchema,
   type PersonRef,
 } from './model';
@@ -24,6 +25,15 @@ import { MEMBER_ROLES, type Messenger, type SessionService, type SessionView } f
 import { z } from 'zod';
 
 export const CSV_LINK_MINUTES = 15;
+export const CALENDAR_PATH = '/sessions/calendar';
+export const EXPORT_PATH = '/sessions/export';
+const PURPOSE = { ics: 'session-calendar', csv: 'session-export' } as const;
+
+/** A signed link to a session's calendar file, or (for the secretariaat) its attendee export. */
+export function sessionLink(core: Core, kind: 'ics' | 'csv', sessionId: string): string {
+  const ttl = kind === 'ics' ? core.config.sessions.calendarLinkDays * 86_400_000 : CSV_LINK_MINUTES * 60_000;
+  return core.links.url(kind === 'ics' ? CALENDAR_PATH : EXPORT_PATH, PURPOSE[kind], { s: sessionId }, ttl);
+}
 
 /**
  * Every message sessions send on their own (promoted, moved, cancelled, reminder, opbrengst) goes through
@@ -39,9 +49,8 @@ export function sessionMessenger(sender: ProactiveSender, calendarUrl: (sessionI
 
 const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional() }).passthrough();
 
-export function sessionRoutes(sessions: SessionService, members: MemberService, core: Core, links: LinkSigner): Routes {
-  const settings = core.config.sessions;
-  const calendarUrl = (id: string) => links.url('ics', id, new Date(Date.now() + settings.calendarLinkDays * 86_400_000));
+export function sessionRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
+  const calendarUrl = (id: string) => sessionLink(core, 'ics', id);
 
   async function listCard(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led', notice?: string): Promise<AdaptiveCard> {
     const { member } = turn;
@@ -90,7 +99,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
       organisationName: (o) => members.organisationName(o),
       started: Date.parse(a.session.startsAt) <= Date.now(),
       ...(turn.member.role === 'secretariaat'
-        ? { csv: { url: links.url('csv', id, new Date(Date.now() + CSV_LINK_MINUTES * 60_000)), minutes: CSV_LINK_MINUTES } }
+        ? { csv: { url: sessionLink(core, 'csv', id), minutes: CSV_LINK_MINUTES } }
         : {}),
       ...(notice ? { notice } : {}),
     });
@@ -155,30 +164,31 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
   }
 
   async function serveLink(req: Request, res: Response, kind: 'ics' | 'csv'): Promise<void> {
-    const token = String((req.params as Record<string, unknown> | undefined)?.token ?? '');
-    const checked = links.check(token, new Date());
+    const checked = core.links.check(tokenOf(req.url), PURPOSE[kind]);
     const plain = (status: number, text: string) => {
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
       res.end(text);
     };
-    if (!checked.ok) {
-      core.log.info({ event: 'session.link.refused', kind, reason: checked.reason }, 'link refused');
-      return checked.reason === 'expired'
+    const sessionId = checked.ok ? sessionIdSchema.safeParse(checked.data.s) : undefined;
+    if (!checked.ok || !sessionId?.success) {
+      const reason = checked.ok ? 'invalid' : checked.reason;
+      core.log.info({ event: 'session.link.refused', kind, reason }, 'link refused');
+      return reason === 'expired'
         ? plain(410, 'Deze link is verlopen. Vraag in BO Wonen een nieuwe. / This link has expired.')
         : plain(404, 'Niet gevonden. / Not found.');
     }
-    if (checked.kind !== kind) return plain(404, 'Niet gevonden. / Not found.');
+    const checkedId = sessionId.data;
     let body: string;
     let type: string;
     let filename: string;
     try {
       if (kind === 'ics') {
-        const session = await sessions.get(checked.sessionId);
+        const session = await sessions.get(checkedId);
         body = sessionIcs(session, new Date());
         type = 'text/calendar; charset=utf-8';
         filename = `sessie-${session.id}.ics`;
       } else {
-        const a = await sessions.attendeesForExport(checked.sessionId);
+        const a = await sessions.attendeesForExport(checkedId);
         body = attendeesCsv(core.config.locale.force ?? core.config.locale.fallback, a, (o) => members.organisationName(o));
         type = 'text/csv; charset=utf-8';
         filename = `deelnemers-${a.session.id}.csv`;
@@ -199,13 +209,19 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
 
   return {
     menu: [
-      { label: (l) => t(l, 'menu.sessions'), command: 'sessies', roles: MEMBER_ROLES },
+      // Everyone: members see the sessions to sign up for, a gespreksleider the sessions they lead.
+      { label: (l) => t(l, 'menu.sessions'), command: 'sessies' },
       { label: (l) => t(l, 'menu.mySessions'), command: 'mijn sessies', roles: MEMBER_ROLES },
-      { label: (l) => t(l, 'menu.ledSessions'), command: 'sessies', roles: ['gespreksleider'] },
     ],
     commands: [
       { words: ['sessies', 'sessie', 'sessions'], handler: (turn) => showList(turn, turn.member.role === 'gespreksleider' ? 'led' : 'upcoming') },
-      { words: ['mijn sessies', 'my sessions'], handler: (turn) => showList(turn, turn.member.role === 'gespreksleider' ? 'led' : 'mine') },
+      {
+        words: ['mijn sessies', 'my sessions'],
+        handler: async (turn) => {
+          if (!MEMBER_ROLES.includes(turn.member.role)) throw refuse.denied('role');
+          await showList(turn, 'mine');
+        },
+      },
     ],
     actions: [
       {

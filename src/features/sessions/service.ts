@@ -1,4 +1,5 @@
 // Session rules: who may sign up and when, the waiting list, who manages a session, reminders. No Teams types.
+import type { AuditSink } from '../../core/audit';
 import { NotFound } from '../../errors';
 import { samePerson, type Member, type PersonId, type Role } from '../../identity';
 import { decodeKey, personKey } from '../../storage/keys';
@@ -83,6 +84,8 @@ const ATTEMPTS = 80;
 export interface SessionOptions {
   /** How long before the start the reminder goes out. */
   reminderHours: number;
+  /** Where changes by the secretariaat (and the gespreksleider) are recorded. */
+  audit?: AuditSink;
 }
 
 export function statusOf(session: Session, now: Date): SessionStatus {
@@ -109,6 +112,17 @@ export class SessionService {
     private readonly options: SessionOptions,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private async record(actor: Member, action: string, target: string, before?: unknown, after?: unknown): Promise<void> {
+    await this.options.audit?.record({
+      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
+      capability: 'sessions',
+      action,
+      target,
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    });
+  }
 
   // ---------------------------------------------------------------- reading
 
@@ -453,6 +467,7 @@ export class SessionService {
     };
     const created = await this.store.createSession(session);
     if (!created) return { status: 'saved', session: await this.get(id), created: false };
+    await this.record(actor, 'session.created', id, undefined, describe(session));
     return { status: 'saved', session, created: true };
   }
 
@@ -465,6 +480,7 @@ export class SessionService {
     requireSecretariaat(actor);
     let promoted: Registration[] = [];
     let movedFrom: Session | undefined;
+    let before: Session | undefined;
     const result = await this.retrying<SaveResult>(id, async () => {
       const found = await this.store.getSession(id);
       if (!found) throw new NotFound('No such session');
@@ -501,9 +517,11 @@ export class SessionService {
       await this.store.commit({ value: next, etag: found.etag }, filled.changes);
       promoted = filled.promoted;
       movedFrom = moved ? current : undefined;
+      before = current;
       return { status: 'saved', session: next, created: false, moved };
     });
     if (result.status === 'saved') {
+      await this.record(actor, 'session.edited', id, before && describe(before), describe(result.session));
       // A transaction holds at most 100 rows: a big rise in capacity fills the rest of the seats in further steps.
       for (let more = await this.fillMore(id); more.length; more = await this.fillMore(id)) promoted = [...promoted, ...more];
       this.tellPromoted(result.session, promoted);
@@ -525,6 +543,7 @@ export class SessionService {
       return next;
     });
     if (!cancelled) return this.get(id);
+    await this.record(actor, 'session.cancelled', id);
     await this.tellEveryone(cancelled, 'cancelled');
     return cancelled;
   }
@@ -540,6 +559,7 @@ export class SessionService {
       if (found.value.state === state) return found.value;
       const next: Session = { ...found.value, state, updatedAt: this.now().toISOString() };
       await this.store.commit({ value: next, etag: found.etag }, []);
+      await this.record(actor, open ? 'session.signUpOpened' : 'session.signUpClosed', id);
       return next;
     });
   }
@@ -565,9 +585,9 @@ export class SessionService {
     // A forged or stale choice (someone not confirmed) is refused before anything is written.
     if (attendedKeys.some((k) => !known.has(k))) throw refuse.rule('notConfirmed');
     const wanted = new Set(attendedKeys);
-    for (const r of confirmed) {
-      if (r.value.attended !== wanted.has(r.person)) await this.store.setAttended(id, r.person, wanted.has(r.person));
-    }
+    const changed = confirmed.filter((r) => r.value.attended !== wanted.has(r.person));
+    for (const r of changed) await this.store.setAttended(id, r.person, wanted.has(r.person));
+    if (changed.length) await this.record(actor, 'session.attendance', id, undefined, { attended: wanted.size, of: confirmed.length });
     return this.attendees(actor, id);
   }
 
@@ -593,6 +613,7 @@ export class SessionService {
       return next;
     });
     if (changed) {
+      await this.record(actor, 'session.opbrengst', id, undefined, { opbrengst: updated.opbrengst });
       const regs = (await this.store.registrations(id)).map((r) => r.value).filter((r) => r.state === 'bevestigd');
       const anyMarked = regs.some((r) => r.attended);
       for (const r of regs) if (!anyMarked || r.attended) this.messenger.later(r, { kind: 'opbrengst', session: updated });
@@ -703,6 +724,12 @@ export class SessionService {
   async isEmpty(): Promise<boolean> {
     return (await this.store.listSessions()).length === 0;
   }
+}
+
+/** What the audit trail keeps of a session: its facts, not its people. */
+function describe(s: Session) {
+  const { id, series, title, startsAt, endsAt, signupDeadline, location, hostOrganisation, facilitatorName, capacity, audience, state } = s;
+  return { id, series, title, startsAt, endsAt, signupDeadline, location, hostOrganisation, facilitatorName, facilitator: s.facilitator?.name ?? '', capacity, audience, state };
 }
 
 export function requireSecretariaat(actor: Member): void {

@@ -1,0 +1,72 @@
+// Who is in the room: in a group chat or channel the bot does not know who reads along. Member-only content
+// is shown there only when every person in it is a member who may read it (roster from Teams, cached briefly);
+// otherwise the capability answers with a short pointer to the personal chat.
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Directory } from '../capability';
+import type { Member } from '../identity';
+import { errorFields, type Logger } from '../log';
+import { isShared, tenantOf } from '../turn';
+
+interface Person {
+  aadObjectId: string;
+  tenantId: string;
+}
+
+const MAX_ROSTER = 2_000;
+
+export class Room {
+  private readonly cache = new Map<string, { people: Person[] | undefined; until: number }>();
+
+  constructor(
+    /** The members directory; given late, because it is built from the capabilities, which get this room. */
+    private readonly directory: () => Directory,
+    private readonly log: Logger,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  /**
+   * True in a personal chat; in a shared one only when Teams names everyone in it and each is a member for
+   * whom `may` holds. When the roster cannot be had, the answer is no: nothing is shown to unknown readers.
+   */
+  async everyoneMay(context: TurnContext, may: (member: Member) => boolean): Promise<boolean> {
+    if (!isShared(context)) return true;
+    const people = await this.roster(context);
+    if (!people?.length) return false;
+    for (const person of people) {
+      const member = await this.directory().resolve({ ...person, name: '' });
+      if (!member || !may(member)) return false;
+    }
+    return true;
+  }
+
+  private async roster(context: TurnContext): Promise<Person[] | undefined> {
+    const channelData = context.activity.channelData as { team?: { id?: unknown } } | undefined;
+    const key = typeof channelData?.team?.id === 'string' ? channelData.team.id : context.activity.conversation.id;
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.people;
+    let people: Person[] | undefined = [];
+    try {
+      const fallbackTenant = tenantOf(context.activity) ?? '';
+      let token: string | undefined;
+      do {
+        const page = await TeamsInfo.getPagedMembers(context, 500, token);
+        for (const m of page.members) {
+          if (!m.aadObjectId) {
+            // Someone Teams cannot name (an anonymous or federated participant): treat the room as open.
+            people = undefined;
+            break;
+          }
+          people.push({ aadObjectId: m.aadObjectId.toLowerCase(), tenantId: (m.tenantId || fallbackTenant).toLowerCase() });
+        }
+        token = page.continuationToken;
+      } while (token && people && people.length < MAX_ROSTER);
+      if (people && people.length >= MAX_ROSTER) people = undefined;
+    } catch (err) {
+      this.log.warn({ event: 'room.rosterFailed', err: errorFields(err) }, 'could not read who is in the conversation');
+      people = undefined;
+    }
+    if (this.cache.size > 1_000) this.cache.clear();
+    this.cache.set(key, { people, until: Date.now() + this.ttlMs });
+    return people;
+  }
+}

@@ -1,0 +1,62 @@
+// Storage stops during traffic: people hear that BO Wonen is temporarily unavailable, /readyz says 503,
+// nothing already confirmed is lost, and everything works again once storage is back, without a restart.
+import { azuriteConnectionString } from '../../src/config';
+import { StorageProxy } from '../helpers/proxy';
+import { buttonsOf, people, personalChat, readable, startTestBot, TENANT, type TestBot } from '../helpers/harness';
+
+let bot: TestBot;
+let storage: StorageProxy;
+beforeAll(async () => {
+  storage = await new StorageProxy(Number(process.env.TEST_AZURITE_PORT)).start();
+  bot = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(storage.port) });
+  await bot.app.services.members.seed([
+    { tenantId: TENANT, aadObjectId: people.wethouder.aadObjectId, name: people.wethouder.name, organisationId: 'hilversum', role: 'wethouder' },
+  ]);
+});
+afterAll(async () => {
+  await bot.stop();
+  await storage.cut();
+});
+
+it('keeps confirmed work through an outage and recovers without a restart', async () => {
+  const [form] = await bot.say(people.wethouder, 'dilemma');
+  const submissionId = String(buttonsOf(form).find((b) => b.data.verb === 'dilemmaSave')!.data.submissionId);
+  const saved = await bot.submit(people.wethouder, {
+    verb: 'dilemmaSave',
+    submissionId,
+    title: 'Stikstof remt de bouw in Hilversum',
+    description: 'De vergunning wacht op een stikstofberekening.',
+    theme: 'stikstof',
+    municipalities: 'hilversum',
+    relatedPlan: '',
+    visibility: 'members',
+    wantsAgenda: 'false',
+  });
+  const id = /D-\d{4}-\d{3}/.exec(readable(saved[0]))![0];
+
+  await storage.cut();
+  const base = bot.app.url.replace('/api/messages', '');
+  expect((await fetch(`${base}/readyz`)).status).toBe(503);
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+  const down = await bot.say(people.wethouder, "dilemma's");
+  expect(down).toHaveLength(1);
+  expect(down[0]!.activity.text).toMatch(/tijdelijk niet beschikbaar.*code [0-9A-F]{6}/s);
+  // A button press (Action.Execute) gets the same sentence as its answer, not Teams' own error.
+  const pressed = await bot.post(
+    bot.activity(people.wethouder, personalChat(people.wethouder), {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      replyToId: 'card-1',
+      value: { action: { type: 'Action.Execute', verb: 'dilemmaRefresh', data: { id } }, trigger: 'automatic' },
+    }),
+  );
+  expect(pressed.status).toBe(200);
+  expect(pressed.body).toMatch(/tijdelijk niet beschikbaar/);
+
+  await storage.restore();
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  const back = await bot.say(people.wethouder, "dilemma's");
+  expect(readable(back[0])).toContain(id);
+  expect(readable(back[0])).toContain('Stikstof remt de bouw in Hilversum');
+});
