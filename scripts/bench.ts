@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { azuriteConnectionString, loadConfig } from '../src/config';
 import { startAzurite, type AzuriteHandle } from '../src/storage/azurite';
 import { benchDilemmas, seedBenchStore } from './bench-dilemmas';
+import { MIXED_COMMANDS, mixedMembers, runMixed, seedMixedMembers } from './bench-mixed';
 
 const WARMUP_TURNS = 100;
 const SEQUENTIAL_TURNS = 300;
@@ -33,6 +34,10 @@ const RSS_SAMPLE_MS = 50;
 /** A folder: the children write V8 CPU profiles there when they stop (open them in Chrome DevTools). */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 const AIM = 1.5;
+/** The mixed scenario: this many members using every command at once, for this long. */
+const MIXED_MEMBERS = boundedInt(process.env.BENCH_MIXED_MEMBERS, 50, 1, 200);
+const MIXED_SECONDS = boundedInt(process.env.BENCH_MIXED_SECONDS, 60, 0, 600);
+const MIXED_THINK_MS = boundedInt(process.env.BENCH_MIXED_THINK_MS, 1000, 0, 10_000);
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 /** Member 0 talks in the sequential phase; members 1..10 are the concurrent workers, each in their own chat. */
@@ -562,6 +567,44 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** Many members using every command at once against one bot process; memory before and after. */
+async function mixed(bot: Target, botEnv: Record<string, string>, summary: Summary, log: (line: string) => void): Promise<void> {
+  const members = mixedMembers(MIXED_MEMBERS);
+  await seedMixedMembers(loadConfig(botEnv).storage, TENANT, members);
+  const apology = (a: Record<string, unknown>) => /Sorry, er ging iets mis|tijdelijk niet beschikbaar/.test(JSON.stringify(a));
+  const say = async (member: { aadObjectId: string; name: string }, text: string) => {
+    let sawApology = false;
+    const ms = await turn(bot, connector!, member, `a:bench-mixed-${member.aadObjectId}`, { text }, (a) => ((sawApology = apology(a)), true));
+    return { ms, apology: sawApology };
+  };
+  for (const member of members) await say(member, 'help');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const before = rssMb(bot.pid);
+  log(`mixed: ${members.length} members, every command, ${MIXED_SECONDS} s; bot RSS before ${fmt(before, 0)} MB`);
+  const result = await runMixed(members, MIXED_SECONDS, say, MIXED_THINK_MS);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const after = rssMb(bot.pid);
+  const helpP50 = median(summary.rounds.map((r) => r.p50));
+  const loadedHelp = result.perCommand.help ?? [];
+  const helpP95 = loadedHelp.length ? percentile(loadedHelp, 95) : undefined;
+  console.log(`\nmixed load: ${members.length} members at once for ${result.seconds} s, ${result.turns} turns (${fmt(result.turns / result.seconds, 0)}/s)`);
+  console.log(`(each member waits about ${MIXED_THINK_MS} ms between commands, as a person reading the answer)`);
+  console.log('command                      n   p50 ms   p95 ms   p95 / help p95   p95 / idle help p50   errors');
+  for (const command of MIXED_COMMANDS) {
+    const values = result.perCommand[command.name]!;
+    const p95 = values.length ? percentile(values, 95) : undefined;
+    console.log(
+      `${command.name.padEnd(24)} ${String(values.length).padStart(6)} ${fmt(values.length ? percentile(values, 50) : undefined).padStart(8)} ${fmt(p95).padStart(8)}` +
+        ` ${fmtRatio(ratio(p95, helpP95)).padStart(16)} ${fmtRatio(ratio(p95, helpP50)).padStart(21)} ${String(result.errors[command.name] ?? 0).padStart(8)}`,
+    );
+  }
+  const totalErrors = Object.values(result.errors).reduce((a, b) => a + b, 0);
+  const growth = ratio(after, before);
+  console.log(`errors: ${totalErrors}; bot RSS ${fmt(before, 0)} MB before, ${fmt(after, 0)} MB after (${growth === undefined ? 'n/a' : `${((growth - 1) * 100).toFixed(0)} %`})`);
+  console.log('(p95 / help p95: against help in the same load; p95 / idle help p50: against the idle help round trip above.');
+  console.log(' Aim: p95 under 3x the help round trip, zero errors, memory growth under 20 %)');
+}
+
 async function main(): Promise<void> {
   const deadline = setTimeout(() => fail(new Error(`the bench did not finish within ${DEADLINE_MS / 1000} s`)), DEADLINE_MS);
   deadline.unref();
@@ -657,6 +700,7 @@ async function main(): Promise<void> {
 
   report(summaries.get(echo)!, summaries.get(bot)!);
   reportDilemmas(dilemmaRounds, kinds);
+  if (MIXED_SECONDS > 0) await mixed(bot, botEnv, summaries.get(bot)!, log);
   clearTimeout(deadline);
   await cleanup();
 }

@@ -32,7 +32,8 @@ const envSchema = z
     // Bot identity. Empty locally: no token checks (the Agents Playground sends none).
     MICROSOFT_APP_ID: z.string().trim().default(''),
     MICROSOFT_APP_PASSWORD: z.string().default(''),
-    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    // What infra/main.bicep creates (a user-assigned managed identity): Azure no longer creates multi-tenant bots.
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('UserAssignedMSI'),
     MICROSOFT_APP_TENANT_ID: z.string().trim().default(''),
     // Without an app id nobody's token is checked: fine on loopback, dangerous anywhere else.
     ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).default('false'),
@@ -55,6 +56,9 @@ const envSchema = z
     // The Agents Playground always says en-US; npm start sets this to nl so the chat shows what Teams users see.
     FORCE_LOCALE: z.enum(['nl', 'en', '']).default(''),
 
+    // Telemetry (Azure Monitor / Application Insights). Empty: no telemetry code is loaded and nothing is sent.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().default(''),
+
     // Sessions: the reminder before a session, how long a calendar link works, how often reminders are checked.
     SESSION_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(24),
     SESSION_CALENDAR_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -73,6 +77,13 @@ const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['ALLOWED_TENANT_IDS'],
         message: 'list at least one Entra tenant id that may use the bot',
+      });
+    }
+    if (env.APPLICATIONINSIGHTS_CONNECTION_STRING && !/(^|;)\s*InstrumentationKey=/i.test(env.APPLICATIONINSIGHTS_CONNECTION_STRING)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['APPLICATIONINSIGHTS_CONNECTION_STRING'],
+        message: 'must be the connection string of an Application Insights resource (it starts with InstrumentationKey=)',
       });
     }
     const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HOST);
@@ -109,6 +120,7 @@ export interface Config {
   locale: LocaleSettings;
   links: { publicBaseUrl: string; signingSecret: string };
   privacy: { inactiveDays: number };
+  telemetry: { connectionString: string };
   sessions: SessionSettings;
 }
 
@@ -153,7 +165,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bot: {
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,
-      appType: e.MICROSOFT_APP_TYPE,
+      // Without an app id there is no identity to use: botbuilder's "no token checks" mode (local, Playground)
+      // exists only as MultiTenant with an empty id, and its MSI and single-tenant modes refuse an empty id.
+      appType: e.MICROSOFT_APP_ID ? e.MICROSOFT_APP_TYPE : 'MultiTenant',
       tenantId: e.MICROSOFT_APP_TENANT_ID,
     },
     access: {
@@ -164,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     locale: { fallback: e.DEFAULT_LOCALE, ...(e.FORCE_LOCALE ? { force: e.FORCE_LOCALE } : {}) },
     links: { publicBaseUrl: e.PUBLIC_BASE_URL, signingSecret: e.LINK_SIGNING_SECRET },
     privacy: { inactiveDays: e.RETENTION_INACTIVE_DAYS },
+    telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     sessions: {
       reminderHours: e.SESSION_REMINDER_HOURS,
       calendarLinkDays: e.SESSION_CALENDAR_LINK_DAYS,
@@ -194,6 +209,23 @@ const packageEnvSchema = z.object({
 export function loadPackageConfig(env: Record<string, string | undefined> = process.env): { appId: string; botDomain: string } {
   const e = parseEnv(packageEnvSchema, env);
   return { appId: e.MICROSOFT_APP_ID, botDomain: e.BOT_DOMAIN };
+}
+
+const backupEnvSchema = z
+  .object({
+    STORAGE_CONNECTION_STRING: z.string().trim().default(''),
+    STORAGE_ACCOUNT_URL: z.string().trim().url().or(z.literal('')).default(''),
+    TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'letters and digits only, starting with a letter, at most 30').default('bowonen'),
+  })
+  .refine((env) => env.STORAGE_CONNECTION_STRING || env.STORAGE_ACCOUNT_URL, {
+    path: ['STORAGE_ACCOUNT_URL'],
+    message: 'or STORAGE_CONNECTION_STRING must name the account to back up or restore (see infra/README.md)',
+  });
+
+/** What `npm run export:tables` and `import:tables` need: only the storage account and the table prefix. */
+export function loadBackupConfig(env: Record<string, string | undefined> = process.env): Config['storage'] {
+  const e = parseEnv(backupEnvSchema, env);
+  return { connectionString: e.STORAGE_CONNECTION_STRING, accountUrl: e.STORAGE_ACCOUNT_URL, tablePrefix: e.TABLE_PREFIX };
 }
 
 const startEnvSchema = z.object({

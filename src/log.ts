@@ -3,9 +3,15 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
+export interface LoggerOptions {
+  /** Extra fields for every line, such as the trace id when telemetry is on. */
+  context?: () => Record<string, string>;
+}
+
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   return pino({
     level,
+    ...(options.context ? { mixin: options.context } : {}),
     base: { app: 'bo-wonen' },
     timestamp: pino.stdTimeFunctions.isoTime,
     // A safety net in case a detail object carries user input into a log line by mistake.

@@ -5,6 +5,7 @@ import { INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import { t, type Locale } from '../i18n';
 import { errorFields, type Logger } from '../log';
 import { isStorageUnavailable } from '../storage/tables';
+import { recordTurnFailure } from '../telemetry';
 import { answer, knownErrorMessage } from '../turn';
 
 /** Runs route work; an error a person caused is answered with its sentence, anything else goes up. */
@@ -25,7 +26,10 @@ export async function withApology(context: TurnContext, locale: () => Locale, lo
   } catch (err) {
     const code = randomBytes(3).toString('hex').toUpperCase();
     const storageDown = isStorageUnavailable(err);
-    log.error({ event: storageDown ? 'turn.storageUnavailable' : 'turn.failed', code, type: context.activity.type, err: errorFields(err) }, 'turn failed');
+    const fields = errorFields(err);
+    log.error({ event: storageDown ? 'turn.storageUnavailable' : 'turn.failed', code, type: context.activity.type, err: fields }, 'turn failed');
+    // The same code on the trace, so one query in Application Insights finds the request behind an apology.
+    recordTurnFailure(code, fields);
     try {
       await answer(context, t(locale(), storageDown ? 'error.unavailable' : 'error.apology', { code }));
     } catch (sendErr) {

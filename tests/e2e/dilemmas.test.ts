@@ -329,3 +329,36 @@ describe('confidential dilemmas', () => {
     expect(readable((await bot.say(secretary, `dilemma ${secret}`))[0])).toContain('nieuw');
   });
 });
+
+describe('who is in the room', () => {
+  const guestChannel = { id: '19:guests@thread.tacv2;messageid=9', type: 'groupChat' as const };
+
+  it('shows no dilemma in a shared chat that holds someone who is not a member, only a pointer to the personal chat', async () => {
+    bot.connector.addToRoster(guestChannel.id, { id: '29:guest', name: 'Gast Collega', aadObjectId: 'cdcdcdcd-0000-4000-8000-000000000001', tenantId: TENANT });
+    const [reply] = await bot.say(reader, "<at>BO Wonen</at> dilemma's", guestChannel);
+    expect(readable(reply)).toContain('ook mensen die geen BO-lid zijn');
+    expect(cardOf(reply)).toBeUndefined();
+    const pressed = await bot.submit(reader, { verb: 'dilemmaList', theme: 'alle' }, { conversation: guestChannel });
+    expect(readable(pressed[0])).toContain('ook mensen die geen BO-lid zijn');
+  });
+
+  it('shows the list in a shared chat where everyone is a member who may read dilemmas', async () => {
+    const membersOnly = { id: '19:members@thread.tacv2;messageid=9', type: 'groupChat' as const };
+    await bot.say(author, '<at>BO Wonen</at> hulp', membersOnly);
+    const [reply] = await bot.say(reader, "<at>BO Wonen</at> dilemma's", membersOnly);
+    expect(cardOf(reply)).toBeDefined();
+    expect(readable(reply)).not.toContain('geen BO-lid');
+  });
+
+  it('does not show a withdrawn dilemma in a shared chat, not even to its author', async () => {
+    const membersOnly = { id: '19:authors@thread.tacv2;messageid=9', type: 'groupChat' as const };
+    const [form] = await bot.say(author, 'dilemma');
+    const submissionId = String(buttonsOf(form).find((b) => b.data.verb === 'dilemmaSave')!.data.submissionId);
+    const saved = await bot.submit(author, validForm(submissionId, { title: 'Ingetrokken voorbeeld' }));
+    const id = /D-\d{4}-\d{3}/.exec(readable(saved[0]))![0];
+    await bot.submit(author, { verb: 'dilemmaWithdraw', id });
+    expect(readable((await bot.say(author, `dilemma ${id}`))[0])).toContain('Ingetrokken voorbeeld');
+    const [shared] = await bot.say(author, `<at>BO Wonen</at> dilemma ${id}`, membersOnly);
+    expect(readable(shared)).not.toContain('Ingetrokken voorbeeld');
+  });
+});

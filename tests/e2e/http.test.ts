@@ -110,7 +110,11 @@ it('retries a proactive message after 429 and forgets a conversation Teams says 
 describe('with a bot app id configured', () => {
   let secured: TestBot;
   beforeAll(async () => {
-    secured = await startTestBot({ MICROSOFT_APP_ID: '0c0ffee0-0000-4000-8000-000000000001', MICROSOFT_APP_PASSWORD: 'not-used' });
+    secured = await startTestBot({
+      MICROSOFT_APP_ID: '0c0ffee0-0000-4000-8000-000000000001',
+      MICROSOFT_APP_TYPE: 'MultiTenant',
+      MICROSOFT_APP_PASSWORD: 'not-used',
+    });
   });
   afterAll(async () => {
     await secured.stop();

@@ -179,7 +179,16 @@ it('lets a member log a dilemma that another finds, recognises and answers, and 
   expect(saved!.action).toBe('updateMessage');
   const id = /D-\d{4}-\d{3}/.exec(cardJson(saved))![0];
 
-  // Joost finds it in the group chat, recognises it and responds.
+  // The group chat holds Linda, the gespreksleider, who may not read dilemmas: the bot points to the personal chat.
+  mark = frames.length;
+  await asUser(joost, { text: "<at>BO Wonen</at> dilemma's netcongestie" });
+  const [pointer] = await nextFrames(1, mark);
+  expect(cardJson(pointer)).toContain('ook mensen die geen BO-lid zijn');
+  // Once everyone in it may read dilemmas (Linda is a wethouder now), Joost finds it there, recognises it and responds.
+  const linda = file.users.find((u) => u.name === 'Linda Koster')!;
+  await app.services.members.seed([
+    { tenantId: file.tenantId.toLowerCase(), aadObjectId: linda.aadObjectId.toLowerCase(), name: linda.name, organisationId: 'laren', role: 'wethouder' },
+  ]);
   mark = frames.length;
   await asUser(joost, { text: "<at>BO Wonen</at> dilemma's netcongestie" });
   const [list] = await nextFrames(1, mark);

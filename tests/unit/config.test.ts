@@ -31,7 +31,7 @@ it.each([
   [{ ...base, ALLOWED_TENANT_IDS: '' }, /ALLOWED_TENANT_IDS/],
   [{ ...base, ALLOWED_TENANT_IDS: 'contoso' }, /GUID/],
   [{ ...base, PORT: 'abc' }, /PORT/],
-  [{ ...base, MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001' }, /MICROSOFT_APP_PASSWORD/],
+  [{ ...base, MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_TYPE: 'SingleTenant' }, /MICROSOFT_APP_PASSWORD/],
   [{ ...base, TABLE_PREFIX: 'bo-wonen' }, /TABLE_PREFIX/],
 ])('refuses bad configuration with one readable sentence (%#)', (env, pattern) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -49,6 +49,6 @@ it('refuses to listen beyond loopback without a bot app id, since nobody could b
   expect(() => loadConfig({ ...base, HOST: '0.0.0.0' })).toThrow(/MICROSOFT_APP_ID is empty while HOST=0.0.0.0/);
   expect(loadConfig({ ...base, HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }).host).toBe('0.0.0.0');
   expect(
-    loadConfig({ ...base, HOST: '0.0.0.0', MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' }).host,
+    loadConfig({ ...base, HOST: '0.0.0.0', MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_TYPE: 'MultiTenant', MICROSOFT_APP_PASSWORD: 'x' }).host,
   ).toBe('0.0.0.0');
 });

@@ -32,8 +32,8 @@ export const dilemmas = defineCapability({
     {
       title: "dilemma's",
       description: {
-        nl: "Lees de nieuwste dilemma's die iedereen hier mag zien.",
-        en: 'Read the latest dilemmas that everyone here may see.',
+        nl: "Lees de nieuwste dilemma's, als iedereen in dit gesprek BO-lid is.",
+        en: 'Read the latest dilemmas, when everyone in this conversation is a BO member.',
       },
       scopes: ['team', 'groupChat'],
     },

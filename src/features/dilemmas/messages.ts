@@ -125,6 +125,7 @@ const nl = {
   'dilemma.status.afgerond': 'afgerond',
   'dilemma.status.ingetrokken': 'ingetrokken',
   'dilemma.formerMember': 'oud-lid',
+  'dilemma.notEveryone': 'In dit gesprek zitten ook mensen die geen BO-lid zijn. Daarom laat ik hier geen dilemma\'s zien. Bekijk ze in je persoonlijke chat met BO Wonen.',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -250,6 +251,7 @@ const en: Record<keyof typeof nl, string> = {
   'dilemma.status.afgerond': 'closed',
   'dilemma.status.ingetrokken': 'withdrawn',
   'dilemma.formerMember': 'former member',
+  'dilemma.notEveryone': 'Not everyone in this conversation is a BO member, so I do not show dilemmas here. Look at them in your personal chat with BO Wonen.',
 };
 
 export const messages = defineMessages({ nl, en });

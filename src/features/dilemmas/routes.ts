@@ -187,7 +187,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
     return detail(turn, dilemma, responses, { notice });
   }
 
-  return {
+  return guardRoom(core, {
     menu: [
       { label: (locale) => t(locale, 'menu.dilemmaNew'), command: 'dilemma', roles: DILEMMA_ROLES },
       { label: (locale) => t(locale, 'menu.dilemmaList'), command: "dilemma's", roles: DILEMMA_ROLES },
@@ -317,6 +317,25 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
         gone: (locale) => dilemmaGoneCard(locale),
       },
     ],
+  });
+}
+
+/**
+ * In a group chat or channel, dilemmas are shown only when every person in it may read them (Teams' roster);
+ * otherwise every dilemma command and button there answers with a pointer to the personal chat.
+ */
+function guardRoom(core: Core, routes: Routes): Routes {
+  const open = (turn: MemberTurn) => !isShared(turn.context) || core.room.everyoneMay(turn.context, mayUseDilemmas);
+  const pointer = (turn: MemberTurn) => t(turn.locale, 'dilemma.notEveryone');
+  const guard = <T extends { handler(turn: MemberTurn): Promise<void> }>(route: T): T => ({
+    ...route,
+    handler: async (turn: MemberTurn) => ((await open(turn)) ? route.handler(turn) : void (await turn.context.sendActivity(pointer(turn)))),
+  });
+  return {
+    ...routes,
+    commands: routes.commands?.map(guard),
+    actions: routes.actions?.map(guard),
+    executes: routes.executes?.map((e) => ({ ...e, handler: async (turn: MemberTurn) => ((await open(turn)) ? e.handler(turn) : pointer(turn)) })),
   };
 }
 

@@ -69,7 +69,8 @@ function isAuthor(member: Member, dilemma: Pick<Seen, 'author'>): boolean {
 export function canSee(viewer: Viewer, dilemma: Seen): boolean {
   if (!mayUseDilemmas(viewer.member)) return false;
   const privileged = viewer.member.role === 'secretariaat' || isAuthor(viewer.member, dilemma);
-  if (dilemma.status === 'ingetrokken' && !privileged) return false;
+  // A withdrawn dilemma is for its author and the secretariaat only, and never in a shared chat.
+  if (dilemma.status === 'ingetrokken' && (!privileged || viewer.shared)) return false;
   if (dilemma.visibility === 'confidential') return privileged && !viewer.shared;
   return true;
 }
