@@ -197,6 +197,20 @@ describe('two members and the last seat', () => {
   });
 });
 
+describe('who is in the room', () => {
+  it('shows no sessions, and takes no sign-up, in a shared chat with someone who is not a member', async () => {
+    const guests = { id: '19:session-guests@thread.tacv2', type: 'groupChat' as const };
+    botA.connector.addToRoster(guests.id, { id: '29:guest', name: 'Gast Collega', aadObjectId: 'cdcdcdcd-0000-4000-8000-000000000009', tenantId: TENANT });
+    const [reply] = await botA.say(fatima, '<at>BO Wonen</at> sessies', guests);
+    expect(readable(reply)).toContain('ook mensen die geen BO-lid zijn');
+    expect(cardOf(reply)).toBeUndefined();
+    const before = await botA.app.services.sessions.get(sessionId);
+    const [pressed] = await botA.submit(fatima, { verb: 'sessionSignUp', sessionId }, { conversation: guests });
+    expect(readable(pressed)).toContain('ook mensen die geen BO-lid zijn');
+    expect(await botA.app.services.sessions.get(sessionId)).toEqual(before);
+  });
+});
+
 describe('closing sign-up', () => {
   it('lets the secretariaat close sign-up early and open it again; a member then gets a clear answer', async () => {
     const [list] = await botA.say(secretary, 'sessies');

@@ -49,7 +49,25 @@ export function sessionMessenger(sender: ProactiveSender, calendarUrl: (sessionI
 
 const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional() }).passthrough();
 
+/**
+ * In a group chat or channel, sessions (who leads them, where, who waits) are shown only when every person in it
+ * is a member (Teams' roster); otherwise every session command and button there points to the personal chat.
+ */
+function guardRoom(core: Core, routes: Routes): Routes {
+  const open = (turn: MemberTurn) => !isShared(turn.context) || core.room.everyoneMay(turn.context, () => true);
+  const guard = <T extends { handler(turn: MemberTurn): Promise<void> }>(route: T): T => ({
+    ...route,
+    handler: async (turn: MemberTurn) =>
+      (await open(turn)) ? route.handler(turn) : void (await turn.context.sendActivity(t(turn.locale, 'session.notEveryone'))),
+  });
+  return { ...routes, commands: routes.commands?.map(guard), actions: routes.actions?.map(guard) };
+}
+
 export function sessionRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
+  return guardRoom(core, unguardedRoutes(sessions, members, core));
+}
+
+function unguardedRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
   const calendarUrl = (id: string) => sessionLink(core, 'ics', id);
 
   async function listCard(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led', notice?: string): Promise<AdaptiveCard> {
