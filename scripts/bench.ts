@@ -703,6 +703,7 @@ async function main(): Promise<void> {
   if (MIXED_SECONDS > 0) await mixed(bot, botEnv, summaries.get(bot)!, log);
   clearTimeout(deadline);
   await cleanup();
+  await (await import('./bench-plans')).benchPlans().catch((err: unknown) => ((process.exitCode = 1), process.stderr.write(`bench-plans failed: ${String(err)}\n`)));
 }
 
 main().catch(fail);

@@ -108,6 +108,7 @@ function fillIn(manifest: AppManifestJson, appId: string, botDomain: string): vo
   // One Entra app registration serves as both the Teams app id and the bot id: one value to manage.
   manifest.id = appId;
   for (const bot of manifest.bots ?? []) bot.botId = appId;
+  for (const extension of (manifest.composeExtensions as Array<{ botId?: string }> | undefined) ?? []) extension.botId = appId;
 
   if (botDomain && !/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(botDomain)) {
     throw new PackageError(

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
       : createLogger(config.logLevel);
     const app: RunningApp = await startApp(config, { log });
     stops.push(() => app.stop());
+    // Each capability puts its invented demo data in an empty store.
+    for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
     process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
 
     let playground: PlaygroundHandle | undefined;

@@ -3,9 +3,10 @@
 import type { ManifestCommand, ServicesOf } from './capability';
 import { members } from './features/members';
 import { dilemmas } from './features/dilemmas';
+import { plans } from './features/plans';
 import { sessions } from './features/sessions';
 
-export const CAPABILITIES = [members, dilemmas, sessions] as const;
+export const CAPABILITIES = [members, dilemmas, plans, sessions] as const;
 
 export type CapabilityServices = ServicesOf<typeof CAPABILITIES>;
 

@@ -58,6 +58,15 @@ const envSchema = z
 
     // Telemetry (Azure Monitor / Application Insights). Empty: no telemetry code is loaded and nothing is sent.
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().default(''),
+    // Plans: the regional target that `voortgang` measures against, and the betaalbare-koop price limit.
+    PLANS_TARGET_HOMES: z.coerce.number().int().min(1).max(1_000_000).default(7000),
+    PLANS_TARGET_FROM_YEAR: z.coerce.number().int().min(2000).max(2100).default(2022),
+    PLANS_TARGET_TO_YEAR: z.coerce.number().int().min(2000).max(2100).default(2030),
+    PLANS_SOCIAL_RENT_SHARE_PERCENT: z.coerce.number().min(0).max(100).default(33.3),
+    PLANS_AFFORDABLE_PURCHASE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(390000),
+    // How long a bot process answers plan questions from memory before it checks storage for changes made by
+    // another process (one point read); changes made on the same process count at once.
+    PLANS_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 
     // Sessions: the reminder before a session, how long a calendar link works, how often reminders are checked.
     SESSION_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(24),
@@ -71,6 +80,9 @@ const envSchema = z
         path: ['STORAGE_CONNECTION_STRING'],
         message: 'set STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL (npm start sets Azurite for you)',
       });
+    }
+    if (env.PLANS_TARGET_FROM_YEAR > env.PLANS_TARGET_TO_YEAR) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PLANS_TARGET_FROM_YEAR'], message: 'must not be after PLANS_TARGET_TO_YEAR' });
     }
     if (env.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({
@@ -121,6 +133,7 @@ export interface Config {
   links: { publicBaseUrl: string; signingSecret: string };
   privacy: { inactiveDays: number };
   telemetry: { connectionString: string };
+  plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number; refreshMs: number };
   sessions: SessionSettings;
 }
 
@@ -179,6 +192,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     links: { publicBaseUrl: e.PUBLIC_BASE_URL, signingSecret: e.LINK_SIGNING_SECRET },
     privacy: { inactiveDays: e.RETENTION_INACTIVE_DAYS },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
+    plans: {
+      targetHomes: e.PLANS_TARGET_HOMES,
+      fromYear: e.PLANS_TARGET_FROM_YEAR,
+      toYear: e.PLANS_TARGET_TO_YEAR,
+      socialRentShare: e.PLANS_SOCIAL_RENT_SHARE_PERCENT / 100,
+      affordablePurchaseLimit: e.PLANS_AFFORDABLE_PURCHASE_LIMIT,
+      refreshMs: e.PLANS_REFRESH_MS,
+    },
     sessions: {
       reminderHours: e.SESSION_REMINDER_HOURS,
       calendarLinkDays: e.SESSION_CALENDAR_LINK_DAYS,

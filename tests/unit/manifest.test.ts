@@ -182,11 +182,11 @@ describe('the committed app manifest', () => {
     expect((manifest.description as { full: string }).full).toMatch(/dilemma's.*woningbouwplannen.*sessies.*agenda/s);
   });
 
-  it('offers the bot in personal chat, teams and group chats, as a conversation without files', () => {
+  it('offers the bot in personal chat, teams and group chats, taking files (the secretariaat\'s plan list)', () => {
     expect(manifest.bots).toHaveLength(1);
     expect(manifest.bots?.[0]).toMatchObject({
       scopes: expect.arrayContaining(['personal', 'team', 'groupChat']),
-      supportsFiles: false,
+      supportsFiles: true,
       isNotificationOnly: false,
     });
   });

@@ -1,0 +1,100 @@
+// `npm run import:plans -- <file>`: imports the regional plan list (CSV or XLSX) into the configured storage,
+// with the same checks as sending the file in Teams, and prints the report in Dutch. Followers are told of
+// changes through the bot's sender, as in the chat. Without configured storage it uses the local Azurite of
+// `npm start` (its data folder; or the running one on AZURITE_PORT).
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { azuriteConnectionString, ConfigError, loadConfig, loadStartOptions } from '../src/config';
+import { startApp, StartupError } from '../src/app';
+import { createLogger } from '../src/log';
+import { startAzurite, type AzuriteHandle } from '../src/storage/azurite';
+import { importRejectionLines, problemText } from '../src/features/plans/cards';
+import { t } from '../src/features/plans/messages';
+import { LIMITS } from '../src/features/plans/model';
+
+const root = path.resolve(__dirname, '..');
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Azurite writes its tables to disk every few seconds, and on SIGINT (not on SIGTERM): stop it that way. */
+async function stopSaving(azurite: AzuriteHandle): Promise<void> {
+  const exited = new Promise<void>((resolve) => azurite.process.once('exit', () => resolve()));
+  azurite.process.kill('SIGINT');
+  const timer = setTimeout(() => void azurite.stop(), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main(): Promise<number> {
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  if (!file) {
+    console.error('Geef het bestand op: npm run import:plans -- plannen.xlsx');
+    return 1;
+  }
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    console.error(`Het bestand ${file} bestaat niet.`);
+    return 1;
+  }
+  if (statSync(file).size > LIMITS.fileBytes) {
+    console.error(t('nl', 'plan.import.tooBig', { max: Math.round(LIMITS.fileBytes / 1024 / 1024) }));
+    return 1;
+  }
+  const envFile = path.join(root, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  const env: Record<string, string | undefined> = { ...process.env, PORT: '0', HOST: '127.0.0.1' };
+  env.LOG_LEVEL ||= 'warn';
+  // The command line talks to no Teams tenant of its own; the setting is required for the bot only.
+  env.ALLOWED_TENANT_IDS ||= '00000000-0000-0000-0000-000000000000';
+
+  let azurite: AzuriteHandle | undefined;
+  if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
+    const options = loadStartOptions(env, []);
+    if (!(await portAnswers(options.azuritePort))) {
+      const location = path.resolve(root, options.azuriteLocation);
+      mkdirSync(location, { recursive: true });
+      azurite = await startAzurite({ port: options.azuritePort, location });
+    }
+    env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite?.port ?? options.azuritePort);
+  }
+  const config = loadConfig(env);
+  const app = await startApp(config, { log: createLogger(config.logLevel) });
+  try {
+    const started = Date.now();
+    const report = await app.services.plans.importFile(undefined, readFileSync(file));
+    if (report.status === 'refused') {
+      console.error(`${t('nl', 'plan.import.refusedTitle')}: ${problemText('nl', report.problem)}`);
+      return 1;
+    }
+    console.log(
+      `${t('nl', 'plan.import.title')} (${((Date.now() - started) / 1000).toFixed(1)} s): ` +
+        t('nl', 'plan.import.summary', { created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected.length }),
+    );
+    if (report.unknownColumns.length) console.log(t('nl', 'plan.import.unknownColumns', { columns: report.unknownColumns.join(', ') }));
+    if (report.rejected.length) {
+      console.log(t('nl', 'plan.import.rejectedTitle'));
+      for (const line of importRejectionLines('nl', report.rejected)) console.log(`  ${line}`);
+    }
+    return 0;
+  } finally {
+    await app.stop();
+    if (azurite) await stopSaving(azurite);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof ConfigError || err instanceof StartupError ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,476 @@
+// Plan cards: one plan, a choice, a list, the regional progress (bars from columns, and a Teams chart with the
+// bars as its fallback), the edit card, the import report, the history and the follower's notice. Pure functions.
+import { formatDate, formatNumber, type Locale } from '../../i18n';
+import {
+  actionSet,
+  card,
+  choiceSet,
+  fieldError,
+  heading,
+  submit,
+  subheading,
+  textBlock,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../cards/adaptive';
+import { shortName, type Municipality, type Problem } from './fields';
+import { t, type PlanMessageKey } from './messages';
+import { phaseOf, certaintyOf, REFERENCE, type Changer, type EditField, type FieldChange, type HistoryEntry, type Plan } from './model';
+import { STAGES, type ImportReport, type ProgressFigures, type Stage, type Tally } from './service';
+
+export const LIST_SIZE = 15;
+const MAX_REPORT_ROWS = 40;
+
+const n = (value: number, locale: Locale) => formatNumber(value, locale);
+const percent = (fraction: number, locale: Locale) =>
+  new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
+const euro = (value: number, locale: Locale) =>
+  new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(value);
+
+export function problemText(locale: Locale, problem: Problem): string {
+  return t(locale, problem.key, problem.vars ?? {});
+}
+
+export function phaseLabel(locale: Locale, id: string): string {
+  return phaseOf(id)?.[locale] ?? id;
+}
+
+export function quarterLabel(locale: Locale, quarter: string): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(quarter);
+  return m ? t(locale, 'plan.quarter', { year: m[1]!, quarter: m[2]! }) : t(locale, 'plan.notKnown');
+}
+
+function changerLabel(locale: Locale, by: Changer): string {
+  if (!by.name) return t(locale, by.via === 'kaart' ? 'plan.changer.former' : 'plan.changer.import');
+  return by.via === 'kaart' ? by.name : t(locale, 'plan.changer.importBy', { name: by.name });
+}
+
+function fieldLabel(locale: Locale, field: string): string {
+  const goal = /^goals\.([^.]+)\.(rating|note)$/.exec(field);
+  if (goal) {
+    const name = REFERENCE.goals.find((g) => g.id === goal[1])?.[locale] ?? goal[1]!;
+    return t(locale, goal[2] === 'rating' ? 'plan.field.goalRating' : 'plan.field.goalNote', { goal: name });
+  }
+  return t(locale, `plan.field.${field}` as PlanMessageKey);
+}
+
+function valueLabel(locale: Locale, field: string, value: string): string {
+  if (!value) return t(locale, 'plan.empty');
+  if (field === 'phase') return phaseLabel(locale, value);
+  if (field === 'startConstruction' || field === 'delivery') return quarterLabel(locale, value);
+  if (field.endsWith('.rating')) return REFERENCE.ratings.find((r) => r.id === value)?.[locale] ?? value;
+  if (field.startsWith('homes.') && /^\d+$/.test(value)) return n(Number(value), locale);
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
+}
+
+function changeLines(locale: Locale, changes: FieldChange[]): string {
+  return changes
+    .map((c) => `- ${t(locale, 'plan.history.change', { field: fieldLabel(locale, c.field), from: valueLabel(locale, c.field, c.from), to: valueLabel(locale, c.field, c.to) })}`)
+    .join('\n');
+}
+
+// ---- Bars: columns with a width by weight and a coloured background (renders everywhere, also the Playground). ----
+
+const STAGE_STYLE: Record<Stage | 'toGo', string> = {
+  delivered: 'good',
+  construction: 'accent',
+  hard: 'warning',
+  soft: 'attention',
+  toGo: 'emphasis',
+};
+
+/** A horizontal bar of coloured parts, each as wide as its share. Parts of 0 are left out. */
+export function bar(parts: Array<{ value: number; style: string; label: string }>, height = '18px'): CardElement {
+  const shown = parts.filter((p) => p.value > 0);
+  if (!shown.length) shown.push({ value: 1, style: 'emphasis', label: '' });
+  return {
+    type: 'ColumnSet',
+    spacing: 'Small',
+    columns: shown.map((p, i) => ({
+      type: 'Column',
+      width: Math.max(1, Math.round(p.value)),
+      style: p.style,
+      minHeight: height,
+      spacing: i === 0 ? 'Default' : 'None',
+      items: [{ type: 'TextBlock', text: ' ', size: 'Small' }],
+    })),
+  };
+}
+
+function legend(locale: Locale, items: Array<{ style: string; label: string; value: number }>): CardElement {
+  return {
+    type: 'ColumnSet',
+    spacing: 'Small',
+    columns: items.map((item) => ({
+      type: 'Column',
+      width: 'auto',
+      items: [
+        {
+          type: 'ColumnSet',
+          columns: [
+            { type: 'Column', width: '12px', style: item.style, minHeight: '12px', items: [{ type: 'TextBlock', text: ' ', size: 'Small' }] },
+            { type: 'Column', width: 'auto', items: [textBlock(`${item.label}: **${n(item.value, locale)}**`, { size: 'Small', spacing: 'None' })] },
+          ],
+        },
+      ],
+    })),
+  };
+}
+
+function stageParts(locale: Locale, tally: Tally) {
+  return STAGES.map((stage) => ({ value: tally.byStage[stage], style: STAGE_STYLE[stage], label: t(locale, `plan.progress.stage.${stage}` as PlanMessageKey) }));
+}
+
+// ---- One plan. ----
+
+export interface PlanView {
+  plan: Plan;
+  municipalityName: string;
+  affordablePurchaseLimit: number;
+  following?: boolean;
+  mayEdit?: boolean;
+  /** Dilemmas about it that the viewer may see. */
+  dilemmas?: Array<{ id: string; title: string }>;
+  /** For a card inserted into any chat (message extension): no buttons that need the bot there. */
+  standalone?: boolean;
+  notice?: string;
+}
+
+export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
+  const { plan } = view;
+  const certainty = certaintyOf(plan.phase);
+  const h = plan.homes;
+  const body: CardElement[] = [];
+  if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Good' }));
+  body.push(
+    heading(plan.name),
+    textBlock(plan.location ? t(locale, 'plan.meta', { municipality: view.municipalityName, location: plan.location }) : view.municipalityName, {
+      isSubtle: true,
+      spacing: 'None',
+    }),
+    {
+      type: 'FactSet',
+      facts: [
+        {
+          title: t(locale, 'plan.fact.phase'),
+          value: `${phaseLabel(locale, plan.phase)}${certainty ? ` (${t(locale, `plan.certainty.${certainty}`)})` : ''}`,
+        },
+        { title: t(locale, 'plan.fact.total'), value: n(h.total, locale) },
+        { title: t(locale, 'plan.fact.socialRent'), value: n(h.socialRent, locale) },
+        { title: t(locale, 'plan.fact.midRent'), value: n(h.midRent, locale) },
+        { title: t(locale, 'plan.fact.affordablePurchase', { limit: euro(view.affordablePurchaseLimit, locale) }), value: n(h.affordablePurchase, locale) },
+        { title: t(locale, 'plan.fact.other'), value: n(h.other, locale) },
+        { title: t(locale, 'plan.fact.start'), value: quarterLabel(locale, plan.startConstruction) },
+        { title: t(locale, 'plan.fact.delivery'), value: quarterLabel(locale, plan.delivery) },
+        ...(plan.initiators.length ? [{ title: t(locale, 'plan.fact.initiators'), value: plan.initiators.join(', ') }] : []),
+      ],
+    },
+    bar([
+      { value: h.socialRent, style: 'good', label: t(locale, 'plan.fact.socialRent') },
+      { value: h.midRent, style: 'accent', label: t(locale, 'plan.fact.midRent') },
+      { value: h.affordablePurchase, style: 'warning', label: t(locale, 'plan.field.homes.affordablePurchase') },
+      { value: h.other, style: 'emphasis', label: t(locale, 'plan.fact.other') },
+    ]),
+    subheading(t(locale, 'plan.regional.title')),
+    textBlock(
+      [
+        t(locale, plan.regional.onList ? 'plan.regional.onList' : 'plan.regional.notOnList'),
+        plan.regional.discussedOn
+          ? t(locale, 'plan.regional.discussed', { date: formatDate(new Date(`${plan.regional.discussedOn}T12:00:00Z`), locale) })
+          : t(locale, 'plan.regional.notYet'),
+        ...(plan.regional.advice ? [t(locale, 'plan.regional.advice', { advice: plan.regional.advice })] : []),
+      ].join(' '),
+    ),
+    subheading(t(locale, 'plan.goals.title')),
+    {
+      type: 'FactSet',
+      facts: REFERENCE.goals.map((goal) => {
+        const g = plan.goals[goal.id];
+        const rating = REFERENCE.ratings.find((r) => r.id === g?.rating)?.[locale] ?? t(locale, 'plan.goal.unrated');
+        return { title: goal[locale], value: g?.note ? `${rating}: ${g.note}` : rating };
+      }),
+    },
+  );
+  if (view.dilemmas?.length) {
+    body.push(subheading(t(locale, 'plan.dilemmas.title')));
+    for (const d of view.dilemmas.slice(0, 5)) {
+      body.push(
+        view.standalone
+          ? textBlock(`${d.id} · ${d.title}`)
+          : textBlock(`${d.id} · ${d.title}`, { color: 'Accent' }),
+      );
+    }
+  }
+  body.push(
+    textBlock(t(locale, 'plan.lastChange', { date: formatDate(new Date(plan.updatedAt), locale), who: changerLabel(locale, plan.updatedBy) }), {
+      isSubtle: true,
+      size: 'Small',
+      spacing: 'Medium',
+    }),
+  );
+  if (view.standalone) return card(body);
+  const actions: CardElement[] = [
+    submit(t(locale, view.following ? 'plan.unfollow' : 'plan.follow'), { verb: 'planFollow', id: plan.id, follow: !view.following }),
+    submit(t(locale, 'plan.historyButton'), { verb: 'planHistory', id: plan.id }),
+    ...(view.mayEdit ? [submit(t(locale, 'plan.editButton'), { verb: 'planEdit', id: plan.id })] : []),
+  ];
+  if (view.dilemmas?.length) {
+    body.push(actionSet(view.dilemmas.slice(0, 5).map((d) => submit(d.id, { verb: 'dilemmaOpen', id: d.id }))));
+  }
+  return card(body, actions);
+}
+
+function planRow(locale: Locale, plan: Plan, municipalityName: string): CardElement {
+  return {
+    type: 'ColumnSet',
+    spacing: 'Small',
+    selectAction: submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id }),
+    columns: [
+      {
+        type: 'Column',
+        width: 'stretch',
+        items: [
+          textBlock(`**${plan.name}**`, { color: 'Accent' }),
+          textBlock(`${municipalityName} · ${phaseLabel(locale, plan.phase)}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+        ],
+      },
+      { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [textBlock(t(locale, 'plan.list.homes', { homes: n(plan.homes.total, locale) }))] },
+    ],
+  };
+}
+
+/** Several plans match, or none: a short choice. */
+export function planChoiceCard(locale: Locale, query: string, plans: Plan[], kind: 'several' | 'none', nameOf: (id: string) => string): AdaptiveCard {
+  const shown = query.length > 60 ? `${query.slice(0, 60)}…` : query;
+  const body: CardElement[] = [textBlock(t(locale, kind === 'several' ? 'plan.several' : 'plan.none', { query: shown }), { weight: kind === 'several' ? 'Bolder' : 'Default' })];
+  if (kind === 'none') body.push(textBlock(t(locale, plans.length ? 'plan.closest' : 'plan.noneAtAll')));
+  for (const p of plans) body.push(planRow(locale, p, nameOf(p.municipality)));
+  return card(body, plans.length ? [] : [submit(t(locale, 'menu.plans'), { verb: 'command', command: 'plannen' })]);
+}
+
+export interface PlanListView {
+  plans: Plan[];
+  tally: Tally;
+  municipality?: Municipality;
+  municipalities: Municipality[];
+  notice?: string;
+}
+
+export function planListCard(locale: Locale, view: PlanListView): AdaptiveCard {
+  const body: CardElement[] = [];
+  if (view.notice) body.push(textBlock(view.notice, { color: 'Attention' }));
+  body.push(
+    heading(view.municipality ? t(locale, 'plan.list.municipality', { municipality: shortName(view.municipality.name) }) : t(locale, 'plan.list.region')),
+  );
+  if (!view.plans.length) body.push(textBlock(t(locale, 'plan.list.empty')));
+  else {
+    const homes = view.plans.reduce((s, p) => s + p.homes.total, 0);
+    const social = view.plans.reduce((s, p) => s + p.homes.socialRent, 0);
+    body.push(textBlock(t(locale, 'plan.list.totals', { plans: n(view.plans.length, locale), homes: n(homes, locale), social: n(social, locale) })));
+    body.push(bar(stageParts(locale, view.tally)));
+    const nameOf = (id: string) => shortName(view.municipalities.find((m) => m.id === id)?.name ?? id);
+    for (const plan of view.plans.slice(0, LIST_SIZE)) body.push(planRow(locale, plan, nameOf(plan.municipality)));
+    if (view.plans.length > LIST_SIZE) body.push(textBlock(t(locale, 'plan.list.more', { count: n(view.plans.length - LIST_SIZE, locale) }), { isSubtle: true }));
+  }
+  body.push(
+    choiceSet(
+      'municipality',
+      t(locale, 'plan.list.choose'),
+      [{ title: t(locale, 'plan.list.all'), value: 'regio' }, ...view.municipalities.map((m) => ({ title: shortName(m.name), value: m.id }))],
+      { value: view.municipality?.id ?? 'regio' },
+    ),
+  );
+  return card(body, [
+    submit(t(locale, 'menu.plans'), { verb: 'planList' }),
+    submit(t(locale, 'menu.progress'), { verb: 'command', command: 'voortgang' }),
+  ]);
+}
+
+// ---- Progress. ----
+
+export function progressCard(locale: Locale, figures: ProgressFigures): AdaptiveCard {
+  const { settings, region } = figures;
+  const toGo = Math.max(0, settings.targetHomes - region.counted);
+  const parts = [...stageParts(locale, region), { value: toGo, style: STAGE_STYLE.toGo, label: t(locale, 'plan.progress.toGo') }];
+  const bars: CardElement = {
+    type: 'Container',
+    items: [bar(parts, '28px'), legend(locale, parts.map((p) => ({ style: p.style, label: p.label, value: p.value })))],
+  };
+  // Teams draws a real chart; a client that does not know charts (the Playground, older Teams) shows the bars.
+  const chart: CardElement = {
+    type: 'Chart.Donut',
+    title: t(locale, 'plan.progress.chartTitle'),
+    colorSet: 'categorical',
+    data: parts.filter((p) => p.value > 0).map((p) => ({ legend: p.label, value: p.value })),
+    fallback: bars,
+  };
+  const socialShare = region.counted ? region.socialRent / region.counted : 0;
+  const top = Math.max(1, ...figures.municipalities.map((m) => m.tally.counted));
+  const body: CardElement[] = [
+    heading(t(locale, 'plan.progress.title', { from: settings.fromYear, to: settings.toYear })),
+    textBlock(
+      t(locale, 'plan.progress.headline', {
+        counted: n(region.counted, locale),
+        target: n(settings.targetHomes, locale),
+        percent: percent(region.counted / settings.targetHomes, locale),
+      }),
+      { weight: 'Bolder', size: 'Medium' },
+    ),
+    chart,
+    subheading(t(locale, 'plan.progress.socialTitle')),
+    textBlock(
+      t(locale, 'plan.progress.social', {
+        social: n(region.socialRent, locale),
+        share: percent(socialShare, locale),
+        target: percent(settings.socialRentShare, locale),
+      }),
+    ),
+    bar([
+      { value: Math.round(socialShare * 1000), style: 'good', label: t(locale, 'plan.fact.socialRent') },
+      { value: Math.round((1 - socialShare) * 1000), style: 'emphasis', label: t(locale, 'plan.fact.other') },
+    ]),
+    // The goal's mark under the bar: an empty column as wide as the goal, then the mark.
+    {
+      type: 'ColumnSet',
+      spacing: 'None',
+      columns: [
+        { type: 'Column', width: Math.max(1, Math.round(settings.socialRentShare * 1000)), items: [textBlock(' ', { size: 'Small' })] },
+        {
+          type: 'Column',
+          width: Math.max(1, Math.round((1 - settings.socialRentShare) * 1000)),
+          items: [textBlock(`▲ ${percent(settings.socialRentShare, locale)}`, { size: 'Small', isSubtle: true, spacing: 'None' })],
+        },
+      ],
+    },
+    subheading(t(locale, 'plan.progress.perMunicipality')),
+  ];
+  for (const m of figures.municipalities) {
+    const rest = top - m.tally.counted;
+    body.push(
+      {
+        type: 'ColumnSet',
+        spacing: 'Small',
+        columns: [
+          { type: 'Column', width: 'stretch', items: [textBlock(`**${m.name}**`)] },
+          {
+            type: 'Column',
+            width: 'auto',
+            items: [textBlock(t(locale, 'plan.progress.municipalityLine', { counted: n(m.tally.counted, locale), social: n(m.tally.socialRent, locale) }), { size: 'Small' })],
+          },
+        ],
+      },
+      bar([...stageParts(locale, m.tally), { value: rest, style: 'default', label: '' }], '12px'),
+    );
+  }
+  body.push(textBlock(t(locale, 'plan.progress.note', { from: settings.fromYear, to: settings.toYear }), { isSubtle: true, size: 'Small', spacing: 'Medium' }));
+  return card(body, [submit(t(locale, 'menu.plans'), { verb: 'command', command: 'plannen' })]);
+}
+
+// ---- Editing. ----
+
+export interface EditView {
+  plan: Plan;
+  /** What the form shows (as typed, when it comes back with problems); the plan's values otherwise. */
+  values?: Partial<Record<EditField, string>>;
+  problems?: Partial<Record<EditField, Problem>>;
+  notice?: string;
+}
+
+export function planEditCard(locale: Locale, view: EditView): AdaptiveCard {
+  const { plan } = view;
+  const v: Record<EditField, string> = {
+    phase: plan.phase,
+    total: String(plan.homes.total),
+    socialRent: String(plan.homes.socialRent),
+    midRent: String(plan.homes.midRent),
+    affordablePurchase: String(plan.homes.affordablePurchase),
+    other: '',
+    startConstruction: plan.startConstruction,
+    delivery: plan.delivery,
+    ...view.values,
+  };
+  const problem = (field: EditField): CardElement[] => {
+    const p = view.problems?.[field];
+    return p ? [fieldError(problemText(locale, p), field)] : [];
+  };
+  const count = (field: EditField, label: string): CardElement[] => [
+    { type: 'Input.Text', id: field, label, value: v[field], maxLength: 10, style: 'text' },
+    ...problem(field),
+  ];
+  const body: CardElement[] = [heading(t(locale, 'plan.edit.title', { name: plan.name }))];
+  if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Attention' }));
+  else body.push(textBlock(t(locale, 'plan.edit.intro')));
+  if (view.problems && Object.keys(view.problems).length) body.push(textBlock(t(locale, 'plan.edit.problems'), { color: 'Attention', weight: 'Bolder' }));
+  body.push(
+    choiceSet('phase', t(locale, 'plan.fact.phase'), REFERENCE.phases.map((p) => ({ title: p[locale], value: p.id })), { value: v.phase, isRequired: true, errorMessage: t(locale, 'plan.edit.choosePhase') }),
+    ...problem('phase'),
+    ...count('total', t(locale, 'plan.fact.total')),
+    ...count('socialRent', t(locale, 'plan.fact.socialRent')),
+    ...count('midRent', t(locale, 'plan.fact.midRent')),
+    ...count('affordablePurchase', t(locale, 'plan.field.homes.affordablePurchase')),
+    ...count('other', t(locale, 'plan.edit.otherHint')),
+    { type: 'Input.Text', id: 'startConstruction', label: t(locale, 'plan.fact.start'), placeholder: t(locale, 'plan.edit.quarterHint'), value: v.startConstruction, maxLength: 10 },
+    ...problem('startConstruction'),
+    { type: 'Input.Text', id: 'delivery', label: t(locale, 'plan.fact.delivery'), placeholder: t(locale, 'plan.edit.quarterHint'), value: v.delivery, maxLength: 10 },
+    ...problem('delivery'),
+  );
+  return card(body, [submit(t(locale, 'plan.edit.save'), { verb: 'planSave', id: plan.id, revision: plan.revision })]);
+}
+
+// ---- History, notices, import report. ----
+
+export function historyCard(locale: Locale, plan: Plan, entries: HistoryEntry[]): AdaptiveCard {
+  // A plan's arrival has no entry of its own: its row says when it came.
+  const arrival: HistoryEntry[] = entries.some((e) => e.created)
+    ? []
+    : [{ planId: plan.id, at: plan.createdAt, by: { tenantId: '', aadObjectId: '', name: '', via: 'import' }, created: true, changes: [] }];
+  const newest = [...arrival, ...entries].reverse();
+  const shown = newest.slice(0, 10);
+  const body: CardElement[] = [heading(t(locale, 'plan.history.title', { name: plan.name }))];
+  if (!shown.length) body.push(textBlock(t(locale, 'plan.history.empty')));
+  for (const e of shown) {
+    body.push(
+      textBlock(t(locale, 'plan.history.line', { date: formatDate(new Date(e.at), locale), who: changerLabel(locale, e.by) }), { weight: 'Bolder', spacing: 'Medium' }),
+      textBlock(e.created ? t(locale, 'plan.history.created') : changeLines(locale, e.changes), { spacing: 'None' }),
+    );
+  }
+  if (newest.length > shown.length) body.push(textBlock(t(locale, 'plan.history.earlier', { count: newest.length - shown.length }), { isSubtle: true }));
+  return card(body, [submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id })]);
+}
+
+export function noticeCard(locale: Locale, plan: Plan, changes: FieldChange[]): AdaptiveCard {
+  return card(
+    [textBlock(t(locale, 'plan.notice', { name: plan.name }), { weight: 'Bolder' }), textBlock(changeLines(locale, changes))],
+    [submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id })],
+  );
+}
+
+export function importReportCard(locale: Locale, report: ImportReport): AdaptiveCard {
+  if (report.status === 'refused') {
+    return card([textBlock(t(locale, 'plan.import.refusedTitle'), { weight: 'Bolder', color: 'Attention' }), textBlock(problemText(locale, report.problem))]);
+  }
+  const body: CardElement[] = [
+    textBlock(t(locale, 'plan.import.title'), { weight: 'Bolder', size: 'Medium' }),
+    textBlock(
+      t(locale, 'plan.import.summary', {
+        created: n(report.created, locale),
+        changed: n(report.changed, locale),
+        unchanged: n(report.unchanged, locale),
+        rejected: n(report.rejected.length, locale),
+      }),
+    ),
+  ];
+  if (report.unknownColumns.length) body.push(textBlock(t(locale, 'plan.import.unknownColumns', { columns: report.unknownColumns.join(', ') }), { isSubtle: true }));
+  if (report.rejected.length) {
+    body.push(textBlock(t(locale, 'plan.import.rejectedTitle'), { weight: 'Bolder', color: 'Attention', spacing: 'Medium' }));
+    body.push(textBlock(importRejectionLines(locale, report.rejected.slice(0, MAX_REPORT_ROWS)).join('\n\n')));
+    if (report.rejected.length > MAX_REPORT_ROWS) body.push(textBlock(t(locale, 'plan.import.more', { count: report.rejected.length - MAX_REPORT_ROWS })));
+  }
+  return card(body, [submit(t(locale, 'menu.progress'), { verb: 'command', command: 'voortgang' })]);
+}
+
+/** "Rij 7: …" for each rejected row, as the card and the command line show it. */
+export function importRejectionLines(locale: Locale, rejected: Array<{ number: number; problems: Problem[] }>): string[] {
+  return rejected.map((r) => t(locale, 'plan.import.row', { row: r.number, reasons: r.problems.map((p) => problemText(locale, p)).join(' ') }));
+}
+
