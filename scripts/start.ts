@@ -80,6 +80,9 @@ async function main(): Promise<void> {
     process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
 
     let playground: PlaygroundHandle | undefined;
+    if (playgroundFile) await seedPlaygroundMembers(app.services.members);
+    // Each capability's demo data, when its part of the store is still empty.
+    for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
     if (playgroundFile) {
       const workDir = path.join(root, '.playground');
       const configFile = configAs(options.playgroundAs || playgroundFile.currentUser.id, workDir);

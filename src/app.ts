@@ -156,6 +156,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const retention = privacy.startRetention();
   if (config.proactive.worker) worker.start();
   if (config.digest.scheduler) scheduler.start();
+  const jobs = built.flatMap((b) => (b.capability.jobs ? [b.capability.jobs(b.service, core)] : []));
+  for (const job of jobs) job.start();
   log.info({ event: 'app.started', port }, 'bot listening');
   return {
     url,
@@ -171,6 +173,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     stop: async () => {
       retention.stop();
       scheduler.stop();
+      await Promise.all(jobs.map((job) => job.stop()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold the close open for seconds.
       server.server.closeIdleConnections();

@@ -4,9 +4,10 @@ import type { ManifestCommand, ServicesOf } from './capability';
 import { members } from './features/members';
 import { dilemmas } from './features/dilemmas';
 import { plans } from './features/plans';
+import { sessions } from './features/sessions';
 import { agenda } from './features/agenda';
 
-export const CAPABILITIES = [members, dilemmas, plans, agenda] as const;
+export const CAPABILITIES = [members, dilemmas, plans, sessions, agenda] as const;
 
 export type CapabilityServices = ServicesOf<typeof CAPABILITIES>;
 

@@ -196,6 +196,14 @@ export interface Capability<S = unknown, N extends string = string> {
   digest?(service: S, need: Need): DigestSource;
   /** Things the secretariaat may put on the next BO agenda (the agenda capability lists them). */
   agendaCandidates?(service: S, need: Need): (actor: Member) => Promise<AgendaCandidate[]>;
+  /** Background work (a timer), started once the bot listens and stopped before it closes. */
+  jobs?(service: S, core: Core): BackgroundJob;
+}
+
+export interface BackgroundJob {
+  start(): void;
+  /** Stops the timer and waits for a run under way. */
+  stop(): Promise<void>;
 }
 
 export function defineCapability<S, N extends string>(capability: Capability<S, N>): Capability<S, N> {

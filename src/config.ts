@@ -94,6 +94,11 @@ const envSchema = z
     DIGEST_DAYS_BEFORE_MEETING: z.coerce.number().int().min(0).max(30).default(3),
     DIGEST_CHANNEL_ID: z.string().trim().max(300).default(''),
     SCHEDULER: z.enum(['on', 'off']).default('on'),
+
+    // Sessions: the reminder before a session, how long a calendar link works, how often reminders are checked.
+    SESSION_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(24),
+    SESSION_CALENDAR_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    SESSION_JOB_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -158,6 +163,7 @@ export interface Config {
   plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number; refreshMs: number };
   proactive: ProactiveSettings;
   digest: DigestSettings;
+  sessions: SessionSettings;
 }
 
 export interface ProactiveSettings {
@@ -181,6 +187,13 @@ export interface DigestSettings {
   /** A conversation (channel) id that gets the digest too; empty = none. */
   channelId: string;
   scheduler: boolean;
+}
+
+export interface SessionSettings {
+  /** Hours before the start that the reminder goes out. */
+  reminderHours: number;
+  calendarLinkDays: number;
+  jobIntervalMs: number;
 }
 
 export interface LocaleSettings {
@@ -254,6 +267,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       daysBeforeMeeting: e.DIGEST_DAYS_BEFORE_MEETING,
       channelId: e.DIGEST_CHANNEL_ID,
       scheduler: e.SCHEDULER === 'on',
+    },
+    sessions: {
+      reminderHours: e.SESSION_REMINDER_HOURS,
+      calendarLinkDays: e.SESSION_CALENDAR_LINK_DAYS,
+      jobIntervalMs: e.SESSION_JOB_SECONDS * 1000,
     },
   };
 }

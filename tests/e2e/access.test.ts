@@ -110,14 +110,13 @@ it('keeps the member list and the access form out of channels', async () => {
   expect(cardOf(reply)).toBeUndefined();
 });
 
-it('shows a gespreksleider that there is nothing for them yet, instead of an empty menu', async () => {
+it('shows a gespreksleider only their own button: the sessions they lead', async () => {
   const leader = { aadObjectId: 'cccccccc-0000-4000-8000-000000000078', name: 'Linda Leider' };
   await bot.app.services.members.seed([
     { tenantId: '11111111-1111-4111-8111-111111111111', aadObjectId: leader.aadObjectId, name: leader.name, organisationId: 'regio-gooi-en-vechtstreek', role: 'gespreksleider' },
   ]);
   const [reply] = await bot.say(leader, 'hulp');
-  expect(readable(reply)).toContain('nog geen knoppen');
-  expect(buttonsOf(reply)).toHaveLength(0);
+  expect(buttonsOf(reply).map((b) => b.title)).toEqual(['Sessies']);
 });
 
 it('does not show the management card to a member without the secretariaat role', async () => {

@@ -1,0 +1,195 @@
+// Sessions through the Microsoft 365 Agents Playground's own API, as the issue's "done when" asks: two members
+// press "Aanmelden" for the last seat at once, one gets it, the other waits and is promoted when a seat frees;
+// the calendar file has the right local time; the reminder arrives once.
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import WebSocket from 'ws';
+import { startApp, type RunningApp } from '../../src/app';
+import { createLogger } from '../../src/log';
+import { freePort } from '../../src/storage/azurite';
+import { readPlaygroundFile, seedPlaygroundMembers, startPlayground, type PlaygroundHandle } from '../../scripts/playground';
+import { testConfig } from '../helpers/harness';
+
+interface Frame {
+  action: string;
+  actionConversationId: string;
+  message?: { messageId: string; text?: string; attachments?: Array<{ contentType: string; content: Record<string, unknown> }> };
+}
+
+const file = readPlaygroundFile();
+const marieke = file.currentUser;
+const joost = file.users.find((u) => u.name === 'Joost Verbeek')!;
+const fatima = file.users.find((u) => u.name === 'Fatima El Amrani')!;
+const pieter = file.users.find((u) => u.name === 'Pieter de Graaf')!;
+let app: RunningApp;
+let playground: PlaygroundHandle;
+let socket: WebSocket;
+const frames: Frame[] = [];
+let sessionId = '';
+
+const personal = () => file.personalChat.id;
+const textOf = (f: Frame | undefined) => JSON.stringify(f?.message?.attachments?.[0]?.content ?? f?.message?.text ?? '');
+const botFrames = (from: number) => frames.slice(from).filter((f) => f.action === 'createMessage' || f.action === 'updateMessage');
+
+async function waitFor(predicate: (fs: Frame[]) => boolean, from: number, what: string, timeoutMs = 15_000): Promise<Frame[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate(botFrames(from))) {
+    if (Date.now() > deadline) throw new Error(`no ${what} in the Playground: ${botFrames(from).map(textOf).join(' | ').slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return botFrames(from);
+}
+
+async function api(pathname: string, body: unknown): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${playground.port}${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`Playground ${pathname} answered ${res.status}: ${await res.text()}`);
+}
+
+/** Marieke types in her personal chat. */
+const say = (text: string) => api(`/_conversation/v1/conversations/${encodeURIComponent(personal())}/messages`, { from: { id: marieke.id }, text, textFormat: 'plain' });
+/** Marieke presses a button on a card in her personal chat. */
+const press = (replyToId: string, value: unknown) => api('/_conversation/v1/submit', { conversation: { id: personal() }, from: { id: marieke.id }, replyToId, value });
+/** Someone else presses a button in the group chat (the Playground types as its current user only). */
+const pressAs = (user: typeof joost, value: unknown) =>
+  api('/_internal/v1/customActivities', {
+    type: 'message',
+    id: `custom-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    channelId: 'msteams',
+    serviceUrl: `http://localhost:${playground.port}/_connector`,
+    locale: 'nl-NL',
+    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+    recipient: { id: file.bot.id, name: file.bot.name },
+    conversation: { id: file.groupChat.id, conversationType: 'groupChat', isGroup: true, tenantId: file.tenantId },
+    channelData: { tenant: { id: file.tenantId } },
+    value,
+  });
+
+beforeAll(async () => {
+  const config = testConfig({ ALLOWED_TENANT_IDS: file.tenantId, FORCE_LOCALE: 'nl', BOOTSTRAP_ADMINS: '' });
+  app = await startApp(config, { log: createLogger('silent') });
+  await seedPlaygroundMembers(app.services.members);
+  // As npm start does: each capability's demo data.
+  for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
+  playground = await startPlayground({
+    botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
+    port: await freePort(),
+    workDir: mkdtempSync(path.join(os.tmpdir(), 'bo-wonen-playground-')),
+  });
+  socket = new WebSocket(`ws://127.0.0.1:${playground.port}/_ws_conversation/v1/conversations/stream`);
+  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const mark = frames.length;
+  await api(`/_debug/conversation/${encodeURIComponent(personal())}/installation`, {});
+  await waitFor((fs) => fs.length >= 1, mark, 'welcome');
+  // The secretariaat (Pieter) plans a small session: two seats.
+  const admin = (await app.services.members.resolve({ tenantId: file.tenantId, aadObjectId: pieter.aadObjectId, name: pieter.name }))!;
+  const created = await app.services.sessions.create(
+    admin,
+    {
+      series: 'overig',
+      title: 'Werksessie woon-werkbalans',
+      description: '',
+      date: '2027-03-30',
+      startTime: '15:00',
+      endTime: '16:30',
+      deadlineDate: '2027-03-23',
+      location: 'Online (link volgt)',
+      hostOrganisation: 'Gemeente Huizen',
+      facilitatorName: '',
+      facilitator: '',
+      capacity: '2',
+      audience: ['wethouder', 'directeur-bestuurder'],
+    },
+    'playground-session-1',
+  );
+  if (created.status !== 'saved') throw new Error('session not created');
+  sessionId = created.session.id;
+}, 90_000);
+
+afterAll(async () => {
+  socket?.close();
+  await playground?.stop();
+  await app?.stop();
+});
+
+it('shows the seeded learning track and theme session', async () => {
+  const mark = frames.length;
+  await say('sessies');
+  const [list] = await waitFor((fs) => fs.length >= 1, mark, 'session list');
+  const text = textOf(list);
+  expect(text.match(/Praktijkleergang \\"Samenwerken aan meer betaalbare woningen\\" \d/g)).toHaveLength(4);
+  expect(text).toContain('Themasessie: sneller van plan naar bouw');
+  expect(text).toContain('Werksessie woon-werkbalans');
+});
+
+it('gives the last seat to one of two pressing at once; the other waits, and is promoted and told when a seat frees', async () => {
+  // Fatima takes the first of the two seats.
+  let mark = frames.length;
+  await pressAs(fatima, { verb: 'sessionSignUp', sessionId });
+  await waitFor((fs) => fs.some((f) => textOf(f).includes('Je bent aangemeld')), mark, "Fatima's answer");
+
+  mark = frames.length;
+  await say('sessies');
+  const [list] = await waitFor((fs) => fs.length >= 1, mark, 'session list');
+  mark = frames.length;
+  await Promise.all([
+    press(list!.message!.messageId, { verb: 'sessionSignUp', sessionId, list: 'upcoming' }),
+    pressAs(joost, { verb: 'sessionSignUp', sessionId }),
+  ]);
+  const answers = await waitFor((fs) => fs.filter((f) => /Je bent aangemeld voor|wachtlijst: plaats 1/.test(textOf(f))).length >= 2, mark, 'two answers');
+  const mariekeAnswer = textOf(answers.find((f) => f.actionConversationId === personal()));
+  const joostAnswer = textOf(answers.find((f) => f.actionConversationId === file.groupChat.id));
+  expect([mariekeAnswer, joostAnswer].filter((t) => t.includes('Je bent aangemeld voor'))).toHaveLength(1);
+  expect([mariekeAnswer, joostAnswer].filter((t) => t.includes('Je staat op de wachtlijst: plaats 1.'))).toHaveLength(1);
+
+  if (mariekeAnswer.includes('Je bent aangemeld voor')) {
+    // Marieke won: she gives the seat up (Joost gets it), signs up again and now waits behind no one.
+    mark = frames.length;
+    await say('mijn sessies');
+    const [mine] = await waitFor((fs) => fs.length >= 1, mark, 'my sessions');
+    mark = frames.length;
+    await press(mine!.message!.messageId, { verb: 'sessionCancelSignUp', sessionId, list: 'mine' });
+    await waitFor((fs) => fs.some((f) => textOf(f).includes('Je bent afgemeld')), mark, 'cancel answer');
+    mark = frames.length;
+    await press(mine!.message!.messageId, { verb: 'sessionSignUp', sessionId, list: 'mine' });
+    await waitFor((fs) => fs.some((f) => textOf(f).includes('wachtlijst: plaats 1')), mark, 'waiting again');
+  }
+  // Joost now has the seat and cancels: Marieke, first on the list, is promoted and told in her own chat.
+  mark = frames.length;
+  await pressAs(joost, { verb: 'sessionCancelSignUp', sessionId });
+  const after = await waitFor((fs) => fs.some((f) => f.actionConversationId === personal() && textOf(f).includes('Goed nieuws')), mark, 'promotion notice');
+  expect(after.filter((f) => f.actionConversationId === personal() && textOf(f).includes('Goed nieuws'))).toHaveLength(1);
+});
+
+it('serves the calendar file from the card at the right local time', async () => {
+  const mark = frames.length;
+  await say('mijn sessies');
+  const [mine] = await waitFor((fs) => fs.length >= 1, mark, 'my sessions');
+  expect(textOf(mine)).toContain('Je bent aangemeld.');
+  const url = new URL(/"url":"([^"]*\/sessions\/calendar\?t=[^"]+)"/.exec(textOf(mine))![1]!);
+  const res = await fetch(`http://127.0.0.1:${app.port}${url.pathname}${url.search}`);
+  expect(res.status).toBe(200);
+  const ics = (await res.text()).replace(/\r\n /g, '');
+  // 30 March 2027 is summer time: 15:00 in Amsterdam, 13:00 UTC.
+  expect(ics).toContain('DTSTART;TZID=Europe/Amsterdam:20270330T150000');
+  expect(ics).toContain('TZID:Europe/Amsterdam');
+});
+
+it('sends the reminder once, however often it is checked', async () => {
+  const session = await app.services.sessions.get(sessionId);
+  const dayBefore = new Date(Date.parse(session.startsAt) - 20 * 3_600_000);
+  const mark = frames.length;
+  await Promise.all([app.services.sessions.sendDueReminders(dayBefore), app.services.sessions.sendDueReminders(dayBefore)]);
+  await app.services.sessions.sendDueReminders(new Date(dayBefore.getTime() + 3_600_000));
+  await waitFor((fs) => fs.some((f) => textOf(f).includes('Herinnering')), mark, 'reminder');
+  await app.services.sender.drain();
+  expect(botFrames(mark).filter((f) => f.actionConversationId === personal() && textOf(f).includes('Herinnering'))).toHaveLength(1);
+});
