@@ -67,6 +67,8 @@ export interface AgendaCandidate {
   summary: string;
   /** Organisation id of who brings it in, if known. */
   organisationId?: string;
+  /** What its capability does once it is on an agenda (a dilemma becomes "geagendeerd", an opbrengst is marked). */
+  onPlaced?(meetingId: string): Promise<void>;
 }
 
 export interface Contributions {

@@ -50,6 +50,11 @@ export function dilemmaCandidates(dilemmas: DilemmaService): (actor: Member) => 
         title: d.visibility === 'confidential' ? `${d.id} (vertrouwelijk)` : d.title,
         summary: d.visibility === 'confidential' ? '' : (await dilemmas.get(viewer, d.id)).dilemma.description.slice(0, 300),
         organisationId: d.author.organisationId,
+        // On the agenda, a new dilemma becomes "geagendeerd" (the dilemmas capability tells its author).
+        onPlaced: async () => {
+          const { dilemma } = await dilemmas.get(viewer, d.id);
+          if (dilemma.status === 'nieuw') await dilemmas.setStatus(viewer, d.id, 'geagendeerd', dilemma.outcome);
+        },
       })),
     );
   };

@@ -293,10 +293,7 @@ export class AgendaService {
       { capability, ref },
     );
     if (result.status !== 'saved') throw refuse.rule('badMeeting');
-    if (capability === 'dilemmas') {
-      const { dilemma } = await this.deps.dilemmas.get({ member: actor, shared: false }, ref);
-      if (dilemma.status === 'nieuw') await this.deps.dilemmas.setStatus({ member: actor, shared: false }, ref, 'geagendeerd', dilemma.outcome);
-    }
+    await candidate.onPlaced?.(meetingId);
     return result.meeting;
   }
 

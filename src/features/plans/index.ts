@@ -8,6 +8,7 @@ import { dilemmas } from '../dilemmas';
 import { members } from '../members';
 import { messages, refuse } from './messages';
 import { planNotifier, planRoutes } from './routes';
+import { planDigest } from './digest';
 import { PlanService } from './service';
 import { PLAN_TABLES, PlanStore } from './store';
 
@@ -50,6 +51,7 @@ export const plans = defineCapability({
     need(dilemmas).usePlans({ choices: () => service.choices() });
     return service;
   },
+  digest: (service, need) => planDigest(service, (id) => need(members).organisationName(id)),
   routes: (service, core, need) => planRoutes(service, need(members), need(dilemmas), core),
   async seed(service, core) {
     try {

@@ -153,6 +153,8 @@ const nl = {
   'plan.notice': 'Het plan {name} dat je volgt is gewijzigd.',
   'plan.search.none': 'Geen plan gevonden. Probeer een deel van de naam.',
   'plan.search.noAccess': 'Je hebt nog geen toegang tot BO Wonen. Open de chat met BO Wonen om toegang te vragen.',
+  'plan.digest.changed': 'Plannen die zijn bijgewerkt',
+  'plan.digest.line': '{name} ({municipality}): {phase}, {homes} woningen',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -306,6 +308,8 @@ const en: Record<keyof typeof nl, string> = {
   'plan.notice': 'The plan {name} you follow has changed.',
   'plan.search.none': 'No plan found. Try part of the name.',
   'plan.search.noAccess': 'You do not have access to BO Wonen yet. Open the chat with BO Wonen to ask for it.',
+  'plan.digest.changed': 'Plans that were updated',
+  'plan.digest.line': '{name} ({municipality}): {phase}, {homes} homes',
 };
 
 export const messages = defineMessages({ nl, en });

@@ -191,6 +191,17 @@ export class PlanService {
     return found.plan;
   }
 
+  /** Plans whose phase or numbers changed since `since` (not ones that only arrived), latest first: the digest. */
+  async changedSince(reader: Member, since: Date): Promise<Plan[]> {
+    requireReader(reader);
+    await this.fresh();
+    const from = since.toISOString();
+    return this.index
+      .all()
+      .filter((p) => p.revision > 1 && p.updatedAt >= from)
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
   /** Plans for the dilemma form's choice: every plan's id and name, from memory. */
   choices(): Array<{ id: string; name: string }> {
     return this.index

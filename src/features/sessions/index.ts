@@ -5,6 +5,7 @@ import { errorFields } from '../../log';
 import { members } from '../members';
 import { messages, refuse } from './messages';
 import { sessionLink, sessionMessenger, sessionRoutes } from './routes';
+import { opbrengstCandidates, sessionDigest } from './digest';
 import { seedDrafts } from './seed';
 import { SessionService } from './service';
 import { SESSION_TABLES, SessionStore } from './store';
@@ -42,6 +43,8 @@ export const sessions = defineCapability({
     );
     return service;
   },
+  digest: (service) => sessionDigest(service),
+  agendaCandidates: (service) => opbrengstCandidates(service),
   routes: (service, core, need) => sessionRoutes(service, need(members), core),
   async seed(service, _core, need) {
     if (!(await service.isEmpty())) return;

@@ -136,6 +136,10 @@ const nl = {
   'session.stateWaiting': 'wachtlijst',
   'session.yes': 'ja',
   'session.no': 'nee',
+  'session.digest.seatsLeft': 'Sessies met nog plaats',
+  'session.digest.line': '{title}, {day}: nog {seats} plaatsen vrij',
+  'session.digest.view': 'Bekijk de sessies',
+  'session.agenda.reflection': 'Terugblik op de sessie: {title}',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -272,6 +276,10 @@ const en: Record<keyof typeof nl, string> = {
   'session.stateWaiting': 'waiting list',
   'session.yes': 'yes',
   'session.no': 'no',
+  'session.digest.seatsLeft': 'Sessions with seats left',
+  'session.digest.line': '{title}, {day}: {seats} seats left',
+  'session.digest.view': 'See the sessions',
+  'session.agenda.reflection': 'Looking back on the session: {title}',
 };
 
 export const messages = defineMessages({ nl, en });
