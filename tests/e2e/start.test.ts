@@ -52,7 +52,7 @@ it('says in one sentence that the bot port is taken, and exits with 1', async ()
   const port = await freePort();
   const blocker = await occupy(port);
   try {
-    const run = await launch({ PORT: String(port), AZURITE_PORT: String(await freePort()) }).done;
+    const run = await launch({ PORT: String(port), AZURITE_PORT: String(await freePort()), AZURITE_QUEUE_PORT: String(await freePort()) }).done;
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(`Port ${port} is already in use: stop the other program or set PORT.`);
   } finally {
@@ -64,7 +64,7 @@ it('says in one sentence that the Azurite port is taken', async () => {
   const port = await freePort();
   const blocker = await occupy(port);
   try {
-    const run = await launch({ AZURITE_PORT: String(port) }).done;
+    const run = await launch({ AZURITE_PORT: String(port), AZURITE_QUEUE_PORT: String(await freePort()) }).done;
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(`Port ${port} is already in use: stop the other program or set AZURITE_PORT.`);
   } finally {
@@ -73,14 +73,14 @@ it('says in one sentence that the Azurite port is taken', async () => {
 });
 
 it('names the bad setting when the configuration is wrong', async () => {
-  const run = await launch({ ALLOWED_TENANT_IDS: 'contoso', AZURITE_PORT: String(await freePort()) }).done;
+  const run = await launch({ ALLOWED_TENANT_IDS: 'contoso', AZURITE_PORT: String(await freePort()), AZURITE_QUEUE_PORT: String(await freePort()) }).done;
   expect(run.code).toBe(1);
   expect(run.stderr.trim().split('\n')).toHaveLength(1);
   expect(run.stderr).toMatch(/^Bad configuration: ALLOWED_TENANT_IDS/);
 });
 
 it('names the Playground people to choose from when --as names nobody', async () => {
-  const run = await launch({ AZURITE_PORT: String(await freePort()), PORT: String(await freePort()) }, ['--as', 'niemand']).done;
+  const run = await launch({ AZURITE_PORT: String(await freePort()), AZURITE_QUEUE_PORT: String(await freePort()), PORT: String(await freePort()) }, ['--as', 'niemand']).done;
   expect(run.code).toBe(1);
   expect(run.stderr.trim()).toBe('No Playground user "niemand" to type as: choose one of marieke, joost, fatima, pieter, linda, ruud.');
 });
@@ -88,7 +88,7 @@ it('names the Playground people to choose from when --as names nobody', async ()
 it('starts on embedded Azurite, answers /healthz, and stops everything on Ctrl-C', async () => {
   const port = await freePort();
   const azuritePort = await freePort();
-  const run = launch({ PORT: String(port), AZURITE_PORT: String(azuritePort) });
+  const run = launch({ PORT: String(port), AZURITE_PORT: String(azuritePort), AZURITE_QUEUE_PORT: String(await freePort()) });
   const deadline = Date.now() + 30_000;
   while (!run.output().includes('BO Wonen is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(run.output()).toContain(`http://127.0.0.1:${port}/api/messages`);
@@ -110,7 +110,7 @@ it('says who types, and names a person who gets a notice while someone else type
   const file = readPlaygroundFile();
   // An empty ALLOWED_TENANT_IDS lets the launcher allow the Playground's own tenant, as on a fresh clone.
   const run = launch(
-    { ALLOWED_TENANT_IDS: '', PORT: String(await freePort()), AZURITE_PORT: String(await freePort()), PLAYGROUND_PORT: String(await freePort()) },
+    { ALLOWED_TENANT_IDS: '', PORT: String(await freePort()), AZURITE_PORT: String(await freePort()), AZURITE_QUEUE_PORT: String(await freePort()), PLAYGROUND_PORT: String(await freePort()) },
     ['--as', 'pieter'],
   );
   try {
