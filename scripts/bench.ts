@@ -22,7 +22,7 @@ const ROUNDS = boundedInt(process.env.BENCH_ROUNDS, 3, 1, 9);
 const TURN_TIMEOUT_MS = 10_000;
 const START_TIMEOUT_MS = 60_000;
 /** The whole run stops (and fails) after this, whatever happens. */
-const DEADLINE_MS = 300_000;
+const DEADLINE_MS = 480_000;
 /** Dilemmas seeded into the store once per run. */
 const DILEMMAS = boundedInt(process.env.BENCH_DILEMMAS, 10_000, 100, 50_000);
 /** Turns of each kind (help, list, filtered list, search, detail) per round, interleaved. */
