@@ -14,15 +14,26 @@ export interface MixedMember {
   name: string;
 }
 
-/** What a member says in the mixed scenario: every command a member has, with a few arguments. */
-export const MIXED_COMMANDS: Array<{ name: string; text: (i: number) => string }> = [
-  { name: 'help', text: () => 'help' },
-  { name: "dilemma's", text: () => "dilemma's" },
-  { name: "dilemma's <woord>", text: (i) => `dilemma's ${['woning', 'grond', 'stikstof', 'netcongestie', 'huur'][i % 5]}` },
-  { name: 'dilemma <id>', text: (i) => `dilemma D-2025-${String(((i * 37) % 9000) + 1).padStart(3, '0')}` },
-  { name: 'dilemma (form)', text: () => 'dilemma' },
-  { name: 'mijn gegevens', text: () => 'mijn gegevens' },
+/**
+ * What a member says in the mixed scenario: every command a member has, with a few arguments, weighted as
+ * people would use them (reading lists and cards often, exporting their data rarely).
+ */
+export const MIXED_COMMANDS: Array<{ name: string; weight: number; text: (i: number) => string }> = [
+  { name: 'help', weight: 3, text: () => 'help' },
+  { name: "dilemma's", weight: 3, text: () => "dilemma's" },
+  { name: "dilemma's <woord>", weight: 2, text: (i) => `dilemma's ${['woning', 'grond', 'stikstof', 'netcongestie', 'huur'][i % 5]}` },
+  { name: 'dilemma <id>', weight: 3, text: (i) => `dilemma D-2025-${String(((i * 37) % 9000) + 1).padStart(3, '0')}` },
+  { name: 'dilemma (form)', weight: 1, text: () => 'dilemma' },
+  { name: 'plannen', weight: 2, text: () => 'plannen' },
+  { name: 'voortgang', weight: 1, text: () => 'voortgang' },
+  { name: 'sessies', weight: 2, text: () => 'sessies' },
+  { name: 'agenda', weight: 2, text: () => 'agenda' },
+  { name: 'digest', weight: 1, text: () => 'digest' },
+  { name: 'mijn gegevens', weight: 1, text: () => 'mijn gegevens' },
 ];
+
+/** The commands in the order members take them, each as often as its weight. */
+const SCHEDULE = MIXED_COMMANDS.flatMap((c) => Array.from({ length: c.weight }, () => c));
 
 export function mixedMembers(count: number): MixedMember[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -65,7 +76,7 @@ export async function runMixed(
   await Promise.all(
     members.map(async (member, m) => {
       for (let i = m; Date.now() < until; i++) {
-        const command = MIXED_COMMANDS[i % MIXED_COMMANDS.length]!;
+        const command = SCHEDULE[i % SCHEDULE.length]!;
         turns++;
         try {
           const { ms, apology } = await say(member, command.text(i));

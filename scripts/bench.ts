@@ -243,6 +243,8 @@ async function turn(
 ): Promise<number> {
   const activity = helpActivity(connector.serviceUrl, member, conversationId, say);
   const expected = connector.expect(activity.id as string);
+  // A reply that never comes rejects after a while, maybe before the POST has returned: that is this turn's error.
+  expected.reply.catch(() => undefined);
   const body = JSON.stringify(activity);
   const started = performance.now();
   let status: number;

@@ -115,3 +115,12 @@ it('erases members who have not used the bot for the retention period, but not c
   expect(readable((await bot.say(reader, 'help'))[0])).toContain('Toegang aanvragen');
   expect(readable((await bot.say(people.admin, 'help'))[0])).toContain('Welkom bij BO Wonen');
 });
+
+it('records the secretariaat changes of every capability that has them: agenda and plans too', async () => {
+  const admin = (await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: people.admin.aadObjectId, name: '' }))!;
+  const meeting = await bot.app.services.agenda.createMeeting(admin, new Date(Date.now() + 40 * 24 * 3_600_000), 'Regiokantoor');
+  await bot.app.services.agenda.saveItem(admin, meeting.id, undefined, { type: 'bespreking', title: 'Woningbouwafspraken', summary: '', submittedBy: '', links: [] });
+  await bot.app.services.plans.importFile(admin, Buffer.from('naam;gemeente;totaal;sociale huur;middenhuur;betaalbare koop;overig;fase\nProefplan;Huizen;60;20;20;10;10;initiatief\n', 'utf8'));
+  const actions = (await bot.app.services.audit.page(20)).entries.map((e) => `${e.capability}:${e.action}`);
+  expect(actions).toEqual(expect.arrayContaining(['agenda:meeting.created', 'agenda:agenda.itemAdded', 'plans:plans.imported']));
+});

@@ -32,6 +32,7 @@ export const agenda = defineCapability({
   ],
   build(core: Core, need: Need) {
     const service = new AgendaService(new AgendaStore(core.tables), {
+      audit: core.audit,
       members: need(members),
       dilemmas: need(dilemmas),
       contributions: core.contributions,

@@ -14,6 +14,7 @@ import type { MemberService } from '../members';
 import { refuse } from './messages';
 import { itemInputSchema, LIMITS, type AgendaItem, type BoMeeting, type ItemField, type ItemInput, type ItemType, STANDARD_ITEMS } from './model';
 import type { AgendaStore } from './store';
+import type { AuditSink } from '../../core/audit';
 
 export const DIGEST_SLOT = 'digest';
 export const DIGEST_JOB = 'agenda.digest';
@@ -50,6 +51,8 @@ function amsterdamDay(date: Date): { year: number; month: number; day: number } 
 }
 
 export interface AgendaDeps {
+  /** Where the secretariaat's changes to meetings and agendas are recorded (the core's audit trail). */
+  audit?: AuditSink;
   members: MemberService;
   dilemmas: DilemmaService;
   contributions: Contributions;
@@ -130,6 +133,16 @@ export class AgendaService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  private async record(actor: Member, action: string, target: string, after?: unknown): Promise<void> {
+    await this.deps.audit?.record({
+      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
+      capability: 'agenda',
+      action,
+      target,
+      ...(after !== undefined ? { after } : {}),
+    });
+  }
+
   // ---- meetings and their agenda ----
 
   /** The next meeting that has not been held (from three hours before its start, it still counts). */
@@ -174,6 +187,7 @@ export class AgendaService {
     };
     if (!(await this.store.createMeeting(meeting))) throw refuse.rule('meetingExists');
     this.recent.meeting.clear();
+    await this.record(actor, 'meeting.created', meeting.id, { startsAt: meeting.startsAt, place: meeting.place });
     return meeting;
   }
 
@@ -210,12 +224,13 @@ export class AgendaService {
       items.splice(rondvraag >= 0 ? rondvraag : items.length, 0, item);
       return { ...current, items, addedAt: { ...current.addedAt, [item.id]: at } };
     });
+    await this.record(actor, itemId ? 'agenda.itemChanged' : 'agenda.itemAdded', meetingId, { type: input.type, title: input.title, ...(source ? { source } : {}) });
     return { status: 'saved', meeting };
   }
 
   async moveItem(actor: Member, meetingId: string, itemId: string, direction: 'up' | 'down'): Promise<BoMeeting> {
     requireSecretariaat(actor);
-    return this.change(meetingId, (current) => {
+    const meeting = await this.change(meetingId, (current) => {
       const index = current.items.findIndex((i) => i.id === itemId);
       if (index < 0) throw new NotFound('No such item');
       if (current.items[index]!.standard) throw refuse.rule('standardItem');
@@ -227,17 +242,22 @@ export class AgendaService {
       [items[index], items[target]] = [items[target]!, items[index]!];
       return { ...current, items };
     });
+    await this.record(actor, 'agenda.itemMoved', `${meetingId}/${itemId}`, { direction });
+    return meeting;
   }
 
   async removeItem(actor: Member, meetingId: string, itemId: string): Promise<BoMeeting> {
     requireSecretariaat(actor);
-    return this.change(meetingId, (current) => {
+    const before = (await this.meeting(meetingId)).items.find((i) => i.id === itemId);
+    const meeting = await this.change(meetingId, (current) => {
       const item = current.items.find((i) => i.id === itemId);
       if (!item) return undefined; // removed already (a double click)
       if (item.standard) throw refuse.rule('standardItem');
       const { [itemId]: _gone, ...addedAt } = current.addedAt;
       return { ...current, items: current.items.filter((i) => i.id !== itemId), addedAt };
     });
+    if (before && !before.standard) await this.record(actor, 'agenda.itemRemoved', `${meetingId}/${itemId}`, { title: before.title, type: before.type });
+    return meeting;
   }
 
   /** Vaststellen: the agenda is final. */
@@ -248,6 +268,7 @@ export class AgendaService {
       current.status === 'gepland' ? { ...current, status: 'vastgesteld', updatedAt: this.now().toISOString() } : undefined,
     );
     if (!meeting) throw new NotFound('No such meeting');
+    await this.record(actor, 'agenda.fixed', meetingId);
     return meeting;
   }
 

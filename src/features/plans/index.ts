@@ -45,6 +45,8 @@ export const plans = defineCapability({
       planNotifier(core.outbox, registry, () => service, core.log),
       core.config.plans,
       core.config.plans.refreshMs,
+      undefined,
+      core.audit,
     );
     await service.load();
     // The dilemma form offers the real plans.

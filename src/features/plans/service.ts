@@ -1,6 +1,7 @@
 // Plan rules: who may read, edit and import, how a change is checked and stored with its history, who is told,
 // and the regional progress. No Teams types here. Lookups read an in-memory index that one point read keeps
 // fresh, so a chat turn never scans the table, and two bot processes on one store see each other's changes.
+import type { AuditSink } from '../../core/audit';
 import { NotFound } from '../../errors';
 import type { Member, PersonId } from '../../identity';
 import { samePerson } from '../../identity';
@@ -121,7 +122,20 @@ export class PlanService {
     /** How long memory may answer before storage is asked whether another process changed something. */
     private readonly refreshMs = 0,
     private readonly now: () => Date = () => new Date(),
+    /** Where changes by people (edit card, file import) are recorded (the core's audit trail). */
+    private readonly audit?: AuditSink,
   ) {}
+
+  private async record(actor: Member | undefined, action: string, target: string, before?: unknown, after?: unknown): Promise<void> {
+    await this.audit?.record({
+      actor: actor ? { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name } : { tenantId: '', aadObjectId: '', name: 'import (opdrachtregel)' },
+      capability: 'plans',
+      action,
+      target,
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    });
+  }
 
   /** Reads every plan once, at start. */
   async load(): Promise<void> {
@@ -293,6 +307,13 @@ export class PlanService {
         if (err instanceof WriteConflict && attempt < 10) continue;
         throw err;
       }
+      await this.record(
+        member,
+        'plan.updated',
+        saved.id,
+        Object.fromEntries(changes.map((c) => [c.field, c.from])),
+        Object.fromEntries(changes.map((c) => [c.field, c.to])),
+      );
       await this.tellFollowers(saved, changes);
       return { status: 'saved', plan: saved, changes };
     }
@@ -311,6 +332,7 @@ export class PlanService {
       results.flatMap((r) => (r.ok ? [r.values] : [])),
       changer,
     );
+    await this.record(actor, 'plans.imported', 'planlijst', undefined, { ...counts, rejected: results.filter((r) => !r.ok).length });
     return {
       status: 'done',
       ...counts,
