@@ -71,7 +71,7 @@ export async function benchPlans(): Promise<void> {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
-      STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port),
+      STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort),
       TABLE_PREFIX: `benchplans${randomUUID().replace(/-/g, '').slice(0, 8)}`,
       ALLOWED_TENANT_IDS: TENANT,
       BOOTSTRAP_ADMINS: MEMBER.aadObjectId,
