@@ -178,7 +178,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       // Idle keep-alive connections would hold the close open for seconds.
       server.server.closeIdleConnections();
       await closed;
-      await sender.drain();
       await worker.stop();
     },
   };

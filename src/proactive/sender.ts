@@ -10,11 +10,10 @@ import {
   type ConnectorFactory,
 } from 'botframework-connector';
 import { errorFields, type Logger } from '../log';
-import { localeOf, type Locale, type LocaleSettings } from '../i18n';
-import type { ReferenceStore, StoredReference } from './references';
+import type { LocaleSettings } from '../i18n';
+import type { ReferenceStore } from './references';
 import type { Throttle } from './throttle';
 
-export type SendOutcome = 'sent' | 'noConversation' | 'gone' | 'failed';
 
 /** What one attempt came to. */
 export type Attempt =
@@ -68,7 +67,6 @@ export interface SenderOptions {
 }
 
 export class ProactiveSender {
-  private readonly pending = new Set<Promise<unknown>>();
   /** HTTP calls made to Teams (the bench and tests compare it with what the connector saw). */
   calls = 0;
 
@@ -161,37 +159,6 @@ export class ProactiveSender {
     }
     this.log.error({ event: 'proactive.failed', status, err: errorFields(err) }, 'proactive send failed');
     return { outcome: 'failed', ...(status !== undefined ? { status } : {}), error };
-  }
-
-  // ---- Before the outbox: kept only so code written against it still compiles; use core.outbox instead. ----
-
-  /**
-   * @deprecated Work kept in memory is lost in a restart: use `core.outbox.enqueue`. Runs a send after the
-   * turn; drain() waits for everything still under way.
-   */
-  background(work: () => Promise<unknown>): void {
-    const running: Promise<unknown> = work()
-      .catch((err: unknown) => this.log.error({ event: 'proactive.backgroundFailed', err: errorFields(err) }, 'background send failed'))
-      .finally(() => this.pending.delete(running));
-    this.pending.add(running);
-  }
-
-  async drain(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
-  }
-
-  /** @deprecated One attempt, no retry, nothing durable: use `core.outbox.enqueue`. */
-  async sendToPerson(tenantId: string, aadObjectId: string, build: (locale: Locale) => Partial<Activity>): Promise<SendOutcome> {
-    const stored = await this.references.personalChat(tenantId, aadObjectId);
-    if (!stored) return 'noConversation';
-    return this.send(stored, build(localeOf(stored.locale, this.options.locale)));
-  }
-
-  /** @deprecated One attempt, no retry: use `core.outbox.enqueue`. */
-  async send(stored: StoredReference, activity: Partial<Activity>): Promise<SendOutcome> {
-    const result = await this.attempt(stored.reference, activity);
-    if (result.outcome === 'gone' && stored.reference.conversation?.id) await this.references.remove(stored.reference.conversation.id);
-    return result.outcome === 'sent' ? 'sent' : result.outcome === 'gone' ? 'gone' : 'failed';
   }
 }
 

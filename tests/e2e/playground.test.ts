@@ -239,10 +239,16 @@ it('gives every Playground person their own personal chat, and a notice for one 
   const mark = frames.length;
   const sentRecords = () => logRecords.filter((r) => r.event === 'proactive.sent').map((r) => r.conversationId);
   const sentBefore = sentRecords().length;
-  const notice = (text: string) => () => ({ type: 'message', text });
-  expect(await app.services.sender.sendToPerson(tenantId, joost.aadObjectId, notice('Bericht voor Joost 71'))).toBe('sent');
-  // Then one for Marieke: the Playground handles messages in order, so once hers shows, Joost's would have too.
-  expect(await app.services.sender.sendToPerson(tenantId, marieke.aadObjectId, notice('Bericht voor Marieke 72'))).toBe('sent');
+  // Two notices through the outbox, as every proactive message goes: first Joost's, then (once it is sent) Marieke's.
+  const { outbox } = app.services;
+  if (!outbox.renderers.has('test.notice')) outbox.renderer('test.notice', async ({ data }) => ({ type: 'message', text: String(data.text) }));
+  const deliver = async (batch: string, person: { aadObjectId: string }, text: string) => {
+    await outbox.enqueue({ batch, recipient: { tenantId, aadObjectId: person.aadObjectId }, kind: 'test.notice', data: { text } });
+    for (let i = 0; i < 100 && (await outbox.report(batch)).pending > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await outbox.report(batch)).toMatchObject({ sent: 1 });
+  };
+  await deliver('playground-joost-71', joost, 'Bericht voor Joost 71');
+  await deliver('playground-marieke-72', marieke, 'Bericht voor Marieke 72');
   const shown = await nextFrames(1, mark);
   expect(shown.map((f) => [f.actionConversationId, f.message?.text])).toEqual([[chat(), 'Bericht voor Marieke 72']]);
   expect(sentRecords().slice(sentBefore)).toEqual([joost.conversationId, chat()]);

@@ -190,6 +190,6 @@ it('sends the reminder once, however often it is checked', async () => {
   await Promise.all([app.services.sessions.sendDueReminders(dayBefore), app.services.sessions.sendDueReminders(dayBefore)]);
   await app.services.sessions.sendDueReminders(new Date(dayBefore.getTime() + 3_600_000));
   await waitFor((fs) => fs.some((f) => textOf(f).includes('Herinnering')), mark, 'reminder');
-  await app.services.sender.drain();
+  await app.services.outbox.drain();
   expect(botFrames(mark).filter((f) => f.actionConversationId === personal() && textOf(f).includes('Herinnering'))).toHaveLength(1);
 });

@@ -110,7 +110,6 @@ export class TestBot {
     });
     const text = await res.text();
     // Notices to other people go out after the turn; wait for them so a test sees everything the turn caused.
-    await this.app.services.sender.drain();
     await this.app.services.outbox.drain();
     await this.app.worker.settle();
     return { status: res.status, replies: this.connector.records.slice(from), body: text };
