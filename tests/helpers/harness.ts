@@ -58,11 +58,16 @@ export const channel: ConversationSpec = { id: '19:general@thread.tacv2;messagei
 
 let activityCounter = 0;
 
+/** Every test bot still running in this test file: instances on one store share the outbox's work queue. */
+const liveBots = new Set<TestBot>();
+
 export class TestBot {
   constructor(
     readonly app: RunningApp,
     readonly connector: FakeConnector,
-  ) {}
+  ) {
+    liveBots.add(this);
+  }
 
   activity(user: TestUser, conversation: ConversationSpec, fields: Record<string, unknown>): Record<string, unknown> {
     const tenantId = user.tenantId ?? TENANT;
@@ -111,7 +116,8 @@ export class TestBot {
     const text = await res.text();
     // Notices to other people go out after the turn; wait for them so a test sees everything the turn caused.
     await this.app.services.outbox.drain();
-    await this.app.worker.settle();
+    // Another instance on the same store may have taken the work from the shared queue: wait for every one.
+    await Promise.all([...liveBots].map((bot) => bot.app.worker.settle()));
     return { status: res.status, replies: this.connector.records.slice(from), body: text };
   }
 
@@ -131,6 +137,7 @@ export class TestBot {
   }
 
   async stop(): Promise<void> {
+    liveBots.delete(this);
     await this.app.stop();
     await this.connector.stop();
   }
