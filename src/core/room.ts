@@ -2,7 +2,8 @@
 // is shown there only when every person in it is a member who may read it (roster from Teams, cached briefly);
 // otherwise the capability answers with a short pointer to the personal chat.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Directory } from '../capability';
+import type { Directory, MemberTurn, Routes } from '../capability';
+import type { Locale } from '../i18n';
 import type { Member } from '../identity';
 import { errorFields, type Logger } from '../log';
 import { isShared, tenantOf } from '../turn';
@@ -69,4 +70,25 @@ export class Room {
     this.cache.set(key, { people, until: Date.now() + this.ttlMs });
     return people;
   }
+}
+
+/**
+ * Wraps a capability's routes so that, in a group chat or channel, each command, button and Action.Execute
+ * runs only when everyone in it is a member for whom `may` holds; otherwise it answers with `pointer` (a
+ * sentence sending people to their personal chat). In a personal chat nothing changes.
+ */
+export function onlyAmongMembers(room: Room, routes: Routes, may: (member: Member) => boolean, pointer: (locale: Locale) => string): Routes {
+  const open = (turn: MemberTurn) => !isShared(turn.context) || room.everyoneMay(turn.context, may);
+  const guard = <T extends { handler(turn: MemberTurn): Promise<void> }>(route: T): T => ({
+    ...route,
+    handler: async (turn: MemberTurn) => ((await open(turn)) ? route.handler(turn) : void (await turn.context.sendActivity(pointer(turn.locale)))),
+  });
+  return {
+    ...routes,
+    ...(routes.commands ? { commands: routes.commands.map(guard) } : {}),
+    ...(routes.actions ? { actions: routes.actions.map(guard) } : {}),
+    ...(routes.executes
+      ? { executes: routes.executes.map((e) => ({ ...e, handler: async (turn: MemberTurn) => ((await open(turn)) ? e.handler(turn) : pointer(turn.locale)) })) }
+      : {}),
+  };
 }

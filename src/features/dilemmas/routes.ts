@@ -1,6 +1,7 @@
 // Dilemma commands and card actions: Teams in, DilemmaService calls, cards out. Thin on purpose.
 import { randomUUID } from 'node:crypto';
 import type { Core, MemberTurn, Routes } from '../../capability';
+import { onlyAmongMembers } from '../../core/room';
 import type { Locale } from '../../i18n';
 import { personKey } from '../../storage/keys';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
@@ -213,7 +214,8 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
     return detail(turn, dilemma, responses, { notice });
   }
 
-  return guardRoom(core, {
+  // In a group chat or channel, dilemmas show only when everyone in it may read them (Teams' roster).
+  return onlyAmongMembers(core.room, {
     menu: [
       { label: (locale) => t(locale, 'menu.dilemmaNew'), command: 'dilemma', roles: DILEMMA_ROLES },
       { label: (locale) => t(locale, 'menu.dilemmaList'), command: "dilemma's", roles: DILEMMA_ROLES },
@@ -343,26 +345,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
         gone: (locale) => dilemmaGoneCard(locale),
       },
     ],
-  });
-}
-
-/**
- * In a group chat or channel, dilemmas are shown only when every person in it may read them (Teams' roster);
- * otherwise every dilemma command and button there answers with a pointer to the personal chat.
- */
-function guardRoom(core: Core, routes: Routes): Routes {
-  const open = (turn: MemberTurn) => !isShared(turn.context) || core.room.everyoneMay(turn.context, mayUseDilemmas);
-  const pointer = (turn: MemberTurn) => t(turn.locale, 'dilemma.notEveryone');
-  const guard = <T extends { handler(turn: MemberTurn): Promise<void> }>(route: T): T => ({
-    ...route,
-    handler: async (turn: MemberTurn) => ((await open(turn)) ? route.handler(turn) : void (await turn.context.sendActivity(pointer(turn)))),
-  });
-  return {
-    ...routes,
-    commands: routes.commands?.map(guard),
-    actions: routes.actions?.map(guard),
-    executes: routes.executes?.map((e) => ({ ...e, handler: async (turn: MemberTurn) => ((await open(turn)) ? e.handler(turn) : pointer(turn)) })),
-  };
+  }, mayUseDilemmas, (locale) => t(locale, 'dilemma.notEveryone'));
 }
 
 /** The data of an Action.Execute (teams-ai puts it under value.action.data). */

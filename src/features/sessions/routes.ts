@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type { Core, MemberTurn, Routes } from '../../capability';
+import { onlyAmongMembers } from '../../core/room';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import { NotFound } from '../../errors';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
@@ -80,18 +81,8 @@ const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional
  * In a group chat or channel, sessions (who leads them, where, who waits) are shown only when every person in it
  * is a member (Teams' roster); otherwise every session command and button there points to the personal chat.
  */
-function guardRoom(core: Core, routes: Routes): Routes {
-  const open = (turn: MemberTurn) => !isShared(turn.context) || core.room.everyoneMay(turn.context, () => true);
-  const guard = <T extends { handler(turn: MemberTurn): Promise<void> }>(route: T): T => ({
-    ...route,
-    handler: async (turn: MemberTurn) =>
-      (await open(turn)) ? route.handler(turn) : void (await turn.context.sendActivity(t(turn.locale, 'session.notEveryone'))),
-  });
-  return { ...routes, commands: routes.commands?.map(guard), actions: routes.actions?.map(guard) };
-}
-
 export function sessionRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
-  return guardRoom(core, unguardedRoutes(sessions, members, core));
+  return onlyAmongMembers(core.room, unguardedRoutes(sessions, members, core), () => true, (locale) => t(locale, 'session.notEveryone'));
 }
 
 function unguardedRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
