@@ -3,7 +3,7 @@
 // confirmation; the secretariaat can do the same for a member who left; a daily job erases inactive members.
 import type { Request, Response } from 'restify';
 import type { Built, Core, Directory, MemberTurn, Routes } from '../capability';
-import { card, heading, submit, textBlock, type CardElement } from '../cards/adaptive';
+import { card, heading, submit, textBlock } from '../cards/adaptive';
 import { t, type Locale } from '../i18n';
 import { samePerson, type Member, type PersonId } from '../identity';
 import { personKey } from '../storage/keys';
@@ -74,7 +74,11 @@ export class Privacy {
       if (isShared(context)) return void (await context.sendActivity(t(locale, 'privacy.personalOnly')));
       const data = await this.exportAll(member);
       const url = links.url(EXPORT_PATH, EXPORT_PURPOSE, { tenantId: member.tenantId, aadObjectId: member.aadObjectId }, EXPORT_TTL_MS);
-      await sendCard(context, overviewCard(locale, member, data, url));
+      const label = (part: string, kind: string) => {
+        const own = this.built.find((b) => b.capability.name === part)?.capability.messages[locale] as Record<string, string> | undefined;
+        return own?.[`privacy.${kind}`] ?? (part === 'conversations' ? t(locale, 'privacy.conversations') : kind);
+      };
+      await sendCard(context, overviewCard(locale, member, data, url, label));
     };
     const askErase = async ({ context, locale }: MemberTurn) => {
       if (isShared(context)) return void (await context.sendActivity(t(locale, 'privacy.personalOnly')));
@@ -130,14 +134,19 @@ export class Privacy {
 }
 
 /** A readable summary: per capability, how many things of each kind it holds about the person. */
-function overviewCard(locale: Locale, member: Member, data: Record<string, unknown>, url: string) {
-  const lines: CardElement[] = [];
+/**
+ * A readable summary: per kind of data, how many items (or "ja" for one profile or setting). The label of a
+ * kind is the capability's own message `privacy.<kind>`, so a person reads words, not field names.
+ */
+function overviewCard(locale: Locale, member: Member, data: Record<string, unknown>, url: string, label: (part: string, kind: string) => string) {
+  const lines: Array<{ title: string; value: string }> = [];
   for (const [part, value] of Object.entries(data)) {
     if (part === 'person' || part === 'exportedAt' || !value || typeof value !== 'object') continue;
     const entries = Array.isArray(value) ? [[part, value] as const] : Object.entries(value as Record<string, unknown>);
     for (const [kind, content] of entries) {
-      const count = Array.isArray(content) ? content.length : content ? 1 : 0;
-      if (count) lines.push({ title: `${part} · ${kind}`, value: String(count) });
+      if (Array.isArray(content) ? content.length : content) {
+        lines.push({ title: label(part, kind), value: Array.isArray(content) ? String(content.length) : t(locale, 'privacy.present') });
+      }
     }
   }
   return card(

@@ -33,6 +33,8 @@ export const en: Record<MessageKey, string> = {
   'audit.more': 'Older',
   'audit.csv': 'Download as CSV',
   'audit.personalOnly': 'You read the audit log in your personal chat with BO Wonen.',
+  'privacy.present': 'yes',
+  'privacy.conversations': 'Your personal chat with BO Wonen',
   'privacy.title': 'My data',
   'privacy.intro': 'This is what BO Wonen keeps about you, {name}. Use the button below to download all of it as a file.',
   'privacy.download': 'The download link works for 15 minutes and only for you.',

@@ -34,6 +34,8 @@ export const nl = {
   'audit.more': 'Oudere',
   'audit.csv': 'Download als CSV',
   'audit.personalOnly': 'Het logboek bekijk je in je persoonlijke chat met BO Wonen.',
+  'privacy.present': 'ja',
+  'privacy.conversations': 'Je persoonlijke chat met BO Wonen',
   'privacy.title': 'Mijn gegevens',
   'privacy.intro': 'Dit bewaart BO Wonen over jou, {name}. Met de knop hieronder download je alles als bestand.',
   'privacy.download': 'De downloadlink werkt 15 minuten en alleen voor jou.',

@@ -101,6 +101,18 @@ describe('every capability in the product', () => {
     const person = { tenantId: TENANT, aadObjectId: people.admin.aadObjectId };
     const exported = Object.fromEntries(await Promise.all(bot.app.built.map(async (b) => [b.capability.name, await b.privacy.export(person)] as const)));
     expect(exported.members).toHaveProperty('member');
+    // "mijn gegevens" names each kind of data in words: every kind a capability exports has a label in both languages.
+    for (const b of bot.app.built) {
+      for (const kind of Object.keys(exported[b.capability.name] as Record<string, unknown>)) {
+        const key = `privacy.${kind}`;
+        expect({ capability: b.capability.name, key, nl: key in b.capability.messages.nl, en: key in b.capability.messages.en }).toEqual({
+          capability: b.capability.name,
+          key,
+          nl: true,
+          en: true,
+        });
+      }
+    }
     for (const b of bot.app.built) await expect(b.privacy.erase(person)).resolves.toBeUndefined();
     expect((await bot.app.built.find((b) => b.capability.name === 'members')!.privacy.export(person)).member).toBeUndefined();
   });

@@ -38,7 +38,8 @@ it('shows a member what it holds and lets them download it at a signed link that
   const id = await logDilemma(author, 'Te weinig planologen');
   const [overview] = await bot.say(author, 'mijn gegevens');
   expect(readable(overview)).toContain('Mijn gegevens');
-  expect(readable(overview)).toContain('dilemmas · dilemmas');
+  expect(readable(overview)).toContain("Dilemma's die je meldde");
+  expect(readable(overview)).toContain('Je profiel: naam, organisatie en functie');
   const url = linkOf(overview);
   expect(url.startsWith('http://127.0.0.1:')).toBe(true);
   const res = await fetch(url);

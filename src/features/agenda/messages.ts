@@ -93,6 +93,8 @@ const nl = {
   'report.total': 'Totaal',
   'report.unreachablePeople': 'Niet bereikbaar: {names}',
   'report.refresh': 'Vernieuwen',
+  'privacy.digestSubscription': 'Je keuze voor de digest',
+  'privacy.deliveries': 'Berichten die BO Wonen je stuurde',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -186,6 +188,8 @@ const en: Record<keyof typeof nl, string> = {
   'report.total': 'Total',
   'report.unreachablePeople': 'Unreachable: {names}',
   'report.refresh': 'Refresh',
+  'privacy.digestSubscription': 'Your digest setting',
+  'privacy.deliveries': 'Messages BO Wonen sent you',
 };
 
 export const messages = defineMessages({ nl, en });

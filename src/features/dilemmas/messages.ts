@@ -126,6 +126,9 @@ const nl = {
   'dilemma.status.ingetrokken': 'ingetrokken',
   'dilemma.formerMember': 'oud-lid',
   'dilemma.notEveryone': 'In dit gesprek zitten ook mensen die geen BO-lid zijn. Daarom laat ik hier geen dilemma\'s zien. Bekijk ze in je persoonlijke chat met BO Wonen.',
+  'privacy.dilemmas': 'Dilemma\'s die je meldde',
+  'privacy.responses': 'Je reacties',
+  'privacy.recognised': 'Dilemma\'s die je herkent',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -252,6 +255,9 @@ const en: Record<keyof typeof nl, string> = {
   'dilemma.status.ingetrokken': 'withdrawn',
   'dilemma.formerMember': 'former member',
   'dilemma.notEveryone': 'Not everyone in this conversation is a BO member, so I do not show dilemmas here. Look at them in your personal chat with BO Wonen.',
+  'privacy.dilemmas': 'Dilemmas you logged',
+  'privacy.responses': 'Your responses',
+  'privacy.recognised': 'Dilemmas you recognise',
 };
 
 export const messages = defineMessages({ nl, en });

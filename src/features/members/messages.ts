@@ -45,6 +45,8 @@ const nl = {
   'admin.memberGone': 'Dit lid bestaat niet (meer).',
   'admin.lastAdmin': 'Dit kan niet: er moet minstens één lid van het secretariaat overblijven.',
   'admin.moreMembers': 'En nog {count} leden. Die staan niet op deze kaart.',
+  'privacy.member': 'Je profiel: naam, organisatie en functie',
+  'privacy.accessRequest': 'Je aanvraag voor toegang',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -90,6 +92,8 @@ const en: Record<keyof typeof nl, string> = {
   'admin.memberGone': 'This member does not exist (any more).',
   'admin.lastAdmin': 'Not possible: at least one secretariat member must remain.',
   'admin.moreMembers': 'And {count} more members, not shown on this card.',
+  'privacy.member': 'Your profile: name, organisation and role',
+  'privacy.accessRequest': 'Your request for access',
 };
 
 export const messages = defineMessages({ nl, en });

@@ -155,6 +155,8 @@ const nl = {
   'plan.search.noAccess': 'Je hebt nog geen toegang tot BO Wonen. Open de chat met BO Wonen om toegang te vragen.',
   'plan.digest.changed': 'Plannen die zijn bijgewerkt',
   'plan.digest.line': '{name} ({municipality}): {phase}, {homes} woningen',
+  'privacy.following': 'Plannen die je volgt',
+  'privacy.changes': 'Wijzigingen die je in plannen deed',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -310,6 +312,8 @@ const en: Record<keyof typeof nl, string> = {
   'plan.search.noAccess': 'You do not have access to BO Wonen yet. Open the chat with BO Wonen to ask for it.',
   'plan.digest.changed': 'Plans that were updated',
   'plan.digest.line': '{name} ({municipality}): {phase}, {homes} homes',
+  'privacy.following': 'Plans you follow',
+  'privacy.changes': 'Changes you made to plans',
 };
 
 export const messages = defineMessages({ nl, en });

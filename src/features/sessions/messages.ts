@@ -140,6 +140,9 @@ const nl = {
   'session.digest.line': '{title}, {day}: nog {seats} plaatsen vrij',
   'session.digest.view': 'Bekijk de sessies',
   'session.agenda.reflection': 'Terugblik op de sessie: {title}',
+  'privacy.registrations': 'Je aanmeldingen voor sessies',
+  'privacy.reminders': 'Herinneringen die je kreeg',
+  'privacy.leads': 'Sessies die je leidt',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -280,6 +283,9 @@ const en: Record<keyof typeof nl, string> = {
   'session.digest.line': '{title}, {day}: {seats} seats left',
   'session.digest.view': 'See the sessions',
   'session.agenda.reflection': 'Looking back on the session: {title}',
+  'privacy.registrations': 'Your sign-ups for sessions',
+  'privacy.reminders': 'Reminders you received',
+  'privacy.leads': 'Sessions you lead',
 };
 
 export const messages = defineMessages({ nl, en });
