@@ -64,6 +64,25 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
+/** What every new session starts with: open, no sign-ups, no opbrengst yet. */
+export function newSessionState(now: Date): Pick<
+  Session,
+  'state' | 'revision' | 'confirmedCount' | 'waitingCount' | 'lastArrival' | 'opbrengst' | 'opbrengstAt' | 'opbrengstAgendaRef' | 'createdAt' | 'updatedAt'
+> {
+  return {
+    state: 'open',
+    revision: 0,
+    confirmedCount: 0,
+    waitingCount: 0,
+    lastArrival: 0,
+    opbrengst: '',
+    opbrengstAt: '',
+    opbrengstAgendaRef: '',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
 export const REGISTRATION_STATES = ['bevestigd', 'wachtlijst', 'afgemeld'] as const;
 export type RegistrationState = (typeof REGISTRATION_STATES)[number];
 

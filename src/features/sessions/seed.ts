@@ -1,6 +1,6 @@
 // What `npm start` puts in an empty store: the four meetings of the learning track and one theme session.
 // Invented details (places, topics); the organisations are the region's own, the people are not real.
-import type { PersonRef, Session } from './model';
+import { newSessionState, type PersonRef, type Session } from './model';
 import { endOfLocalDay, fromLocal } from './time';
 
 export type SessionDraft = Omit<Session, 'id'>;
@@ -114,16 +114,7 @@ export function seedDrafts(now: Date, facilitator: PersonRef | null): SessionDra
       facilitator: p.lead ? facilitator : null,
       capacity: p.capacity,
       audience: ['wethouder', 'directeur-bestuurder'],
-      state: 'open',
-      revision: 0,
-      confirmedCount: 0,
-      waitingCount: 0,
-      lastArrival: 0,
-      opbrengst: '',
-      opbrengstAt: '',
-      opbrengstAgendaRef: '',
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+      ...newSessionState(now),
     };
   });
 }

@@ -6,6 +6,7 @@ import { decodeKey, personKey } from '../../storage/keys';
 import { refuse } from './messages';
 import {
   LIMITS,
+  newSessionState,
   sessionInputSchema,
   type PersonRef,
   type Registration,
@@ -454,16 +455,7 @@ export class SessionService {
       facilitator: checked.facilitator,
       capacity: checked.input.capacity,
       audience: [...new Set(checked.input.audience)],
-      state: 'open',
-      revision: 0,
-      confirmedCount: 0,
-      waitingCount: 0,
-      lastArrival: 0,
-      opbrengst: '',
-      opbrengstAt: '',
-      opbrengstAgendaRef: '',
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+      ...newSessionState(now),
     };
     const created = await this.store.createSession(session);
     if (!created) return { status: 'saved', session: await this.get(id), created: false };
