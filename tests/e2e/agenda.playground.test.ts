@@ -11,12 +11,7 @@ import { freePort } from '../../src/storage/azurite';
 import { digestBatch } from '../../src/features/agenda/service';
 import { readPlaygroundFile, registerPlaygroundChats, seedPlaygroundMembers, startPlayground, type PlaygroundHandle, type PlaygroundPerson } from '../../scripts/playground';
 import { testConfig } from '../helpers/harness';
-
-interface Frame {
-  action: string;
-  actionConversationId: string;
-  message?: { messageId: string; text?: string; attachments?: Array<{ contentType: string; content: Record<string, unknown> }> };
-}
+import { asSomeone, textOf, type Frame } from '../helpers/playground';
 
 const file = readPlaygroundFile();
 let app: RunningApp;
@@ -24,32 +19,11 @@ let playground: PlaygroundHandle;
 let socket: WebSocket;
 let people: PlaygroundPerson[] = [];
 const frames: Frame[] = [];
-const textOf = (f: Frame | undefined) => JSON.stringify(f?.message?.attachments?.[0]?.content ?? f?.message?.text ?? '');
 
-async function api(pathname: string, body: unknown): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${playground.port}${pathname}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`Playground ${pathname} answered ${res.status}: ${await res.text()}`);
-}
-
-/** Someone types or presses a button in their own personal chat (the Playground types as its current user only). */
+/** Someone types or presses a button in their own personal chat. */
 function asPerson(person: PlaygroundPerson, fields: Record<string, unknown>): Promise<void> {
   const user = [file.currentUser, ...file.users].find((u) => u.aadObjectId === person.aadObjectId)!;
-  return api('/_internal/v1/customActivities', {
-    type: 'message',
-    id: `custom-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-    channelId: 'msteams',
-    serviceUrl: `http://localhost:${playground.port}/_connector`,
-    locale: 'nl-NL',
-    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-    recipient: { id: file.bot.id, name: file.bot.name },
-    conversation: { id: person.conversationId, conversationType: 'personal', tenantId: file.tenantId },
-    channelData: { tenant: { id: file.tenantId } },
-    ...fields,
-  });
+  return asSomeone(playground, file, user, { id: person.conversationId, conversationType: 'personal' }, fields);
 }
 
 beforeAll(async () => {

@@ -10,12 +10,7 @@ import { createLogger } from '../../src/log';
 import { freePort } from '../../src/storage/azurite';
 import { readPlaygroundFile, seedPlaygroundMembers, startPlayground, type PlaygroundHandle } from '../../scripts/playground';
 import { testConfig } from '../helpers/harness';
-
-interface Frame {
-  action: string;
-  actionConversationId: string;
-  message?: { messageId: string; text?: string; attachments?: Array<{ contentType: string; content: Record<string, unknown> }> };
-}
+import { asSomeone, playgroundPost, textOf, type Frame } from '../helpers/playground';
 
 const file = readPlaygroundFile();
 const marieke = file.currentUser;
@@ -29,7 +24,6 @@ const frames: Frame[] = [];
 let sessionId = '';
 
 const personal = () => file.personalChat.id;
-const textOf = (f: Frame | undefined) => JSON.stringify(f?.message?.attachments?.[0]?.content ?? f?.message?.text ?? '');
 const botFrames = (from: number) => frames.slice(from).filter((f) => f.action === 'createMessage' || f.action === 'updateMessage');
 
 async function waitFor(predicate: (fs: Frame[]) => boolean, from: number, what: string, timeoutMs = 15_000): Promise<Frame[]> {
@@ -41,33 +35,14 @@ async function waitFor(predicate: (fs: Frame[]) => boolean, from: number, what: 
   return botFrames(from);
 }
 
-async function api(pathname: string, body: unknown): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${playground.port}${pathname}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`Playground ${pathname} answered ${res.status}: ${await res.text()}`);
-}
+const api = (pathname: string, body: unknown) => playgroundPost(playground, pathname, body);
 
 /** Marieke types in her personal chat. */
 const say = (text: string) => api(`/_conversation/v1/conversations/${encodeURIComponent(personal())}/messages`, { from: { id: marieke.id }, text, textFormat: 'plain' });
 /** Marieke presses a button on a card in her personal chat. */
 const press = (replyToId: string, value: unknown) => api('/_conversation/v1/submit', { conversation: { id: personal() }, from: { id: marieke.id }, replyToId, value });
 /** Someone else presses a button in the group chat (the Playground types as its current user only). */
-const pressAs = (user: typeof joost, value: unknown) =>
-  api('/_internal/v1/customActivities', {
-    type: 'message',
-    id: `custom-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-    channelId: 'msteams',
-    serviceUrl: `http://localhost:${playground.port}/_connector`,
-    locale: 'nl-NL',
-    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-    recipient: { id: file.bot.id, name: file.bot.name },
-    conversation: { id: file.groupChat.id, conversationType: 'groupChat', isGroup: true, tenantId: file.tenantId },
-    channelData: { tenant: { id: file.tenantId } },
-    value,
-  });
+const pressAs = (user: typeof joost, value: unknown) => asSomeone(playground, file, user, { id: file.groupChat.id, conversationType: 'groupChat' }, { value });
 
 beforeAll(async () => {
   const config = testConfig({ ALLOWED_TENANT_IDS: file.tenantId, FORCE_LOCALE: 'nl', BOOTSTRAP_ADMINS: '' });
