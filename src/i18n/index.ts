@@ -51,33 +51,43 @@ export function translator<K extends string>(own: Messages<K>): Translate<K> {
 
 export const TIME_ZONE = 'Europe/Amsterdam';
 
+// Building an Intl formatter costs far more than using one (a list card formats ten dates): one per kind
+// and language, made on first use.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+/** The formatter kept under `key` (say what it formats and for which language), made once by `make`. */
+export function formatter<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+const tag = (locale: Locale) => (locale === 'en' ? 'en-GB' : 'nl-NL');
+
 export function formatDate(date: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', {
-    timeZone: TIME_ZONE,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date);
+  return formatter(`date|${locale}`, () =>
+    new Intl.DateTimeFormat(tag(locale), { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' }),
+  ).format(date);
 }
 
 /** A date with its time, where order matters (responses, status changes): "29 november 2026, 14:36". */
 export function formatMoment(date: Date, locale: Locale): string {
-  const time = new Intl.DateTimeFormat('nl-NL', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
-  return `${formatDate(date, locale)}, ${time}`;
+  const time = formatter('time', () => new Intl.DateTimeFormat('nl-NL', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
+  return `${formatDate(date, locale)}, ${time.format(date)}`;
 }
 
 export function formatDateTime(date: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', {
-    timeZone: TIME_ZONE,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
+  return formatter(`dateTime|${locale}`, () =>
+    new Intl.DateTimeFormat(tag(locale), {
+      timeZone: TIME_ZONE,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+  ).format(date);
 }
 
 export function formatNumber(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL').format(value);
+  return formatter(`number|${locale}`, () => new Intl.NumberFormat(tag(locale))).format(value);
 }

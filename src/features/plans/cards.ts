@@ -1,6 +1,6 @@
 // Plan cards: one plan, a choice, a list, the regional progress (bars from columns, and a Teams chart with the
 // bars as its fallback), the edit card, the import report, the history and the follower's notice. Pure functions.
-import { formatDate, formatNumber, type Locale } from '../../i18n';
+import { formatDate, formatNumber, formatter, type Locale } from '../../i18n';
 import {
   actionSet,
   card,
@@ -23,9 +23,11 @@ const MAX_REPORT_ROWS = 40;
 
 const n = (value: number, locale: Locale) => formatNumber(value, locale);
 const percent = (fraction: number, locale: Locale) =>
-  new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
+  formatter(`percent|${locale}`, () => new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { style: 'percent', maximumFractionDigits: 0 })).format(fraction);
 const euro = (value: number, locale: Locale) =>
-  new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(value);
+  formatter(`euro|${locale}`, () => new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 })).format(
+    value,
+  );
 
 export function problemText(locale: Locale, problem: Problem): string {
   return t(locale, problem.key, problem.vars ?? {});

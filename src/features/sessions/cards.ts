@@ -1,6 +1,6 @@
 // Session cards: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, choiceSet, fieldError, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
-import { TIME_ZONE, type Locale } from '../../i18n';
+import { formatter, TIME_ZONE, type Locale } from '../../i18n';
 import { ROLES, type Role } from '../../identity';
 import { t } from './messages';
 import { LIMITS, SERIES, type PersonRef, type Registration, type Session, type SessionField, type SessionStatus } from './model';
@@ -11,13 +11,15 @@ import { toLocal } from './time';
 const intl = (locale: Locale) => (locale === 'en' ? 'en-GB' : 'nl-NL');
 
 export function dayText(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(intl(locale), { timeZone: TIME_ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
-    new Date(iso),
-  );
+  return formatter(`day|${locale}`, () =>
+    new Intl.DateTimeFormat(intl(locale), { timeZone: TIME_ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+  ).format(new Date(iso));
 }
 
 export function timeText(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(intl(locale), { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return formatter(`clock|${locale}`, () => new Intl.DateTimeFormat(intl(locale), { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(
+    new Date(iso),
+  );
 }
 
 /** "dinsdag 16 maart 2027, 14:00–17:00" */
