@@ -638,6 +638,17 @@ async function main(): Promise<void> {
   const seedStart = performance.now();
   await seedBenchStore(loadConfig(botEnv).storage, DILEMMAS, { tenantId: TENANT, ...READER });
   log(`${DILEMMAS} dilemmas seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  // The running bot learns of the bulk write from the change log and loads everything once: wait for that.
+  const seenStart = performance.now();
+  for (;;) {
+    const seen = await turn(bot, connector, READER, `a:bench-reader-${READER.aadObjectId}`, { text: "dilemma's" }, cardWith('dilemmaOpen'))
+      .then(() => true)
+      .catch(() => false);
+    if (seen) break;
+    if (performance.now() - seenStart > 30_000) throw new Error('the bot did not show the seeded dilemmas within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  log(`the bot lists them ${((performance.now() - seenStart) / 1000).toFixed(1)} s after the seed`);
   // Dilemmas the reader may open: not confidential, not withdrawn (as the seed made them).
   const detailIds = benchDilemmas(DILEMMAS, TENANT)
     .filter((d) => d.visibility === 'members' && d.status !== 'ingetrokken')

@@ -68,6 +68,9 @@ const envSchema = z
     // How long a bot process answers plan questions from memory before it checks storage for changes made by
     // another process (one point read); changes made on the same process count at once.
     PLANS_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    // How often a bot process reads the dilemma change log, so another process's new and changed dilemmas show
+    // in its lists; its own changes show at once. 0 reads it before every list (slower; for tests).
+    DILEMMA_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(500),
     // Proactive messages (outbox, queue, throttle) and the agenda digest.
     // The work queue's endpoint when STORAGE_ACCOUNT_URL is used; derived from it (.table. → .queue.) if empty.
     STORAGE_QUEUE_URL: z.string().trim().url().or(z.literal('')).default(''),
@@ -160,6 +163,7 @@ export interface Config {
   links: { publicBaseUrl: string; signingSecret: string };
   privacy: { inactiveDays: number };
   telemetry: { connectionString: string };
+  dilemmas: { refreshMs: number };
   plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number; refreshMs: number };
   proactive: ProactiveSettings;
   digest: DigestSettings;
@@ -244,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     links: { publicBaseUrl: e.PUBLIC_BASE_URL, signingSecret: e.LINK_SIGNING_SECRET },
     privacy: { inactiveDays: e.RETENTION_INACTIVE_DAYS },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
+    dilemmas: { refreshMs: e.DILEMMA_REFRESH_MS },
     plans: {
       targetHomes: e.PLANS_TARGET_HOMES,
       fromYear: e.PLANS_TARGET_FROM_YEAR,

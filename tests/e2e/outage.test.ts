@@ -1,5 +1,6 @@
-// Storage stops during traffic: people hear that BO Wonen is temporarily unavailable, /readyz says 503,
-// nothing already confirmed is lost, and everything works again once storage is back, without a restart.
+// Storage stops during traffic: lists still show what the process holds in memory, whatever needs storage
+// is answered "temporarily unavailable", /readyz says 503, nothing already confirmed is lost, and everything
+// works again once storage is back, without a restart.
 import { azuriteConnectionString } from '../../src/config';
 import { StorageProxy } from '../helpers/proxy';
 import { buttonsOf, people, personalChat, readable, startTestBot, TENANT, type TestBot } from '../helpers/harness';
@@ -33,22 +34,40 @@ it('keeps confirmed work through an outage and recovers without a restart', asyn
     wantsAgenda: 'false',
   });
   const id = /D-\d{4}-\d{3}/.exec(readable(saved[0]))![0];
+  // The secretariaat has spoken before the outage (so the bot knows them).
+  await bot.say(people.admin, 'help');
 
   await storage.cut();
   const base = bot.app.url.replace('/api/messages', '');
   expect((await fetch(`${base}/readyz`)).status).toBe(503);
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
-  const down = await bot.say(people.wethouder, "dilemma's");
+  // Reading: the list is in memory, so it still shows (with what this process knows).
+  const listed = await bot.say(people.wethouder, "dilemma's");
+  expect(readable(listed[0])).toContain('Stikstof remt de bouw in Hilversum');
+
+  // Writing needs storage: a new dilemma gets the sentence, and the form can be sent again later.
+  const later = {
+    verb: 'dilemmaSave',
+    submissionId: 'outage-second-dilemma',
+    title: 'Netcongestie in Hilversum',
+    description: 'De netbeheerder sluit pas later aan.',
+    theme: 'netcongestie',
+    municipalities: 'hilversum',
+    relatedPlan: '',
+    visibility: 'members',
+    wantsAgenda: 'false',
+  };
+  const down = await bot.submit(people.wethouder, later);
   expect(down).toHaveLength(1);
   expect(down[0]!.activity.text).toMatch(/tijdelijk niet beschikbaar.*code [0-9A-F]{6}/s);
   // A button press (Action.Execute) gets the same sentence as its answer, not Teams' own error.
   const pressed = await bot.post(
-    bot.activity(people.wethouder, personalChat(people.wethouder), {
+    bot.activity(people.admin, personalChat(people.admin), {
       type: 'invoke',
       name: 'adaptiveCard/action',
       replyToId: 'card-1',
-      value: { action: { type: 'Action.Execute', verb: 'dilemmaRefresh', data: { id } }, trigger: 'automatic' },
+      value: { action: { type: 'Action.Execute', verb: 'dilemmaRecognise', data: { id, recognise: true } }, trigger: 'manual' },
     }),
   );
   expect(pressed.status).toBe(200);
@@ -56,7 +75,10 @@ it('keeps confirmed work through an outage and recovers without a restart', asyn
 
   await storage.restore();
   expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  const resent = await bot.submit(people.wethouder, later);
+  const second = /D-\d{4}-\d{3}/.exec(readable(resent[0]))![0];
   const back = await bot.say(people.wethouder, "dilemma's");
   expect(readable(back[0])).toContain(id);
+  expect(readable(back[0])).toContain(second);
   expect(readable(back[0])).toContain('Stikstof remt de bouw in Hilversum');
 });

@@ -1,6 +1,7 @@
 // The dilemmas capability: members log the dilemmas they meet, find, recognise and respond to each
 // other's, and the secretariaat brings them to the BO table.
 import { defineCapability, type Core, type Need } from '../../capability';
+import { errorFields } from '../../log';
 import { members } from '../members';
 import { messages, refuse } from './messages';
 import { dilemmaNotifier, dilemmaRoutes } from './routes';
@@ -41,19 +42,25 @@ export const dilemmas = defineCapability({
   async build(core: Core, need: Need) {
     const registry = need(members);
     const service: DilemmaService = new DilemmaService(
-      new DilemmaStore(core.tables),
+      new DilemmaStore(core.tables, {
+        refreshMs: core.config.dilemmas.refreshMs,
+        onError: (err) => core.log.warn({ event: 'dilemmas.refreshFailed', err: errorFields(err) }, 'dilemma lists not refreshed; trying again'),
+      }),
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
       dilemmaNotifier(core.outbox, registry, () => service, core.log),
       (author) => registry.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
       undefined,
       core.audit,
     );
-    // A store filled before lists had an index gets one, once (a marker row says when it is done).
-    const indexed = await service.ensureIndex();
-    if (indexed > 0) core.log.info({ event: 'dilemmas.indexBuilt', count: indexed }, 'dilemma list index built');
+    // Stores from before lists were kept in memory had index tables; nothing reads them any more.
+    if ((await service.retireOldIndex()) > 0) core.log.info({ event: 'dilemmas.oldIndexDropped' }, 'old dilemma list index dropped');
+    // Lists are ready before the first turn: every dilemma's list row is loaded once, here.
+    await service.reader.poll();
     return service;
   },
   routes: (service, core, need) => dilemmaRoutes(service, need(members), core),
+  // Other processes' changes reach this process's lists every DILEMMA_REFRESH_MS.
+  jobs: (service) => service.reader,
   privacy: (service) => ({
     export: (person) => service.personalData(person),
     erase: (person) => service.erase(person),

@@ -111,7 +111,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
   }
 
   async function openDetail(turn: MemberTurn, id: string, notice?: string): Promise<AdaptiveCard> {
-    const { dilemma, responses } = await dilemmas.get(viewerOf(turn), id);
+    const { dilemma, responses } = await dilemmas.view(viewerOf(turn), id);
     return detail(turn, dilemma, responses, notice ? { notice } : {});
   }
 
@@ -209,7 +209,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
 
   async function recognise(turn: MemberTurn, id: string, want: boolean): Promise<AdaptiveCard> {
     const dilemma = await dilemmas.setRecognition(viewerOf(turn), id, want);
-    const { responses } = await dilemmas.get(viewerOf(turn), id);
+    const { responses } = await dilemmas.view(viewerOf(turn), id);
     const notice = recognitionNotice(turn.locale, want, dilemma.recognisedBy.length);
     return detail(turn, dilemma, responses, { notice });
   }
@@ -281,7 +281,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
           const input = responseSubmitSchema.parse(turn.context.activity.value);
           if (input.responseText.trim().length > LIMITS.response) {
             // Too long: the detail comes back with the text in the box, so it can be shortened.
-            const { dilemma, responses } = await dilemmas.get(viewerOf(turn), input.id);
+            const { dilemma, responses } = await dilemmas.view(viewerOf(turn), input.id);
             const notice = t(turn.locale, 'dilemma.responseTooLong', { max: LIMITS.response });
             return sendCard(turn.context, detail(turn, dilemma, responses, { notice, draftResponse: input.responseText.slice(0, LIMITS.response) }));
           }

@@ -21,7 +21,7 @@ import {
   type ListFilter,
   type ListPage,
 } from './model';
-import type { DilemmaStore, ListSource, SubmissionKind } from './store';
+import type { DilemmaStore, SubmissionKind } from './store';
 
 /** The plan list, as the plans capability offers it (set at build time with usePlans). */
 export interface PlanChoices {
@@ -79,23 +79,13 @@ export function formatId(year: number, sequence: number): string {
   return `D-${year}-${String(sequence).padStart(3, '0')}`;
 }
 
-/** Whether a list row matches the filter (the index partition a list reads already narrows it). */
+/** Whether a list row matches the filter. */
 function matches(filter: ListFilter, s: DilemmaSummary): boolean {
   if (filter.status ? s.status !== filter.status : s.status === 'ingetrokken') return false;
   if (filter.theme && s.theme !== filter.theme) return false;
   if (filter.municipality && !s.municipalities.includes(filter.municipality)) return false;
   if (filter.plan && s.relatedPlanId !== filter.plan) return false;
   return true;
-}
-
-/** The narrowest index partition for a filter; the rest of the filter is checked on its rows. */
-function sourceOf(filter: ListFilter): ListSource {
-  if (filter.status === 'ingetrokken') return { kind: 'status', value: filter.status };
-  if (filter.plan) return { kind: 'plan', value: filter.plan };
-  if (filter.municipality) return { kind: 'municipality', value: filter.municipality };
-  if (filter.theme) return { kind: 'theme', value: filter.theme };
-  if (filter.status) return { kind: 'status', value: filter.status };
-  return { kind: 'all' };
 }
 
 export class DilemmaService {
@@ -122,9 +112,14 @@ export class DilemmaService {
     return this.plans?.choices();
   }
 
-  /** Builds the list index for dilemmas stored before it existed (once; see DilemmaStore.ensureIndex). */
-  ensureIndex(): Promise<number> {
-    return this.store.ensureIndex();
+  /** Loads the dilemma lists into memory and keeps them fresh (the capability's background job). */
+  get reader(): { poll(): Promise<void>; start(): void; stop(): Promise<void> } {
+    return this.store.reader;
+  }
+
+  /** Drops the tables of the list index that memory replaced (stores from before it). */
+  retireOldIndex(): Promise<number> {
+    return this.store.retireOldIndex();
   }
 
   /** Checks form input; returns the clean input or the problem per field. */
@@ -244,6 +239,18 @@ export class DilemmaService {
     return dilemma;
   }
 
+  /**
+   * A dilemma with its responses, as a chat turn shows it: kept in memory while no newer revision is known,
+   * so it is as fresh as the lists (another process's change shows after the next poll).
+   */
+  async view(viewer: Viewer, id: string): Promise<{ dilemma: Dilemma; responses: DilemmaResponse[] }> {
+    requireDilemmaRole(viewer.member);
+    const found = await this.store.detail(id);
+    if (!found || !canSee(viewer, found.dilemma)) throw new NotFound('No such dilemma');
+    return found;
+  }
+
+  /** A dilemma with its responses, read from the table (for notices and the agenda: always the stored state). */
   async get(viewer: Viewer, id: string): Promise<{ dilemma: Dilemma; responses: DilemmaResponse[] }> {
     requireDilemmaRole(viewer.member);
     const dilemma = await this.store.get(id);
@@ -255,7 +262,7 @@ export class DilemmaService {
 
   /**
    * One page of the dilemmas the viewer may see, newest first, filtered by theme, municipality, status, plan
-   * and words; `after` is where the previous page ended. A bounded read, however many dilemmas there are.
+   * and words; `after` is where the previous page ended. From memory: no table read, however many there are.
    */
   async list(viewer: Viewer, filter: ListFilter = {}, after?: string): Promise<ListPage> {
     requireDilemmaRole(viewer.member);
@@ -264,9 +271,9 @@ export class DilemmaService {
       const words = searchWords(filter.words);
       // Only small, common words ("de", "het"): nothing to find by.
       if (!words.length) return { items: [], capped: false };
-      return this.store.searchPage(words, sourceOf(filter), after, accept, PAGE_SIZE);
+      return this.store.searchPage(words, after, accept, PAGE_SIZE);
     }
-    return this.store.listPage(sourceOf(filter), after, accept, PAGE_SIZE);
+    return this.store.listPage(after, accept, PAGE_SIZE);
   }
 
   /**
@@ -404,9 +411,14 @@ export class DilemmaService {
         recognisedBy: current.recognisedBy.filter((k) => k !== key),
       }));
     }
+    const touched = new Set<string>();
     for (const r of await this.store.allResponses()) {
-      if (samePerson(r.response.author, person)) await this.store.replaceResponse(r.partitionKey, r.rowKey, { ...r.response, author: FORMER_MEMBER });
+      if (!samePerson(r.response.author, person)) continue;
+      await this.store.replaceResponse(r.partitionKey, r.rowKey, { ...r.response, author: FORMER_MEMBER });
+      touched.add(r.response.dilemmaId);
     }
+    // A new revision of each such dilemma tells every process to read its responses again.
+    for (const id of touched) await this.store.update(id, (current) => ({ ...current }));
   }
 
   isAuthor(member: Member, dilemma: Pick<Seen, 'author'>): boolean {

@@ -1,12 +1,15 @@
 // Dilemmas, their numbers, submissions and responses in Table Storage. The only code that knows their keys.
-import type { TableClient } from '@azure/data-tables';
 import { encodeKey, odataString } from '../../storage/keys';
+import { randomUUID } from 'node:crypto';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse, type DilemmaSummary } from './model';
-import { INDEX_TABLES, inPool, ListIndex, type IndexedPage, type ListSource } from './listIndex';
+import type { MemoryPage } from './memory';
+import { DilemmaReadModel, type Change, type Detail, type ReadModelOptions } from './readModel';
 
-export const DILEMMA_TABLES = { dilemmas: 'Dilemmas', ...INDEX_TABLES } as const;
-export type { ListSource };
+export const DILEMMA_TABLES = { dilemmas: 'Dilemmas', changes: 'DilemmaChanges' } as const;
+/** Tables of the list index that memory replaced; dropped at start, so no copy of a name stays behind. */
+export const RETIRED_TABLES = ['DilemmaLists', 'DilemmaLookup'] as const;
 
 const keys = {
   dilemma: (id: string) => ({ partitionKey: 'dilemma', rowKey: encodeKey(id) }),
@@ -27,7 +30,27 @@ const keys = {
     rowKey: String(sequence).padStart(6, '0'),
   }),
   dilemmaResponsePartition: (dilemmaId: string) => `response|${encodeKey(dilemmaId)}`,
+  /**
+   * The change log (table DilemmaChanges) that tells other processes what to read again: one partition per
+   * hour (UTC, the writer's clock), rows ordered by time; a row names a dilemma and its revision, or asks
+   * for a full load after many rows were written at once.
+   */
+  changeHour: (at: Date) => at.toISOString().slice(0, 13).replace(/[-T]/g, ''),
+  change: (at: Date, id: string, revision: number) => ({
+    partitionKey: keys.changeHour(at),
+    rowKey: `${at.toISOString()}|${encodeKey(id)}|${String(revision).padStart(9, '0')}`,
+  }),
+  reload: (at: Date) => ({ partitionKey: keys.changeHour(at), rowKey: `${at.toISOString()}|~reload|${randomUUID()}` }),
 };
+
+/** Runs `work` over `items`, at most `limit` at once. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(runners);
+}
 
 // Many members may press at once; each retry re-reads, so a generous number of attempts is cheap.
 const CONTENDED_ATTEMPTS = 60;
@@ -65,16 +88,31 @@ export type SubmissionClaim =
 
 export type SubmissionKind = 'dilemma' | 'response';
 
-/** The revision of a dilemma row: one more on every change, so index rows never go back to an older state. */
+/** The revision of a dilemma row: one more on every change, so memory never goes back to an older state. */
 const revisionOf = (row: Record<string, unknown> | undefined) => Number(row?.revision ?? 0) || 0;
 
 export class DilemmaStore {
   private readonly table: TableClient;
-  private readonly index: ListIndex;
+  private readonly changes: TableClient;
+  /** Lists, searches and details for chat turns come from here (memory), not from a table read. */
+  readonly reader: DilemmaReadModel;
 
-  constructor(tables: Tables) {
+  constructor(
+    private readonly tables: Tables,
+    options: ReadModelOptions = { refreshMs: 1000 },
+  ) {
     this.table = tables.client(DILEMMA_TABLES.dilemmas);
-    this.index = new ListIndex(tables);
+    this.changes = tables.client(DILEMMA_TABLES.changes);
+    this.reader = new DilemmaReadModel(
+      {
+        readAll: () => this.readAll(),
+        changesSince: (since, now) => this.changesSince(since, now),
+        read: (id) => this.read(id),
+        responses: (id) => this.responses(id),
+        forgetChanges: (before) => this.forgetChanges(before),
+      },
+      options,
+    );
   }
 
   /** The next number of the year; unique even when many people submit at the same moment. */
@@ -145,12 +183,18 @@ export class DilemmaStore {
 
   async create(dilemma: Dilemma): Promise<void> {
     await this.table.createEntity({ ...toRow(dilemma), revision: 1 });
-    await this.index.sync(undefined, dilemma, 1);
+    await this.changed(dilemma, 1);
+  }
+
+  /** Logs a change for other processes, then lets this process's memory take it at once. */
+  private async changed(dilemma: Dilemma, revision: number): Promise<void> {
+    await this.changes.upsertEntity({ ...keys.change(new Date(), dilemma.id, revision), id: dilemma.id, revision }, 'Replace');
+    this.reader.apply(dilemma, revision);
   }
 
   /**
-   * Stores many new dilemmas at once, in batches, with their index rows: for filling an empty store quickly
-   * (the bench), never for a person's dilemma (that goes through create, numbers and all).
+   * Stores many new dilemmas at once, in batches: for filling an empty store quickly (the bench), never for a
+   * person's dilemma (that goes through create, numbers and all). Running processes load everything again.
    */
   async bulkCreate(dilemmas: readonly Dilemma[], concurrency = 6): Promise<void> {
     const batches: Dilemma[][] = [];
@@ -158,39 +202,87 @@ export class DilemmaStore {
     await inPool(batches, concurrency, async (batch) => {
       await this.table.submitTransaction(batch.map((d) => ['upsert', { ...toRow(d), revision: 1 }, 'Replace']));
     });
-    await this.index.bulkAdd(dilemmas.map((dilemma) => ({ dilemma, revision: 1 })), concurrency);
+    await this.changes.upsertEntity(keys.reload(new Date()), 'Replace');
+    for (const d of dilemmas) this.reader.apply(d, 1);
   }
 
-  /**
-   * Builds the list index for dilemmas stored before it existed, once: a marker row says it is done.
-   * Safe to run twice at once (two instances starting): every write is idempotent and never goes back.
-   */
-  async ensureIndex(): Promise<number> {
-    if (await this.index.isBuilt()) return 0;
-    const rows: Array<{ dilemma: Dilemma; revision: number }> = [];
+  /** Drops the tables of the list index that memory replaced (stores from before it); safe to repeat. */
+  async retireOldIndex(): Promise<number> {
+    let dropped = 0;
+    for (const name of RETIRED_TABLES) {
+      try {
+        await this.tables.client(name).deleteTable();
+        dropped++;
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+    }
+    return dropped;
+  }
+
+  /** One page of a list from memory, newest first (see DilemmaMemory.page). */
+  listPage(after: string | undefined, accept: (s: DilemmaSummary) => boolean, want: number): Promise<MemoryPage> {
+    return this.reader.page(after, accept, want);
+  }
+
+  /** One page of a word search from memory, newest first (see DilemmaMemory.search). */
+  searchPage(words: readonly string[], after: string | undefined, accept: (s: DilemmaSummary) => boolean, want: number): Promise<MemoryPage> {
+    return this.reader.search(words, after, accept, want);
+  }
+
+  /** A dilemma and its responses as chat turns show them (memory-checked; see DilemmaReadModel.detail). */
+  detail(id: string): Promise<Detail | undefined> {
+    return this.reader.detail(id);
+  }
+
+  private async readAll(): Promise<Array<{ dilemma: Dilemma; revision: number }>> {
+    const out: Array<{ dilemma: Dilemma; revision: number }> = [];
     const filter = `PartitionKey eq ${odataString(keys.dilemmaPartition)}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      rows.push({ dilemma: fromRow(row), revision: revisionOf(row) });
+      out.push({ dilemma: fromRow(row), revision: revisionOf(row) });
     }
-    await inPool(rows, 4, ({ dilemma, revision }) => this.index.sync(undefined, dilemma, revision));
-    await this.index.markBuilt();
-    return rows.length;
+    return out;
   }
 
-  /** One page of a list from its index partition, newest first (see ListIndex.page). */
-  listPage(source: ListSource, after: string | undefined, accept: (s: DilemmaSummary) => boolean, want: number): Promise<IndexedPage> {
-    return this.index.page(source, after, accept, want);
+  private async read(id: string): Promise<{ dilemma: Dilemma; revision: number } | undefined> {
+    const k = keys.dilemma(id);
+    const row = await getOrUndefined<Record<string, unknown>>(this.table, k.partitionKey, k.rowKey);
+    return row ? { dilemma: fromRow(row), revision: revisionOf(row) } : undefined;
   }
 
-  /** One page of a word search, newest first (see ListIndex.search). */
-  searchPage(
-    words: readonly string[],
-    source: ListSource,
-    after: string | undefined,
-    accept: (s: DilemmaSummary) => boolean,
-    want: number,
-  ): Promise<IndexedPage> {
-    return this.index.search(words, source, after, accept, want);
+  private async changesSince(since: Date, now: Date): Promise<Change[]> {
+    const out: Change[] = [];
+    // Every hour partition from `since` to a little after `now` (a writer's clock may run ahead).
+    const hours = new Set<string>();
+    for (let t = since.getTime(); t <= now.getTime() + 3600_000; t += 3600_000) hours.add(keys.changeHour(new Date(t)));
+    for (const hour of hours) {
+      const filter = `PartitionKey eq ${odataString(hour)} and RowKey ge ${odataString(since.toISOString())}`;
+      for await (const row of this.changes.listEntities<{ id?: string; revision?: number }>({ queryOptions: { filter } })) {
+        const rowKey = String(row.rowKey);
+        if (rowKey.includes('|~reload|')) out.push({ reload: rowKey, at: Date.parse(rowKey.slice(0, rowKey.indexOf('|'))) });
+        else if (typeof row.id === 'string') out.push({ id: row.id, revision: Number(row.revision ?? 0) });
+      }
+    }
+    return out;
+  }
+
+  private async forgetChanges(before: Date): Promise<void> {
+    const filter = `PartitionKey lt ${odataString(keys.changeHour(before))}`;
+    const byHour = new Map<string, TransactionAction[]>();
+    for await (const row of this.changes.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      const hour = String(row.partitionKey);
+      let actions = byHour.get(hour);
+      if (!actions) byHour.set(hour, (actions = []));
+      actions.push(['delete', { partitionKey: hour, rowKey: String(row.rowKey) }]);
+    }
+    for (const actions of byHour.values()) {
+      for (let i = 0; i < actions.length; i += 100) {
+        await this.changes.submitTransaction(actions.slice(i, i + 100)).catch((err: unknown) => {
+          // Another process removed them first.
+          if (!isStatus(err, 404)) throw err;
+        });
+      }
+    }
   }
 
   async hasResponse(dilemmaId: string, sequence: number): Promise<boolean> {
@@ -231,12 +323,12 @@ export class DilemmaStore {
     );
     if (!row) return undefined;
     const after = fromRow(row);
-    // The dilemma row is the truth; its index rows follow it before the person gets an answer.
-    if (before) await this.index.sync(before, after, revision);
+    // The dilemma row is the truth; the change log and this process's memory follow before the person gets an answer.
+    if (before) await this.changed(after, revision);
     return after;
   }
 
-  /** Every dilemma: for privacy export and erasure, never on a chat turn (lists read the index). */
+  /** Every dilemma, read from the table: for privacy export and erasure, never on a chat turn (lists read memory). */
   async list(): Promise<Dilemma[]> {
     const out: Dilemma[] = [];
     const filter = `PartitionKey eq ${odataString(keys.dilemmaPartition)}`;
@@ -273,5 +365,6 @@ export class DilemmaStore {
 
   async replaceResponse(partitionKey: string, rowKey: string, response: DilemmaResponse): Promise<void> {
     await this.table.upsertEntity({ partitionKey, rowKey, ...response, author: JSON.stringify(response.author) }, 'Replace');
+    this.reader.forgetDetail(response.dilemmaId);
   }
 }
