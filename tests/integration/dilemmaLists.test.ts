@@ -5,16 +5,9 @@ import { DilemmaService, type Viewer } from '../../src/features/dilemmas/service
 import { PAGE_SIZE, type ListFilter } from '../../src/features/dilemmas/model';
 import type { Member } from '../../src/features/members/model';
 import { freshTables } from '../helpers/storage';
+import { testMember } from '../helpers/members';
 
-const member = (aadObjectId: string, role: Member['role'] = 'wethouder'): Member => ({
-  tenantId: 't1',
-  aadObjectId,
-  name: `Lid ${aadObjectId}`,
-  organisationId: 'hilversum',
-  role,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-});
+const member = (aadObjectId: string, role: Member['role'] = 'wethouder'): Member => testMember(aadObjectId, role);
 const author = member('author');
 const reader = member('reader', 'directeur-bestuurder');
 const secretary = member('secretary', 'secretariaat');

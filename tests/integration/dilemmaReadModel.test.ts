@@ -6,16 +6,9 @@ import { DilemmaService, type Viewer } from '../../src/features/dilemmas/service
 import type { Member } from '../../src/features/members/model';
 import type { Tables } from '../../src/storage/tables';
 import { freshTables } from '../helpers/storage';
+import { testMember } from '../helpers/members';
 
-const member = (aadObjectId: string, role: Member['role'] = 'wethouder'): Member => ({
-  tenantId: 't1',
-  aadObjectId,
-  name: `Lid ${aadObjectId}`,
-  organisationId: 'huizen',
-  role,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-});
+const member = (aadObjectId: string, role: Member['role'] = 'wethouder'): Member => testMember(aadObjectId, role, 'huizen');
 const author = member('author');
 const reader = member('reader', 'directeur-bestuurder');
 const personal = (m: Member): Viewer => ({ member: m, shared: false });

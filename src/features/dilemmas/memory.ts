@@ -94,6 +94,13 @@ export class DilemmaMemory {
     return this.byId.get(id);
   }
 
+  /** The dilemmas for which `test` holds, newest first. */
+  filter(test: (d: Dilemma) => boolean): Dilemma[] {
+    const out: Dilemma[] = [];
+    for (const e of this.newest) if (test(e.dilemma)) out.push(e.dilemma);
+    return out;
+  }
+
   /** Every dilemma as memory holds it, with its revision (for carrying newer ones over into a new load). */
   *entries(): Iterable<{ dilemma: Dilemma; revision: number }> {
     for (const e of this.newest) yield e;

@@ -114,6 +114,15 @@ export class DilemmaReadModel {
   }
 
   /**
+   * The dilemmas for which `test` holds, after reading the change log first, so what other processes
+   * changed until now is in (privacy export and erasure: complete, without reading every dilemma again).
+   */
+  async current(test: (d: Dilemma) => boolean): Promise<Dilemma[]> {
+    if (this.memory && this.options.refreshMs !== 0) await this.poll();
+    return (await this.ready()).filter(test);
+  }
+
+  /**
    * A dilemma with its responses: the dilemma from memory, its responses from the few kept while memory has
    * no newer revision (otherwise read, and kept). A dilemma memory does not know yet (just logged by another
    * process) is read.

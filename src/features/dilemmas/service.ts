@@ -388,12 +388,14 @@ export class DilemmaService {
   /** What dilemmas hold about one person: what they logged, responded and recognised (privacy export). */
   async personalData(person: PersonId): Promise<Record<string, unknown>> {
     const key = personKey(person.tenantId, person.aadObjectId);
-    const all = await this.store.list();
-    const responses = await this.store.allResponses();
+    const [mine, responses] = await Promise.all([
+      this.store.current((d) => samePerson(d.author, person) || d.recognisedBy.includes(key)),
+      this.store.allResponses(),
+    ]);
     return {
-      dilemmas: all.filter((d) => samePerson(d.author, person)),
+      dilemmas: mine.filter((d) => samePerson(d.author, person)),
       responses: responses.filter((r) => samePerson(r.response.author, person)).map((r) => r.response),
-      recognised: all.filter((d) => d.recognisedBy.includes(key)).map((d) => d.id),
+      recognised: mine.filter((d) => d.recognisedBy.includes(key)).map((d) => d.id),
     };
   }
 
@@ -403,8 +405,8 @@ export class DilemmaService {
    */
   async erase(person: PersonId): Promise<void> {
     const key = personKey(person.tenantId, person.aadObjectId);
-    for (const d of await this.store.list()) {
-      if (!samePerson(d.author, person) && !d.recognisedBy.includes(key)) continue;
+    // Found in memory (after reading the change log); each one is then changed as stored, with its ETag.
+    for (const d of await this.store.current((x) => samePerson(x.author, person) || x.recognisedBy.includes(key))) {
       await this.store.update(d.id, (current) => ({
         ...current,
         author: samePerson(current.author, person) ? FORMER_MEMBER : current.author,

@@ -328,12 +328,12 @@ export class DilemmaStore {
     return after;
   }
 
-  /** Every dilemma, read from the table: for privacy export and erasure, never on a chat turn (lists read memory). */
-  async list(): Promise<Dilemma[]> {
-    const out: Dilemma[] = [];
-    const filter = `PartitionKey eq ${odataString(keys.dilemmaPartition)}`;
-    for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) out.push(fromRow(row));
-    return out;
+  /**
+   * The dilemmas for which `test` holds, as stored now (memory, after reading the change log): for privacy
+   * export and erasure, which look at every dilemma.
+   */
+  current(test: (d: Dilemma) => boolean): Promise<Dilemma[]> {
+    return this.reader.current(test);
   }
 
   /** Stores response number `sequence` (taken from the dilemma's responseCount, so numbers never repeat). */
