@@ -1,15 +1,30 @@
 // Storage stops during traffic: lists still show what the process holds in memory, whatever needs storage
 // is answered "temporarily unavailable", /readyz says 503, nothing already confirmed is lost, and everything
 // works again once storage is back, without a restart.
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { azuriteConnectionString } from '../../src/config';
 import { StorageProxy } from '../helpers/proxy';
 import { buttonsOf, people, personalChat, readable, startTestBot, TENANT, type TestBot } from '../helpers/harness';
 
 let bot: TestBot;
 let storage: StorageProxy;
+const events: string[] = [];
 beforeAll(async () => {
   storage = await new StorageProxy(Number(process.env.TEST_AZURITE_PORT)).start();
-  bot = await startTestBot({ STORAGE_CONNECTION_STRING: azuriteConnectionString(storage.port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)) });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) events.push(String((JSON.parse(line) as { event?: string }).event));
+      done();
+    },
+  });
+  bot = await startTestBot(
+    {
+      STORAGE_CONNECTION_STRING: azuriteConnectionString(storage.port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)),
+      DILEMMA_REFRESH_MS: '100',
+    },
+    pino({ level: 'info' }, sink),
+  );
   await bot.app.services.members.seed([
     { tenantId: TENANT, aadObjectId: people.wethouder.aadObjectId, name: people.wethouder.name, organisationId: 'hilversum', role: 'wethouder' },
   ]);
@@ -73,6 +88,10 @@ it('keeps confirmed work through an outage and recovers without a restart', asyn
   expect(pressed.status).toBe(200);
   expect(pressed.body).toMatch(/tijdelijk niet beschikbaar/);
 
+  // The lists could not be refreshed meanwhile (several polls): that is said once, not every poll.
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  expect(events.filter((e) => e === 'dilemmas.refreshFailed')).toHaveLength(1);
+
   await storage.restore();
   expect((await fetch(`${base}/readyz`)).status).toBe(200);
   const resent = await bot.submit(people.wethouder, later);
@@ -81,4 +100,7 @@ it('keeps confirmed work through an outage and recovers without a restart', asyn
   expect(readable(back[0])).toContain(id);
   expect(readable(back[0])).toContain(second);
   expect(readable(back[0])).toContain('Stikstof remt de bouw in Hilversum');
+  for (let i = 0; i < 50 && !events.includes('dilemmas.refreshRecovered'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(events.filter((e) => e === 'dilemmas.refreshFailed')).toHaveLength(1);
+  expect(events).toContain('dilemmas.refreshRecovered');
 });

@@ -45,6 +45,7 @@ export const dilemmas = defineCapability({
       new DilemmaStore(core.tables, {
         refreshMs: core.config.dilemmas.refreshMs,
         onError: (err) => core.log.warn({ event: 'dilemmas.refreshFailed', err: errorFields(err) }, 'dilemma lists not refreshed; trying again'),
+        onRecovered: () => core.log.info({ event: 'dilemmas.refreshRecovered' }, 'dilemma lists refreshed again'),
       }),
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),
       dilemmaNotifier(core.outbox, registry, () => service, core.log),

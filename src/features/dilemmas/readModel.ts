@@ -31,7 +31,10 @@ export interface ReadModelOptions {
   detailCache?: number;
   /** Over this many changes in one poll, one full load is cheaper than a read per change. */
   maxChangesPerPoll?: number;
+  /** Called once when reading the change log starts to fail (not again until it has worked). */
   onError?(err: unknown): void;
+  /** Called when it works again after failing. */
+  onRecovered?(): void;
 }
 
 const DEFAULTS = { overlapMs: 30_000, fullLoadMs: 15 * 60_000, detailCache: 300, maxChangesPerPoll: 200 };
@@ -56,7 +59,8 @@ export class DilemmaReadModel {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
-  private readonly options: Required<Omit<ReadModelOptions, 'onError'>> & Pick<ReadModelOptions, 'onError'>;
+  private failing = false;
+  private readonly options: Required<Omit<ReadModelOptions, 'onError' | 'onRecovered'>> & Pick<ReadModelOptions, 'onError' | 'onRecovered'>;
 
   constructor(
     private readonly source: ChangeSource,
@@ -201,7 +205,15 @@ export class DilemmaReadModel {
       if (this.stopped) return;
       this.timer = setTimeout(() => {
         this.running = this.poll()
-          .catch((err: unknown) => this.options.onError?.(err))
+          .then(() => {
+            if (this.failing) this.options.onRecovered?.();
+            this.failing = false;
+          })
+          .catch((err: unknown) => {
+            // Storage away: one line when it starts, not one every poll.
+            if (!this.failing) this.options.onError?.(err);
+            this.failing = true;
+          })
           .finally(() => {
             this.running = undefined;
             next();
