@@ -27,8 +27,10 @@ export class Privacy {
 
   /** Everything the bot holds about one person, per capability, plus where the bot can reach them. */
   async exportAll(person: PersonId): Promise<Record<string, unknown>> {
-    const parts = await Promise.all(this.built.map(async (b) => [b.capability.name, await b.privacy.export(person)] as const));
-    const chat = await this.core.references.personalChat(person.tenantId, person.aadObjectId);
+    const [parts, chat] = await Promise.all([
+      Promise.all(this.built.map(async (b) => [b.capability.name, await b.privacy.export(person)] as const)),
+      this.core.references.personalChat(person.tenantId, person.aadObjectId),
+    ]);
     return {
       person: { tenantId: person.tenantId, aadObjectId: person.aadObjectId },
       exportedAt: new Date().toISOString(),

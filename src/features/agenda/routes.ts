@@ -49,10 +49,16 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
 
   async function showDigest(turn: MemberTurn): Promise<void> {
     const shared = isShared(turn.context);
-    const since = await agenda.digestSince(new Date());
-    const sections = await agenda.digestSections({ member: turn.member, locale: turn.locale, shared }, since);
-    const subscribed = shared ? undefined : await agenda.isSubscribed(turn.member);
-    await sendCard(turn.context, digestCard(turn.locale, { since, meeting: await agenda.nextMeeting(), sections, ...(subscribed === undefined ? {} : { subscribed }) }));
+    // Three independent reads at once: the digest's contents, the person's choice and the next meeting.
+    const [{ since, sections }, subscribed, meeting] = await Promise.all([
+      agenda.digestSince(new Date()).then(async (from) => ({
+        since: from,
+        sections: await agenda.digestSections({ member: turn.member, locale: turn.locale, shared }, from),
+      })),
+      shared ? undefined : agenda.isSubscribed(turn.member),
+      agenda.nextMeeting(),
+    ]);
+    await sendCard(turn.context, digestCard(turn.locale, { since, meeting, sections, ...(subscribed === undefined ? {} : { subscribed }) }));
   }
 
   async function showReport(turn: MemberTurn, replace: boolean): Promise<void> {
