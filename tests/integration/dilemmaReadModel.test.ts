@@ -87,6 +87,19 @@ it('keeps a detail until memory knows a newer revision, responses included', asy
   expect((await b.view(personal(author), id)).responses.map((r) => r.author.name)).toEqual(['']);
 });
 
+it('ends with the same list on both processes after many changes at once on each', async () => {
+  const id = await create(a, 'Vijfde: veel herkenning tegelijk');
+  await storeB.reader.poll();
+  const people = Array.from({ length: 20 }, (_, i) => member(`herkenner-${i}`));
+  await Promise.all(people.map((p, i) => (i % 2 ? a : b).setRecognition(personal(p), id, true)));
+  await Promise.all([storeA.reader.poll(), storeB.reader.poll()]);
+  for (const service of [a, b]) {
+    const row = (await service.list(personal(reader))).items.find((d) => d.id === id)!;
+    expect(row.recognisedCount).toBe(20);
+    expect((await service.view(personal(reader), id)).dilemma.recognisedBy).toHaveLength(20);
+  }
+});
+
 it('never keeps a response list that misses a response numbered but not yet stored', async () => {
   const id = await create(a, 'Vierde: reactie onderweg');
   // The number is taken (the dilemma says two responses) before the second response row is written.
