@@ -1,87 +1,38 @@
 // Through the Microsoft 365 Agents Playground's own HTTP/WebSocket API: install, `help`, read the card, press a button.
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import WebSocket from 'ws';
-import { startApp, type RunningApp } from '../../src/app';
-import { freePort } from '../../src/storage/azurite';
-import {
-  noticeLine,
-  readPlaygroundFile,
-  registerPlaygroundChats,
-  seedPlaygroundMembers,
-  startPlayground,
-  type PlaygroundHandle,
-  type PlaygroundPerson,
-} from '../../scripts/playground';
-import { testConfig } from '../helpers/harness';
-
-interface Frame {
-  action: string;
-  actionConversationId: string;
-  message?: { messageId: string; text?: string; attachments?: Array<{ contentType: string; content: Record<string, unknown> }> };
-}
+import type { RunningApp } from '../../src/app';
+import { noticeLine, readPlaygroundFile, registerPlaygroundChats, type PlaygroundHandle, type PlaygroundPerson } from '../../scripts/playground';
+import { playgroundPost, startPlaygroundSession, type Frame, type PlaygroundSession } from '../helpers/playground';
 
 const file = readPlaygroundFile();
+let session: PlaygroundSession;
 let app: RunningApp;
 let playground: PlaygroundHandle;
-let socket: WebSocket;
 let people: PlaygroundPerson[];
-const frames: Frame[] = [];
+let frames: Frame[] = [];
 // The bot's log at info level, to see where proactive messages went (the Playground shows only the current user's chats).
 const logRecords: Array<Record<string, unknown>> = [];
 
-async function nextFrames(count: number, from: number, timeoutMs = 15_000): Promise<Frame[]> {
-  const deadline = Date.now() + timeoutMs;
-  const relevant = () => frames.slice(from).filter((f) => f.action === 'createMessage' || f.action === 'updateMessage');
-  while (relevant().length < count) {
-    if (Date.now() > deadline) throw new Error(`expected ${count} bot messages in the Playground, got ${relevant().length}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return relevant();
-}
-
-async function api(pathname: string, body: unknown): Promise<Response> {
-  const res = await fetch(`http://127.0.0.1:${playground.port}${pathname}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`Playground ${pathname} answered ${res.status}: ${await res.text()}`);
-  return res;
-}
+/** The first `count` bot messages from index `from` (new or updated). */
+const nextFrames = (count: number, from: number) => session.waitFor((fs) => fs.length >= count, from, `${count} bot messages`);
+const api = (pathname: string, body: unknown) => playgroundPost(playground, pathname, body);
 
 beforeAll(async () => {
-  const config = testConfig({ ALLOWED_TENANT_IDS: file.tenantId, FORCE_LOCALE: 'nl', BOOTSTRAP_ADMINS: '' });
   const sink = new Writable({
     write(chunk, _encoding, done) {
       for (const line of String(chunk).split('\n').filter(Boolean)) logRecords.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
-  app = await startApp(config, { log: pino({ level: 'info' }, sink) });
-  await seedPlaygroundMembers(app.services.members);
-  playground = await startPlayground({
-    botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
-    port: await freePort(),
-    workDir: mkdtempSync(path.join(os.tmpdir(), 'bo-wonen-playground-')),
-  });
+  session = await startPlaygroundSession({ log: pino({ level: 'info' }, sink) });
+  ({ app, playground, frames } = session);
   // As npm start does: everyone gets their own personal chat, registered as where the bot reaches them.
   people = await registerPlaygroundChats(app.services.references, playground.port);
-  socket = new WebSocket(`ws://127.0.0.1:${playground.port}/_ws_conversation/v1/conversations/stream`);
-  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
 }, 60_000);
 
 afterAll(async () => {
-  socket?.close();
-  await playground?.stop();
-  await app?.stop();
+  await session?.stop();
 });
 
 const chat = () => file.personalChat.id;

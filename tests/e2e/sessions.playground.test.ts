@@ -1,39 +1,23 @@
 // Sessions through the Microsoft 365 Agents Playground's own API, as the issue's "done when" asks: two members
 // press "Aanmelden" for the last seat at once, one gets it, the other waits and is promoted when a seat frees;
 // the calendar file has the right local time; the reminder arrives once.
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import WebSocket from 'ws';
-import { startApp, type RunningApp } from '../../src/app';
-import { createLogger } from '../../src/log';
-import { freePort } from '../../src/storage/azurite';
-import { readPlaygroundFile, seedPlaygroundMembers, startPlayground, type PlaygroundHandle } from '../../scripts/playground';
-import { testConfig } from '../helpers/harness';
-import { asSomeone, playgroundPost, textOf, type Frame } from '../helpers/playground';
+import type { RunningApp } from '../../src/app';
+import { readPlaygroundFile, type PlaygroundHandle } from '../../scripts/playground';
+import { asSomeone, playgroundPost, seedDemoData, startPlaygroundSession, textOf, type Frame, type PlaygroundSession } from '../helpers/playground';
 
 const file = readPlaygroundFile();
 const marieke = file.currentUser;
 const joost = file.users.find((u) => u.name === 'Joost Verbeek')!;
 const fatima = file.users.find((u) => u.name === 'Fatima El Amrani')!;
 const pieter = file.users.find((u) => u.name === 'Pieter de Graaf')!;
+let pg: PlaygroundSession;
 let app: RunningApp;
 let playground: PlaygroundHandle;
-let socket: WebSocket;
-const frames: Frame[] = [];
+let frames: Frame[] = [];
 let sessionId = '';
 
 const personal = () => file.personalChat.id;
-const botFrames = (from: number) => frames.slice(from).filter((f) => f.action === 'createMessage' || f.action === 'updateMessage');
-
-async function waitFor(predicate: (fs: Frame[]) => boolean, from: number, what: string, timeoutMs = 15_000): Promise<Frame[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate(botFrames(from))) {
-    if (Date.now() > deadline) throw new Error(`no ${what} in the Playground: ${botFrames(from).map(textOf).join(' | ').slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return botFrames(from);
-}
+const waitFor = (predicate: (fs: Frame[]) => boolean, from: number, what: string, timeoutMs?: number) => pg.waitFor(predicate, from, what, timeoutMs);
 
 const api = (pathname: string, body: unknown) => playgroundPost(playground, pathname, body);
 
@@ -45,22 +29,9 @@ const press = (replyToId: string, value: unknown) => api('/_conversation/v1/subm
 const pressAs = (user: typeof joost, value: unknown) => asSomeone(playground, file, user, { id: file.groupChat.id, conversationType: 'groupChat' }, { value });
 
 beforeAll(async () => {
-  const config = testConfig({ ALLOWED_TENANT_IDS: file.tenantId, FORCE_LOCALE: 'nl', BOOTSTRAP_ADMINS: '' });
-  app = await startApp(config, { log: createLogger('silent') });
-  await seedPlaygroundMembers(app.services.members);
   // As npm start does: each capability's demo data.
-  for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
-  playground = await startPlayground({
-    botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
-    port: await freePort(),
-    workDir: mkdtempSync(path.join(os.tmpdir(), 'bo-wonen-playground-')),
-  });
-  socket = new WebSocket(`ws://127.0.0.1:${playground.port}/_ws_conversation/v1/conversations/stream`);
-  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  pg = await startPlaygroundSession({ seed: seedDemoData });
+  ({ app, playground, frames } = pg);
   const mark = frames.length;
   await api(`/_debug/conversation/${encodeURIComponent(personal())}/installation`, {});
   await waitFor((fs) => fs.length >= 1, mark, 'welcome');
@@ -90,9 +61,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  socket?.close();
-  await playground?.stop();
-  await app?.stop();
+  await pg?.stop();
 });
 
 it('shows the seeded learning track and theme session', async () => {
@@ -166,5 +135,5 @@ it('sends the reminder once, however often it is checked', async () => {
   await app.services.sessions.sendDueReminders(new Date(dayBefore.getTime() + 3_600_000));
   await waitFor((fs) => fs.some((f) => textOf(f).includes('Herinnering')), mark, 'reminder');
   await app.services.outbox.drain();
-  expect(botFrames(mark).filter((f) => f.actionConversationId === personal() && textOf(f).includes('Herinnering'))).toHaveLength(1);
+  expect(pg.botFrames(mark).filter((f) => f.actionConversationId === personal() && textOf(f).includes('Herinnering'))).toHaveLength(1);
 });

@@ -1,6 +1,15 @@
-// Speaking to a running Agents Playground through its own HTTP API, and reading what it streams: shared by the
-// Playground walk-throughs.
-import type { PlaygroundHandle } from '../../scripts/playground';
+// The bot with the Agents Playground in front of it, spoken to through the Playground's own HTTP API, and what
+// it streams: shared by the Playground walk-throughs.
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import { readPlaygroundFile, seedPlaygroundMembers, startPlayground, type PlaygroundHandle } from '../../scripts/playground';
+import { startApp, type RunningApp } from '../../src/app';
+import { createLogger } from '../../src/log';
+import { freePort } from '../../src/storage/azurite';
+import { testConfig } from './harness';
 
 /** One message the Playground streams over its WebSocket. */
 export interface Frame {
@@ -50,4 +59,79 @@ export function asSomeone(
     channelData: { tenant: { id: file.tenantId } },
     ...fields,
   });
+}
+
+/** The bot on the test Azurite with the Playground in front of it, as `npm start` runs them, and what it streams. */
+export interface PlaygroundSession {
+  app: RunningApp;
+  playground: PlaygroundHandle;
+  /** Every frame the Playground streamed so far, in order. */
+  frames: Frame[];
+  /** The bot's messages (new and updated) among the frames from index `from`. */
+  botFrames(from: number): Frame[];
+  /** Waits until `predicate` holds for the bot's messages from `from`; throws with what arrived when it does not. */
+  waitFor(predicate: (fs: Frame[]) => boolean, from: number, what: string, timeoutMs?: number): Promise<Frame[]>;
+  stop(): Promise<void>;
+}
+
+export interface PlaygroundSessionOptions {
+  /** Settings on top of the test configuration (the Playground file's tenant, Dutch, no bootstrap admins). */
+  env?: Record<string, string>;
+  log?: Logger;
+  /** After the Playground's members are seeded, before the Playground starts (e.g. the capabilities' demo data). */
+  seed?(app: RunningApp): Promise<void>;
+}
+
+/** Every capability's demo data, as `npm start` seeds an empty store. */
+export async function seedDemoData(app: RunningApp): Promise<void> {
+  for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
+}
+
+export async function startPlaygroundSession(options: PlaygroundSessionOptions = {}): Promise<PlaygroundSession> {
+  const file = readPlaygroundFile();
+  const config = testConfig({ ALLOWED_TENANT_IDS: file.tenantId, FORCE_LOCALE: 'nl', BOOTSTRAP_ADMINS: '', ...options.env });
+  const app = await startApp(config, { log: options.log ?? createLogger('silent') });
+  const frames: Frame[] = [];
+  let playground: PlaygroundHandle | undefined;
+  let socket: WebSocket | undefined;
+  const stop = async () => {
+    socket?.close();
+    await playground?.stop();
+    await app.stop();
+  };
+  try {
+    await seedPlaygroundMembers(app.services.members);
+    await options.seed?.(app);
+    playground = await startPlayground({
+      botEndpoint: `http://127.0.0.1:${app.port}/api/messages`,
+      port: await freePort(),
+      workDir: mkdtempSync(path.join(os.tmpdir(), 'bo-wonen-playground-')),
+    });
+    const opened = new WebSocket(`ws://127.0.0.1:${playground.port}/_ws_conversation/v1/conversations/stream`);
+    socket = opened;
+    opened.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+    await new Promise((resolve, reject) => {
+      opened.once('open', resolve);
+      opened.once('error', reject);
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const botFrames = (from: number) => frames.slice(from).filter((f) => f.action === 'createMessage' || f.action === 'updateMessage');
+  return {
+    app,
+    playground,
+    frames,
+    botFrames,
+    async waitFor(predicate, from, what, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(botFrames(from))) {
+        if (Date.now() > deadline) throw new Error(`no ${what} in the Playground: ${botFrames(from).map(textOf).join(' | ').slice(0, 500)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return botFrames(from);
+    },
+    stop,
+  };
 }
