@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { RunningApp } from '../../src/app';
 import { noticeLine, readPlaygroundFile, registerPlaygroundChats, type PlaygroundHandle, type PlaygroundPerson } from '../../scripts/playground';
-import { playgroundPost, startPlaygroundSession, type Frame, type PlaygroundSession } from '../helpers/playground';
+import { asSomeone, playgroundPost, startPlaygroundSession, type Frame, type PlaygroundSession } from '../helpers/playground';
 
 const file = readPlaygroundFile();
 let session: PlaygroundSession;
@@ -79,21 +79,9 @@ it('answers a press on a card button like the typed command', async () => {
   expect(JSON.stringify(menu!.message?.attachments?.[0]?.content)).toContain('Welkom bij BO Wonen');
 });
 
-/** The Playground always sends as its current user; other people speak through its custom-activity API. */
-async function asUser(user: { id: string; name: string; aadObjectId: string }, fields: Record<string, unknown>): Promise<void> {
-  await api('/_internal/v1/customActivities', {
-    type: 'message',
-    id: `custom-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-    channelId: 'msteams',
-    serviceUrl: `http://localhost:${playground.port}/_connector`,
-    locale: 'nl-NL',
-    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-    recipient: { id: file.bot.id, name: file.bot.name },
-    conversation: { id: file.groupChat.id, conversationType: 'groupChat', isGroup: true, tenantId: file.tenantId },
-    channelData: { tenant: { id: file.tenantId } },
-    ...fields,
-  });
-}
+/** The Playground always sends as its current user; other people speak in the group chat through its custom-activity API. */
+const asUser = (user: { id: string; name: string; aadObjectId: string }, fields: Record<string, unknown>) =>
+  asSomeone(playground, file, user, { id: file.groupChat.id, conversationType: 'groupChat' }, fields);
 
 it('lets a member log a dilemma that another finds, recognises and answers, and the secretariaat places on the agenda', async () => {
   const joost = file.users.find((u) => u.name === 'Joost Verbeek')!;
