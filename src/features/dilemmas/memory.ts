@@ -82,10 +82,6 @@ export class DilemmaMemory {
     return memory;
   }
 
-  get size(): number {
-    return this.byId.size;
-  }
-
   revisionOf(id: string): number | undefined {
     return this.byId.get(id)?.revision;
   }
