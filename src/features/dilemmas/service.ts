@@ -22,6 +22,7 @@ import {
   type ListPage,
 } from './model';
 import type { DilemmaStore, SubmissionKind } from './store';
+import type { DilemmaReadModel } from './readModel';
 
 /** The plan list, as the plans capability offers it (set at build time with usePlans). */
 export interface PlanChoices {
@@ -113,7 +114,7 @@ export class DilemmaService {
   }
 
   /** Loads the dilemma lists into memory and keeps them fresh (the capability's background job). */
-  get reader(): { poll(): Promise<void>; start(): void; stop(): Promise<void> } {
+  get reader(): DilemmaReadModel {
     return this.store.reader;
   }
 
