@@ -176,6 +176,17 @@ export interface ManifestCommand {
   scopes: ReadonlyArray<'personal' | 'team' | 'groupChat'>;
 }
 
+/**
+ * One of a capability's messages built from the largest data its model allows (most rows, longest fields).
+ * The worst-case test walks every capability's list and holds each to Teams' size and action limits.
+ */
+export interface WorstCase {
+  /** Names the message in a failure, e.g. 'dilemmas.detail (30 responses)'. */
+  name: string;
+  /** The card as the bot would send it, or a text message. */
+  build(): AdaptiveCard | string | Promise<AdaptiveCard | string>;
+}
+
 /** Returns the service of a capability built earlier in the list. */
 export type Need = <T>(capability: Capability<T, string>) => T;
 
@@ -198,6 +209,8 @@ export interface Capability<S = unknown, N extends string = string> {
   digest?(service: S, need: Need): DigestSource;
   /** Things the secretariaat may put on the next BO agenda (the agenda capability lists them). */
   agendaCandidates?(service: S, need: Need): (actor: Member) => Promise<AgendaCandidate[]>;
+  /** Its messages at the largest data its model allows, in the given language (for the worst-case test). */
+  worstCases?(locale: Locale): WorstCase[];
   /** Background work (a timer), started once the bot listens and stopped before it closes. */
   jobs?(service: S, core: Core): BackgroundJob;
 }
