@@ -83,7 +83,7 @@ export async function benchPlans(): Promise<void> {
     const service = new PlanService(
       new PlanStore(tables),
       () => MUNICIPALITIES.map((name) => ({ id: name.toLowerCase().replace(/ /g, '-'), name: `Gemeente ${name}` })),
-      { planChanged: () => undefined },
+      { planChanged: async () => undefined },
       config.plans,
     );
     await service.load();

@@ -136,7 +136,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     privacy: Privacy;
   } & CapabilityServices;
   const httpRoutes = [...built, ...coreRoutes.map((routes) => ({ routes }))].flatMap((b) => b.routes.http ?? []);
-  const server = createServer({ adapter, bot, log, ready: () => tables.ping(), routes: httpRoutes });
+  const server = createServer({ adapter, bot, log, ready: () => tables.ping(), queueReady: () => queue.ping(), routes: httpRoutes });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

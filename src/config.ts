@@ -74,10 +74,14 @@ const envSchema = z
     // Proactive messages (outbox, queue, throttle) and the agenda digest.
     // The work queue's endpoint when STORAGE_ACCOUNT_URL is used; derived from it (.table. → .queue.) if empty.
     STORAGE_QUEUE_URL: z.string().trim().url().or(z.literal('')).default(''),
-    PROACTIVE_APP_RATE: z.coerce.number().int().min(1).max(1000).default(50),
+    // 40, a fifth below Teams' 50 a second: Teams counts in its own windows, and the network moves sends about.
+    PROACTIVE_APP_RATE: z.coerce.number().int().min(1).max(1000).default(40),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-    OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+    // Sends in flight per instance: also the most a crash of that instance can send twice.
+    OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    // How often every instance looks for outbox rows without a queue message (every 2 s while it knows of some).
+    OUTBOX_SWEEP_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
     TEAMS_SERVICE_URL: z.string().trim().url().default('https://smba.trafficmanager.net/emea/'),
@@ -176,7 +180,9 @@ export interface ProactiveSettings {
   appRate: number;
   maxAttempts: number;
   visibilitySeconds: number;
+  /** Sends in flight per instance (the most a crash can repeat). */
   concurrency: number;
+  sweepSeconds: number;
   retentionDays: number;
   worker: boolean;
   /** Where to create a 1:1 chat with someone who never wrote to the bot (their tenant's own chats win). */
@@ -263,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       visibilitySeconds: e.OUTBOX_VISIBILITY_SECONDS,
       concurrency: e.OUTBOX_CONCURRENCY,
+      sweepSeconds: e.OUTBOX_SWEEP_SECONDS,
       retentionDays: e.OUTBOX_RETENTION_DAYS,
       worker: e.OUTBOX_WORKER === 'on',
       teamsServiceUrl: e.TEAMS_SERVICE_URL,

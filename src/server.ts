@@ -11,11 +11,13 @@ export interface ServerDeps {
   log: Logger;
   /** Resolves when storage answers; rejects otherwise. */
   ready(): Promise<void>;
+  /** Resolves when the work queue answers; without it the bot still serves chats, and its own messages wait. */
+  queueReady?(): Promise<void>;
   /** The capabilities' own routes (calendar files, downloads). */
   routes?: HttpRoute[];
 }
 
-export function createServer({ adapter, bot, log, ready, routes = [] }: ServerDeps): restify.Server {
+export function createServer({ adapter, bot, log, ready, queueReady, routes = [] }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'bo-wonen', handleUncaughtExceptions: false });
   // Teams messages are at most ~28 KB of text plus card data. A few MB leaves room for forged oversized
   // submits to reach the bot and get a Dutch answer, while still stopping abuse.
@@ -39,14 +41,29 @@ export function createServer({ adapter, bot, log, ready, routes = [] }: ServerDe
     res.send(200, { status: 'ok' });
   });
 
+  // Storage away: 503, the instance can do little. Queue away: 200 "degraded", since chats and every change
+  // still work (and their notices are kept); only the sending of the bot's own messages waits for the queue.
   server.get('/readyz', async (_req, res) => {
-    try {
-      await withTimeout(ready(), 3000);
-      res.send(200, { status: 'ready' });
-    } catch (err) {
+    const [storage, queue] = await Promise.allSettled([withTimeout(ready(), 3000), queueReady ? withTimeout(queueReady(), 3000) : Promise.resolve()]);
+    if (storage.status === 'rejected') {
+      const err: unknown = storage.reason;
       log.warn({ event: 'readyz.failed', err: err instanceof Error ? err.message : String(err) }, 'storage not reachable');
-      res.send(503, { status: 'storage unreachable' });
+      res.send(503, { status: 'storage unreachable', queue: queue.status === 'fulfilled' ? 'ok' : 'unreachable' });
+      return;
     }
+    if (queue.status === 'rejected') {
+      const err: unknown = queue.reason;
+      log.warn({ event: 'readyz.degraded', err: err instanceof Error ? err.message : String(err) }, 'work queue not reachable');
+      res.send(200, {
+        status: 'degraded',
+        storage: 'ok',
+        queue: 'unreachable',
+        works: 'chats and changes; notices are kept in the outbox',
+        waits: 'proactive messages (notices, digest) until the queue is back',
+      });
+      return;
+    }
+    res.send(200, { status: 'ready', storage: 'ok', queue: 'ok' });
   });
 
   for (const route of routes) {

@@ -1,6 +1,8 @@
 // The outbox: every proactive message is one row in Table Storage (per batch and recipient) and travels as a
-// message on the work queue. The row's state, changed only with ETags, makes a redelivered queue message a
-// no-op, so each recipient gets a message once, through crashes, restarts and several instances.
+// message on the work queue. The row is written first, so a notice is kept as soon as the change that causes
+// it; a row whose queue message could not be sent (queue away, crash in between) is put on the queue later by
+// the sweeper. The row's state, changed only with ETags, makes a redelivered queue message a no-op, so each
+// recipient gets a message once, through crashes, restarts, queue outages and several instances.
 // Rows hold who it is for, a kind and a few ids; the text is built by the kind's renderer when it is sent,
 // in the recipient's language and with what they may see at that moment.
 import type { TableClient } from '@azure/data-tables';
@@ -48,6 +50,12 @@ export interface Delivery {
   conversationId: string;
   activityId: string;
   readAt: string;
+  /** False while the row has no queue message yet (the sweeper puts it on the queue). */
+  queued: boolean;
+  /** The sweeper holds the row until then (it is putting it on the queue). */
+  sweepUntil: number;
+  /** Taken over from "sending" after its worker vanished: Teams may have it already (mogelijk dubbel). */
+  reclaimed: boolean;
   etag: string;
 }
 
@@ -92,6 +100,9 @@ type Row = {
   conversationId: string;
   activityId: string;
   readAt: string;
+  queued: boolean;
+  sweepUntil: number;
+  reclaimed: boolean;
 };
 
 function fromRow(row: Row & { etag?: string }): Delivery {
@@ -114,6 +125,10 @@ function fromRow(row: Row & { etag?: string }): Delivery {
     conversationId: row.conversationId,
     activityId: row.activityId,
     readAt: row.readAt,
+    // Rows from before the sweeper have no such column: they were queued first.
+    queued: row.queued !== false,
+    sweepUntil: row.sweepUntil ?? 0,
+    reclaimed: row.reclaimed === true,
     etag: row.etag ?? '',
   };
 }
@@ -139,6 +154,9 @@ function toRow(d: Omit<Delivery, 'etag'>): Row {
     conversationId: d.conversationId,
     activityId: d.activityId,
     readAt: d.readAt,
+    queued: d.queued,
+    sweepUntil: d.sweepUntil,
+    reclaimed: d.reclaimed,
   };
 }
 
@@ -152,13 +170,20 @@ export interface BatchReport {
   /** Of the sent ones, how many Teams said were read; undefined when no read receipt came at all. */
   read: number;
   unreachablePeople: PersonId[];
+  /** Sent after a crash took over a send already under way: these people may have it twice. */
+  maybeDouble: number;
 }
+
+/** How long a sweeper holds a row while it puts it on the queue. */
+const SWEEP_HOLD_MS = 30_000;
+/** A row this young may still be getting its queue message from its enqueuer. */
+const SWEEP_GRACE_MS = 5_000;
 
 export class Outbox {
   private readonly table: TableClient;
   readonly renderers = new Map<string, Renderer>();
   readonly jobs = new Map<string, JobHandler>();
-  private readonly pending = new Set<Promise<unknown>>();
+  private heldCount = 0;
 
   constructor(
     tables: Tables,
@@ -182,38 +207,45 @@ export class Outbox {
 
   /**
    * Puts a message in the outbox, once per batch and recipient: enqueueing the same again does nothing.
-   * The queue message goes first: if the process dies right after, the worker creates the row from it.
+   * The row goes first: once it is written the message is kept, queue or no queue. 'held' means the queue was
+   * not reachable: the sweeper puts it on the queue when the queue is back.
    */
-  async enqueue(message: OutboxMessage): Promise<'queued' | 'exists'> {
+  async enqueue(message: OutboxMessage): Promise<'queued' | 'held' | 'exists'> {
     const body = this.bodyOf(message);
-    if (await getOrUndefined(this.table, body.batch, recipientKey(body.recipient))) return 'exists';
-    await this.queue.send(JSON.stringify(body));
-    await this.createRow(body);
-    return 'queued';
+    try {
+      await this.table.createEntity(toRow(this.newDelivery(body, false)));
+    } catch (err) {
+      if (isStatus(err, 409)) return 'exists';
+      throw err;
+    }
+    return (await this.putOnQueue([body])) === 1 ? 'queued' : 'held';
   }
 
   /**
-   * Enqueues after the turn, for callers that cannot wait (a notifier must not throw); a failure is logged by
-   * `onError`. drain() waits for what is still being enqueued (shutdown, tests).
+   * For notices that come with a change (a response, a status, a sign-up): resolves once the rows are written,
+   * so the caller says "done" only after that; it never throws, a failure goes to `onError`. The queue being
+   * away does not count as a failure: the rows wait for the sweeper.
    */
-  enqueueSoon(message: OutboxMessage | (() => Promise<OutboxMessage[]>), onError: (err: unknown) => void): void {
-    const work = typeof message === 'function' ? message().then((all) => this.enqueueMany(all)) : this.enqueue(message);
-    const running: Promise<unknown> = work
-      .catch(onError)
-      .finally(() => this.pending.delete(running));
-    this.pending.add(running);
+  async notify(message: OutboxMessage | (() => Promise<OutboxMessage[]>), onError: (err: unknown) => void): Promise<void> {
+    try {
+      if (typeof message === 'function') await this.enqueueMany(await message());
+      else await this.enqueue(message);
+    } catch (err) {
+      onError(err);
+    }
   }
 
-  async drain(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+  /** Rows this process wrote but could not put on the queue, since the last sweep that found none. */
+  get held(): number {
+    return this.heldCount;
   }
 
   /**
    * Many at once (a digest's fan-out). Reads which rows the batches have already (a fan-out run again after a
-   * crash adds nothing), sends the queue messages a few in parallel, then writes the rows a hundred at a time
-   * (one transaction per batch partition): far fewer storage calls than one by one.
+   * crash adds nothing), writes the new rows a hundred at a time (one transaction per batch partition), then
+   * sends their queue messages a few in parallel: far fewer storage calls than one by one.
    */
-  async enqueueMany(messages: OutboxMessage[], parallel = 16): Promise<{ queued: number; existed: number }> {
+  async enqueueMany(messages: OutboxMessage[], parallel = 16): Promise<{ queued: number; existed: number; held: number }> {
     const bodies = messages.map((m) => this.bodyOf(m));
     const existing = new Set<string>();
     for (const batch of new Set(bodies.map((b) => b.batch))) {
@@ -222,17 +254,85 @@ export class Outbox {
     }
     const fresh = bodies.filter((b) => !existing.has(`${b.batch}|${recipientKey(b.recipient)}`));
     const unique = [...new Map(fresh.map((b) => [`${b.batch}|${recipientKey(b.recipient)}`, b])).values()];
+    let queued = 0;
     for (let start = 0; start < unique.length; start += 100) {
       const chunk = unique.slice(start, start + 100);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(parallel, chunk.length) }, async () => {
-          while (next < chunk.length) await this.queue.send(JSON.stringify(chunk[next++]));
-        }),
-      );
       await this.createRows(chunk);
+      queued += await this.putOnQueue(chunk, parallel);
     }
-    return { queued: unique.length, existed: bodies.length - fresh.length };
+    return { queued, existed: bodies.length - fresh.length, held: unique.length - queued };
+  }
+
+  /**
+   * Sends the queue messages of rows just written, then marks those rows queued. Returns how many went on the
+   * queue; the rest stay unqueued for the sweeper (the first failure stops the rest: the queue is away).
+   */
+  private async putOnQueue(bodies: Array<Extract<QueueBody, { t: 'send' }>>, parallel = 16): Promise<number> {
+    const done: Array<Extract<QueueBody, { t: 'send' }>> = [];
+    let next = 0;
+    let failed = false;
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, bodies.length) }, async () => {
+        while (!failed && next < bodies.length) {
+          const body = bodies[next++]!;
+          try {
+            await this.queue.send(JSON.stringify(body));
+            done.push(body);
+          } catch {
+            failed = true;
+          }
+        }
+      }),
+    );
+    if (done.length < bodies.length) this.heldCount += bodies.length - done.length;
+    // A merge of one column: a worker that already changed the row keeps its word on everything else.
+    const byBatch = new Map<string, Array<Extract<QueueBody, { t: 'send' }>>>();
+    for (const b of done) byBatch.set(b.batch, [...(byBatch.get(b.batch) ?? []), b]);
+    for (const group of byBatch.values()) {
+      try {
+        await this.table.submitTransaction(
+          group.map((b) => ['update', { partitionKey: b.batch, rowKey: recipientKey(b.recipient), queued: true }, 'Merge'] as ['update', { partitionKey: string; rowKey: string; queued: boolean }, 'Merge']),
+        );
+      } catch {
+        // Not marked: the sweeper puts it on the queue once more later, and the row's state makes that a no-op.
+      }
+    }
+    return done.length;
+  }
+
+  /**
+   * Puts rows that have no queue message on the queue, each once: the row is held with its ETag while its
+   * message is sent, so two sweepers (two instances) never both send it. Stops at the first queue failure.
+   */
+  async sweep(): Promise<{ requeued: number; left: number }> {
+    const now = this.now().getTime();
+    const filter = `state eq 'pending' and queued eq false`;
+    let requeued = 0;
+    let left = 0;
+    let queueDown = false;
+    for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) {
+      const d = fromRow(row);
+      // A young row may still be getting its message from its enqueuer: it counts as left, for the next sweep.
+      if (queueDown || d.sweepUntil > now || Date.parse(d.createdAt) > now - SWEEP_GRACE_MS) {
+        left++;
+        continue;
+      }
+      const holding = await this.change(d, { sweepUntil: now + SWEEP_HOLD_MS });
+      if (!holding) continue;
+      try {
+        await this.queue.send(JSON.stringify(queueBodySchema.parse({ t: 'send', batch: d.batch, kind: d.kind, data: d.data, recipient: d.recipient })));
+      } catch {
+        queueDown = true;
+        left++;
+        await this.change(holding, { sweepUntil: 0 });
+        continue;
+      }
+      // A worker may have changed it already (it had the message): then it says queued itself.
+      await this.change(holding, { queued: true, sweepUntil: 0 });
+      requeued++;
+    }
+    if (left === 0) this.heldCount = 0;
+    return { requeued, left };
   }
 
   private bodyOf(message: OutboxMessage): Extract<QueueBody, { t: 'send' }> {
@@ -249,10 +349,10 @@ export class Outbox {
     for (const b of bodies) byBatch.set(b.batch, [...(byBatch.get(b.batch) ?? []), b]);
     for (const group of byBatch.values()) {
       try {
-        await this.table.submitTransaction(group.map((b) => ['create', toRow(this.newDelivery(b))] as ['create', Row]));
+        await this.table.submitTransaction(group.map((b) => ['create', toRow(this.newDelivery(b, false))] as ['create', Row]));
       } catch (err) {
         if (!isStatus(err, 409) && !isStatus(err, 400)) throw err;
-        for (const b of group) await this.createRow(b);
+        for (const b of group) await this.createRow(b, false);
       }
     }
   }
@@ -267,13 +367,13 @@ export class Outbox {
     const key = recipientKey(body.recipient);
     const existing = await getOrUndefined<Row>(this.table, body.batch, key);
     if (existing) return fromRow(existing);
-    await this.createRow(body);
+    await this.createRow(body, true);
     const created = await getOrUndefined<Row>(this.table, body.batch, key);
     if (!created) throw new Error('outbox row vanished');
     return fromRow(created);
   }
 
-  private newDelivery(body: Extract<QueueBody, { t: 'send' }>): Omit<Delivery, 'etag'> {
+  private newDelivery(body: Extract<QueueBody, { t: 'send' }>, queued: boolean): Omit<Delivery, 'etag'> {
     const at = this.now().toISOString();
     return {
       batch: body.batch,
@@ -292,12 +392,15 @@ export class Outbox {
       conversationId: '',
       activityId: '',
       readAt: '',
+      queued,
+      sweepUntil: 0,
+      reclaimed: false,
     };
   }
 
-  private async createRow(body: Extract<QueueBody, { t: 'send' }>): Promise<void> {
+  private async createRow(body: Extract<QueueBody, { t: 'send' }>, queued: boolean): Promise<void> {
     try {
-      await this.table.createEntity(toRow(this.newDelivery(body)));
+      await this.table.createEntity(toRow(this.newDelivery(body, queued)));
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
     }
@@ -339,6 +442,7 @@ export class Outbox {
       pending: count('pending', 'sending'),
       skipped: count('skipped'),
       read: rows.filter((r) => r.readAt).length,
+      maybeDouble: rows.filter((r) => r.state === 'sent' && r.reclaimed).length,
       unreachablePeople: rows
         .filter((r) => r.state === 'unreachable' && !('conversationId' in r.recipient))
         .map((r) => r.recipient as PersonId),

@@ -14,6 +14,8 @@ export interface QueueMessage {
 
 export interface WorkQueue {
   ensure(): Promise<void>;
+  /** Resolves when the queue service answers (readiness). */
+  ping(): Promise<void>;
   send(body: string, delaySeconds?: number): Promise<void>;
   receive(max: number, visibilitySeconds: number): Promise<QueueMessage[]>;
   delete(message: QueueMessage): Promise<void>;
@@ -37,8 +39,9 @@ export function createWorkQueue(config: Config, name: string): WorkQueue {
   const storage = config.storage;
   const fullName = queueName(storage.tablePrefix, name);
   let client: QueueClient;
-  // The same short retries as the tables: the worker retries a failed round itself.
-  const options = { retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000 } };
+  // Short retries: the worker retries a failed round itself, and a row that could not be queued waits for
+  // the sweeper, so a person is not kept waiting for a queue that is away.
+  const options = { retryOptions: { maxTries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 500 } };
   if (storage.connectionString) {
     if (!connectionHasQueue(storage.connectionString)) {
       throw new Error('The storage connection string has no QueueEndpoint: the outbox needs Azure Queue Storage');
@@ -52,6 +55,9 @@ export function createWorkQueue(config: Config, name: string): WorkQueue {
   return {
     async ensure() {
       await client.createIfNotExists();
+    },
+    async ping() {
+      await client.getProperties();
     },
     async send(body, delaySeconds = 0) {
       await client.sendMessage(body, { visibilityTimeout: delaySeconds, messageTimeToLive: -1 });

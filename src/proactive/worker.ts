@@ -1,6 +1,7 @@
 // The outbox worker: takes messages from the work queue, on every instance, and sends them. The one place
 // that retries: 429 waits for Retry-After and backs off with jitter, 5xx and 412 are retried a bounded number
 // of times (the queue brings the message back later), 403/404 mark the person unreachable for good.
+// It also sweeps: rows written while the queue was away get their queue message once it is back.
 import { errorFields, type Logger } from '../log';
 import { localeOf, type LocaleSettings } from '../i18n';
 import type { ProactiveSettings } from '../config';
@@ -31,19 +32,53 @@ export class OutboxWorker {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private sweeping: Promise<void> | undefined;
+
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    this.sweeping = this.sweepLoop();
   }
 
   /** Stops taking new work and waits for what is under way; unfinished messages come back to the queue. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
+    this.wakeSweeper?.();
     await this.loop;
+    await this.sweeping;
     await Promise.all([...this.inFlight]);
   }
+
+  /**
+   * Sweeps at start (a crash between a row and its queue message), every OUTBOX_SWEEP_SECONDS, and every 2 s
+   * while this process knows of rows it could not queue, until the queue takes them.
+   */
+  private async sweepLoop(): Promise<void> {
+    let last = 0;
+    while (this.running) {
+      const every = this.outbox.held > 0 ? 2_000 : this.settings.sweepSeconds * 1000;
+      if (this.now() - last >= every) {
+        last = this.now();
+        try {
+          const { requeued, left } = await this.outbox.sweep();
+          if (requeued || left) this.log.info({ event: 'outbox.swept', requeued, left }, 'outbox rows put on the queue');
+        } catch (err) {
+          this.log.warn({ event: 'outbox.sweepFailed', err: errorFields(err) }, 'outbox sweep failed; tried again later');
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 500);
+        this.wakeSweeper = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private wakeSweeper: (() => void) | undefined;
 
   private async run(): Promise<void> {
     let idleMs = 50;
@@ -83,16 +118,20 @@ export class OutboxWorker {
     }
   }
 
-  /** Resolves once nothing is under way and no message is waiting on the queue (tests, shutdown). */
-  async settle(timeoutMs = 15_000): Promise<void> {
+  /**
+   * Waits until nothing is under way and no message is waiting on the queue (tests, shutdown): true when that
+   * came, false when the time ran out first.
+   */
+  async settle(timeoutMs = 15_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       // Storage that does not answer has nothing more for us either.
       const waiting = await this.queue.hasVisible().catch(() => false);
-      if (this.inFlight.size === 0 && !this.receiving && !waiting && !this.receiving && this.inFlight.size === 0) return;
+      if (this.inFlight.size === 0 && !this.receiving && !waiting && !this.receiving && this.inFlight.size === 0) return true;
       this.wake?.();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    return false;
   }
 
   /** Handles one queue message (exposed for tests that drive the worker step by step). */
@@ -151,11 +190,15 @@ export class OutboxWorker {
     if (!stored && 'conversationId' in delivery.recipient) return this.finish(message, delivery, { state: 'unreachable', lastError: 'no such conversation' });
 
     // The lease is taken just before the HTTP call, after the throttle: a long wait never outlives it.
+    // A row still "sending" here lost its worker mid-call: Teams may have it already, so the report says so.
+    const reclaimed = delivery.reclaimed || delivery.state === 'sending';
     const lease = async (): Promise<boolean> => {
       const taken = await this.outbox.change(delivery, {
         state: 'sending',
         attempts: delivery.attempts + 1,
         leaseUntil: this.now() + this.settings.visibilitySeconds * 1000,
+        queued: true,
+        reclaimed,
       });
       if (!taken) return false;
       delivery = taken;

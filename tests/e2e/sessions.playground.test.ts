@@ -134,6 +134,6 @@ it('sends the reminder once, however often it is checked', async () => {
   await Promise.all([app.services.sessions.sendDueReminders(dayBefore), app.services.sessions.sendDueReminders(dayBefore)]);
   await app.services.sessions.sendDueReminders(new Date(dayBefore.getTime() + 3_600_000));
   await waitFor((fs) => fs.some((f) => textOf(f).includes('Herinnering')), mark, 'reminder');
-  await app.services.outbox.drain();
+  expect(await app.worker.settle()).toBe(true);
   expect(pg.botFrames(mark).filter((f) => f.actionConversationId === personal() && textOf(f).includes('Herinnering'))).toHaveLength(1);
 });

@@ -114,8 +114,7 @@ export class TestBot {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    // Notices to other people go out after the turn; wait for them so a test sees everything the turn caused.
-    await this.app.services.outbox.drain();
+    // Notices to other people are in the outbox before the turn answers; their sending comes after.
     // Another instance on the same store may have taken the work from the shared queue: wait for every one.
     await Promise.all([...liveBots].map((bot) => bot.app.worker.settle()));
     return { status: res.status, replies: this.connector.records.slice(from), body: text };

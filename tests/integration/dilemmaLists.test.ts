@@ -40,7 +40,7 @@ beforeAll(async () => {
   service = new DilemmaService(
     new DilemmaStore(await freshTables()),
     () => ['huizen', 'laren', 'blaricum'],
-    { authorNotice: () => undefined },
+    { authorNotice: async () => undefined },
     async (a) => member(a.aadObjectId),
     // Each change a second later, so "newest first" is visible in the order.
     () => new Date((clock += 1000)),

@@ -31,7 +31,7 @@ let clock = Date.parse('2026-05-01T09:00:00Z');
 let submission = 0;
 
 const make = (store: DilemmaStore) =>
-  new DilemmaService(store, () => ['huizen'], { authorNotice: () => undefined }, async (x) => member(x.aadObjectId), () => new Date((clock += 1000)));
+  new DilemmaService(store, () => ['huizen'], { authorNotice: async () => undefined }, async (x) => member(x.aadObjectId), () => new Date((clock += 1000)));
 const titles = async (service: DilemmaService, words?: string) =>
   (await service.list(personal(reader), words ? { words } : {})).items.map((d) => d.title);
 

@@ -34,7 +34,7 @@ const notices: Array<{ id: string; what: string }> = [];
 beforeAll(async () => {
   tables = await freshTables();
   store = new DilemmaStore(tables);
-  const notifier: Notifier = { authorNotice: (d: Dilemma, what) => void notices.push({ id: d.id, what }) };
+  const notifier: Notifier = { authorNotice: async (d: Dilemma, what) => void notices.push({ id: d.id, what }) };
   service = new DilemmaService(store, () => ['huizen', 'laren'], notifier, async () => member, () => new Date('2026-06-01T12:00:00Z'));
 });
 

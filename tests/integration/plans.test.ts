@@ -26,7 +26,7 @@ const wethouder: Member = {
 let tables: Tables;
 const notices: Array<{ plan: string; followers: number }> = [];
 const service = (t: Tables) =>
-  new PlanService(new PlanStore(t), () => MUNICIPALITIES, { planChanged: (plan, _c, followers) => notices.push({ plan: plan.id, followers: followers.length }) }, SETTINGS);
+  new PlanService(new PlanStore(t), () => MUNICIPALITIES, { planChanged: async (plan, _c, followers) => void notices.push({ plan: plan.id, followers: followers.length }) }, SETTINGS);
 
 beforeAll(async () => {
   tables = await freshTables();

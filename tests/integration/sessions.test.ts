@@ -25,7 +25,7 @@ const messenger: Messenger = {
     await new Promise((resolve) => setTimeout(resolve, 5));
     return 'sent';
   },
-  later(to: PersonId, notice: SessionNotice): void {
+  async later(to: PersonId, notice: SessionNotice): Promise<void> {
     sent.push({ to: to.aadObjectId, kind: notice.kind, sessionId: notice.session.id, how: 'later' });
   },
 };

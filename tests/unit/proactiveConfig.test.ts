@@ -9,7 +9,7 @@ const base = {
 it('sends the digest on Monday 08:00 and three days before a meeting, at 50 requests a second, by default', () => {
   const config = loadConfig(base);
   expect(config.digest).toEqual({ schedule: '0 8 * * 1', daysBeforeMeeting: 3, channelId: '', scheduler: true });
-  expect(config.proactive).toMatchObject({ appRate: 50, maxAttempts: 6, worker: true, retentionDays: 90 });
+  expect(config.proactive).toMatchObject({ appRate: 40, concurrency: 8, sweepSeconds: 300, maxAttempts: 6, worker: true, retentionDays: 90 });
 });
 
 it('derives the queue endpoint from a managed-identity account URL', () => {

@@ -71,7 +71,7 @@ export function dilemmaNotifier(outbox: Outbox, members: MemberService, service:
     authorNotice(dilemma, what) {
       // One notice per event: the batch names the dilemma, what happened and when.
       const event = what === 'response' ? `r${dilemma.responseCount}` : `${dilemma.status}-${dilemma.updatedAt}`;
-      outbox.enqueueSoon(
+      return outbox.notify(
         {
           batch: `dilemma-${dilemma.id}-${what}-${event}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
           recipient: { tenantId: dilemma.author.tenantId, aadObjectId: dilemma.author.aadObjectId },

@@ -45,7 +45,8 @@ export type AuthorNotice = 'response' | 'status' | 'outcome';
 
 export interface Notifier {
   /** Tells the author something happened to their dilemma. Called after the change is stored; must not throw. */
-  authorNotice(dilemma: Dilemma, what: AuthorNotice): void;
+  /** Resolves once the notice is kept (before the member hears "done"); never throws. */
+  authorNotice(dilemma: Dilemma, what: AuthorNotice): Promise<void>;
 }
 
 /** The roles that log and read dilemmas (a gespreksleider does not). */
@@ -383,7 +384,7 @@ export class DilemmaService {
   /** Tells the author, if they may still see it (a removed member or a changed role may not). */
   private async notifyAuthor(dilemma: Dilemma, what: AuthorNotice): Promise<void> {
     const author = await this.memberOf(dilemma.author);
-    if (author && canSee({ member: author, shared: false }, dilemma)) this.notifier.authorNotice(dilemma, what);
+    if (author && canSee({ member: author, shared: false }, dilemma)) await this.notifier.authorNotice(dilemma, what);
   }
 
   /** What dilemmas hold about one person: what they logged, responded and recognised (privacy export). */

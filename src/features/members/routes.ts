@@ -65,8 +65,8 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
    * Every secretariaat member gets a card to decide, through the outbox (it survives a restart). The row holds
    * the requester's ids only; the card is built when it is sent, and not at all once someone has decided.
    */
-  function notifySecretariaat(request: AccessRequest): void {
-    outbox.enqueueSoon(
+  function notifySecretariaat(request: AccessRequest): Promise<void> {
+    return outbox.notify(
       async () =>
         (await members.secretariaat()).map((admin) => ({
           batch: `access-request-${personKey(request.tenantId, request.aadObjectId)}-${request.requestedAt}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
@@ -78,8 +78,8 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
     );
   }
 
-  function notifyRequester(request: AccessRequest): void {
-    outbox.enqueueSoon(
+  function notifyRequester(request: AccessRequest): Promise<void> {
+    return outbox.notify(
       {
         batch: `access-decision-${personKey(request.tenantId, request.aadObjectId)}-${request.decidedAt ?? request.status}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
         recipient: { tenantId: request.tenantId, aadObjectId: request.aadObjectId },
@@ -123,8 +123,9 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
               await context.sendActivity(t(locale, 'access.pending'));
               return;
             case 'sent':
+              // Kept in the outbox before the requester hears it was sent.
+              await notifySecretariaat(result.request);
               await context.sendActivity(t(locale, 'access.sent'));
-              notifySecretariaat(result.request);
               log.info({ event: 'access.requested' }, 'access requested');
           }
         },
@@ -137,13 +138,14 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
           const { context, member, locale } = turn;
           const input = accessDecisionSubmitSchema.parse(context.activity.value);
           const result = await members.decide(member, input.target, input.decision);
+          // The requester's notice is kept before the secretariaat sees the decision done.
+          if (result.status !== 'alreadyDecided') await notifyRequester(result.request);
           // From the beheer card the whole card comes back up to date; from a notice, the notice says what happened.
           const refreshed =
             input.from === 'admin' && !isShared(context) ? await buildAdminCard(turn, input.search) : decidedCard(locale, result.request);
           await replaceCard(context, refreshed);
           if (result.status === 'alreadyDecided') return void (await context.sendActivity(t(locale, 'access.alreadyDecided')));
           if (input.from === 'admin') await context.sendActivity(decidedLine(locale, result.request));
-          notifyRequester(result.request);
           log.info({ event: 'access.decided', decision: input.decision }, 'access request decided');
         },
       },

@@ -61,7 +61,7 @@ export function planNotifier(outbox: Outbox, members: MemberService, service: ()
   return {
     planChanged(plan, changes, followers) {
       const at = new Date().toISOString();
-      outbox.enqueueSoon(
+      return outbox.notify(
         async () =>
           followers.map((person) => ({
             batch: `plan-${plan.id}-${at}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),

@@ -30,7 +30,8 @@ import { performance } from 'node:perf_hooks';
 
 export interface PlanNotifier {
   /** Tells the followers of a plan that its phase or numbers changed. Called after the change is stored; must not throw. */
-  planChanged(plan: Plan, changes: FieldChange[], followers: PersonId[]): void;
+  /** Resolves once the notices are kept (before the editor hears "saved"); never throws. */
+  planChanged(plan: Plan, changes: FieldChange[], followers: PersonId[]): Promise<void>;
 }
 
 export interface ProgressSettings {
@@ -403,7 +404,7 @@ export class PlanService {
     const relevant = changes.filter((c) => c.field === 'phase' || c.field.startsWith('homes.'));
     if (!relevant.length) return;
     const followers = await this.store.followers(plan.id);
-    if (followers.length) this.notifier.planChanged(plan, relevant, followers);
+    if (followers.length) await this.notifier.planChanged(plan, relevant, followers);
   }
 
   async isFollowing(member: Member, id: string): Promise<boolean> {

@@ -70,7 +70,7 @@ export function sessionMessenger(outbox: Outbox, service: () => SessionService, 
       return 'sent';
     },
     later(to, notice) {
-      outbox.enqueueSoon(message(to, notice), (err) => log.error({ event: 'sessions.noticeNotQueued', err: errorFields(err) }, 'session notice not queued'));
+      return outbox.notify(message(to, notice), (err) => log.error({ event: 'sessions.noticeNotQueued', err: errorFields(err) }, 'session notice not queued'));
     },
   };
 }

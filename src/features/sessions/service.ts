@@ -31,8 +31,8 @@ export type SessionNotice =
 export interface Messenger {
   /** Sends now and says how it went (a reminder records the outcome). */
   deliver(to: PersonId, notice: SessionNotice): Promise<SendOutcome>;
-  /** Sends after the turn; never throws. */
-  later(to: PersonId, notice: SessionNotice): void;
+  /** Keeps the notice in the outbox (it is sent after the turn); resolves once it is kept, never throws. */
+  later(to: PersonId, notice: SessionNotice): Promise<void>;
 }
 
 export type FieldProblem =
@@ -279,7 +279,7 @@ export class SessionService {
       promoted = planned.promoted;
       return { outcome: 'cancelled', session: planned.session.value, was: reg.value.state as 'bevestigd' | 'wachtlijst' };
     });
-    if (result.outcome === 'cancelled') this.tellPromoted(result.session, promoted);
+    if (result.outcome === 'cancelled') await this.tellPromoted(result.session, promoted);
     return result;
   }
 
@@ -343,8 +343,8 @@ export class SessionService {
     });
   }
 
-  private tellPromoted(session: Session, promoted: Registration[]): void {
-    for (const r of promoted) this.messenger.later(r, { kind: 'promoted', session });
+  private async tellPromoted(session: Session, promoted: Registration[]): Promise<void> {
+    await Promise.all(promoted.map((r) => this.messenger.later(r, { kind: 'promoted', session })));
   }
 
   /**
@@ -516,7 +516,7 @@ export class SessionService {
       await this.record(actor, 'session.edited', id, before && describe(before), describe(result.session));
       // A transaction holds at most 100 rows: a big rise in capacity fills the rest of the seats in further steps.
       for (let more = await this.fillMore(id); more.length; more = await this.fillMore(id)) promoted = [...promoted, ...more];
-      this.tellPromoted(result.session, promoted);
+      await this.tellPromoted(result.session, promoted);
       if (movedFrom) await this.tellEveryone(result.session, 'moved', promoted);
     }
     return result;
@@ -560,7 +560,7 @@ export class SessionService {
     const regs = await this.store.registrations(session.id);
     for (const r of regs) {
       if (r.value.state === 'afgemeld' || skip.some((s) => samePerson(s, r.value))) continue;
-      this.messenger.later(r.value, { kind, session });
+      await this.messenger.later(r.value, { kind, session });
     }
   }
 
@@ -608,7 +608,7 @@ export class SessionService {
       await this.record(actor, 'session.opbrengst', id, undefined, { opbrengst: updated.opbrengst });
       const regs = (await this.store.registrations(id)).map((r) => r.value).filter((r) => r.state === 'bevestigd');
       const anyMarked = regs.some((r) => r.attended);
-      for (const r of regs) if (!anyMarked || r.attended) this.messenger.later(r, { kind: 'opbrengst', session: updated });
+      await Promise.all(regs.filter((r) => !anyMarked || r.attended).map((r) => this.messenger.later(r, { kind: 'opbrengst', session: updated })));
     }
     return updated;
   }
@@ -694,7 +694,7 @@ export class SessionService {
         await this.store.commit(planned.session, planned.changes);
         return planned;
       });
-      if (outcome) this.tellPromoted(outcome.session.value, outcome.promoted);
+      if (outcome) await this.tellPromoted(outcome.session.value, outcome.promoted);
     }
     await this.store.deleteRemindersOf(key);
   }
