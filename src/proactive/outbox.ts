@@ -54,8 +54,11 @@ export interface Delivery {
   queued: boolean;
   /** The sweeper holds the row until then (it is putting it on the queue). */
   sweepUntil: number;
-  /** Taken over from "sending" after its worker vanished: Teams may have it already (mogelijk dubbel). */
-  reclaimed: boolean;
+  /**
+   * Teams may have it already from an earlier attempt (mogelijk dubbel): taken over from "sending" after its
+   * worker vanished, or retried after a call whose answer was lost.
+   */
+  maybeDouble: boolean;
   etag: string;
 }
 
@@ -102,7 +105,7 @@ type Row = {
   readAt: string;
   queued: boolean;
   sweepUntil: number;
-  reclaimed: boolean;
+  maybeDouble: boolean;
 };
 
 function fromRow(row: Row & { etag?: string }): Delivery {
@@ -128,7 +131,7 @@ function fromRow(row: Row & { etag?: string }): Delivery {
     // Rows from before the sweeper have no such column: they were queued first.
     queued: row.queued !== false,
     sweepUntil: row.sweepUntil ?? 0,
-    reclaimed: row.reclaimed === true,
+    maybeDouble: row.maybeDouble === true,
     etag: row.etag ?? '',
   };
 }
@@ -156,7 +159,7 @@ function toRow(d: Omit<Delivery, 'etag'>): Row {
     readAt: d.readAt,
     queued: d.queued,
     sweepUntil: d.sweepUntil,
-    reclaimed: d.reclaimed,
+    maybeDouble: d.maybeDouble,
   };
 }
 
@@ -394,7 +397,7 @@ export class Outbox {
       readAt: '',
       queued,
       sweepUntil: 0,
-      reclaimed: false,
+      maybeDouble: false,
     };
   }
 
@@ -442,7 +445,7 @@ export class Outbox {
       pending: count('pending', 'sending'),
       skipped: count('skipped'),
       read: rows.filter((r) => r.readAt).length,
-      maybeDouble: rows.filter((r) => r.state === 'sent' && r.reclaimed).length,
+      maybeDouble: rows.filter((r) => r.state === 'sent' && r.maybeDouble).length,
       unreachablePeople: rows
         .filter((r) => r.state === 'unreachable' && !('conversationId' in r.recipient))
         .map((r) => r.recipient as PersonId),

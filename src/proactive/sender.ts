@@ -20,7 +20,8 @@ export type Attempt =
   | { outcome: 'sent'; conversationId: string; activityId?: string }
   /** `beforeCall` said no (another worker holds the message): nothing was sent. */
   | { outcome: 'skipped' }
-  | { outcome: 'retry'; status?: number; retryAfterMs?: number; error: string }
+  /** `uncertain`: the call may have reached Teams (the answer was lost), so a retry may deliver it twice. */
+  | { outcome: 'retry'; status?: number; retryAfterMs?: number; error: string; uncertain: boolean }
   | { outcome: 'gone'; status: number; error: string }
   | { outcome: 'failed'; status?: number; error: string };
 
@@ -155,7 +156,9 @@ export class ProactiveSender {
     if ((status !== undefined && RETRY_STATUS.has(status)) || network) {
       const retryAfterMs = retryAfterOf(err);
       if (conversationId && status === 429) this.throttle.pause(conversationId, retryAfterMs ?? 1000);
-      return { outcome: 'retry', ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), error };
+      // A refused connection never carried the request; a reset or a gateway timeout may have, after Teams took it.
+      const uncertain = status === 504 || (network && !errorText(err).includes('ECONNREFUSED'));
+      return { outcome: 'retry', ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), error, uncertain };
     }
     this.log.error({ event: 'proactive.failed', status, err: errorFields(err) }, 'proactive send failed');
     return { outcome: 'failed', ...(status !== undefined ? { status } : {}), error };

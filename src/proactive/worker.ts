@@ -191,14 +191,14 @@ export class OutboxWorker {
 
     // The lease is taken just before the HTTP call, after the throttle: a long wait never outlives it.
     // A row still "sending" here lost its worker mid-call: Teams may have it already, so the report says so.
-    const reclaimed = delivery.reclaimed || delivery.state === 'sending';
+    const maybeDouble = delivery.maybeDouble || delivery.state === 'sending';
     const lease = async (): Promise<boolean> => {
       const taken = await this.outbox.change(delivery, {
         state: 'sending',
         attempts: delivery.attempts + 1,
         leaseUntil: this.now() + this.settings.visibilitySeconds * 1000,
         queued: true,
-        reclaimed,
+        maybeDouble,
       });
       if (!taken) return false;
       delivery = taken;
@@ -257,6 +257,7 @@ export class OutboxWorker {
           leaseUntil: 0,
           nextAttemptAt: this.now() + wait,
           lastError: attempt.error,
+          maybeDouble: delivery.maybeDouble || attempt.uncertain,
         });
         // The queue brings it back after the wait, on whichever instance is free then.
         if (changed) await this.queue.hide(message, wait / 1000);

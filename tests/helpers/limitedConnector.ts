@@ -64,29 +64,36 @@ export class LimitedConnector {
     return this;
   }
 
-  /** From the next call on, answers nothing (as if the bot died mid-call); resolves at that call. */
-  holdFrom(callNumber: number): Promise<void> {
+  /**
+   * From that call on, answers nothing (as if the bot died mid-call); resolves at that call. With `accept`,
+   * Teams has taken each held message (it is delivered) but its answer never reaches the bot.
+   */
+  holdFrom(callNumber: number, options: { accept?: boolean } = {}): Promise<void> {
+    this.acceptHeld = options.accept ?? false;
     return new Promise((resolve) => {
       this.onHold = () => resolve();
       this.holdAt = callNumber;
     });
   }
   private holdAt = Infinity;
+  private acceptHeld = false;
 
-  /** Answers again; held calls are dropped unanswered (nothing was delivered). */
+  /** Answers again; held calls are dropped unanswered (delivered only if held with `accept`). */
   release(): void {
     this.holding = false;
     this.holdAt = Infinity;
+    this.acceptHeld = false;
     for (const res of this.held.splice(0)) res.destroy();
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     this.calls++;
-    if (this.holding || this.calls >= this.holdAt) {
-      if (!this.holding) {
-        this.holding = true;
-        this.onHold?.();
-      }
+    const hold = this.holding || this.calls >= this.holdAt;
+    if (hold && !this.holding) {
+      this.holding = true;
+      this.onHold?.();
+    }
+    if (hold && !this.acceptHeld) {
       this.held.push(res);
       return;
     }
@@ -121,7 +128,8 @@ export class LimitedConnector {
     const activityId = String(now * 1000 + (++this.counter % 1000));
     this.delivered.push({ conversationId, activityId, activity: parsed });
     for (const wake of this.waiters.splice(0)) wake();
-    send(200, { id: activityId });
+    if (hold) this.held.push(res);
+    else send(200, { id: activityId });
   }
 
   private answerFault(send: (s: number, p: unknown, h?: Record<string, string>) => void, fault: Fault): void {

@@ -4,6 +4,8 @@ import { startApp, type RunningApp } from '../../src/app';
 import { createLogger } from '../../src/log';
 import type { OutboxMessage } from '../../src/proactive/outbox';
 import { Scheduler } from '../../src/proactive/scheduler';
+import { OutboxWorker } from '../../src/proactive/worker';
+import type { QueueMessage } from '../../src/proactive/queue';
 import { LimitedConnector } from '../helpers/limitedConnector';
 import { TENANT, testConfig } from '../helpers/harness';
 
@@ -91,8 +93,83 @@ it('sends a message once however often it is enqueued or its queue message comes
   await settled('b-twice');
   // The same work once more on the queue, as after a redelivery: the row says it is sent.
   await app.services.outbox.queue.send(JSON.stringify({ t: 'send', ...hello('b-twice', 1) }));
-  await new Promise((r) => setTimeout(r, 1500));
+  // Settled means the queue is empty and nothing is in flight: the copy was taken and handled.
+  expect(await app.worker.settle()).toBe(true);
   expect(teams.delivered.slice(from).filter((d) => d.conversationId === chatOf(1))).toHaveLength(1);
+});
+
+it('adds nothing when a batch is enqueued a second time', async () => {
+  const batch = Array.from({ length: 12 }, (_, k) => hello('b-again', k + 1));
+  expect(await app.services.outbox.enqueueMany(batch)).toMatchObject({ queued: 12, existed: 0 });
+  await settled('b-again');
+  expect(await app.worker.settle()).toBe(true);
+  const callsBefore = teams.calls;
+  expect(await app.services.outbox.enqueueMany(batch)).toMatchObject({ queued: 0, existed: 12 });
+  // Not one new queue message: the existing rows were skipped, not queued again.
+  expect(await app.services.outbox.queue.hasVisible()).toBe(false);
+  expect(await app.worker.settle()).toBe(true);
+  expect(teams.calls).toBe(callsBefore);
+});
+
+describe('with the worker paused, driving queue messages by hand', () => {
+  const workers: OutboxWorker[] = [];
+  const second = () =>
+    new OutboxWorker(app.services.outbox, app.services.outbox.queue, app.services.sender, app.services.references, createLogger('silent'), app.services.config.proactive, app.services.config.locale);
+
+  beforeEach(async () => {
+    await app.worker.stop();
+  });
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await w.stop();
+    app.worker.start();
+  });
+
+  async function takeMessage(): Promise<QueueMessage> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [message] = await app.services.outbox.queue.receive(1, 30);
+      if (message) return message;
+      if (Date.now() > deadline) throw new Error('no queue message came');
+    }
+  }
+
+  it('sends once when two workers race on one row (the state change needs the row\'s ETag)', async () => {
+    await app.services.outbox.enqueue(hello('b-race', 21));
+    const message = await takeMessage();
+    const from = teams.delivered.length;
+    const other = second();
+    workers.push(other);
+    // Both hold the same queue message at once, as after a redelivery to two instances.
+    await Promise.all([app.worker.handle(message).catch(() => undefined), other.handle({ ...message }).catch(() => undefined)]);
+    expect(teams.delivered.slice(from).filter((d) => d.conversationId === chatOf(21))).toHaveLength(1);
+    expect(await app.services.outbox.get('b-race', person(21))).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('leaves a row alone while another worker\'s lease on it is live', async () => {
+    await app.services.outbox.enqueue(hello('b-lease', 22));
+    const message = await takeMessage();
+    const row = (await app.services.outbox.get('b-lease', person(22)))!;
+    const held = await app.services.outbox.change(row, { state: 'sending', leaseUntil: Date.now() + 60_000 });
+    expect(held).toBeDefined();
+    const from = teams.calls;
+    await app.worker.handle(message).catch(() => undefined);
+    expect(teams.calls).toBe(from);
+    expect(await app.services.outbox.get('b-lease', person(22))).toMatchObject({ state: 'sending', attempts: 0 });
+    // Done with it: the test's own "other worker" says it is sent, so nothing comes back later.
+    await app.services.outbox.change((await app.services.outbox.get('b-lease', person(22)))!, { state: 'sent', leaseUntil: 0 });
+  });
+
+  it('counts a send taken over from a vanished worker as possibly double in the report', async () => {
+    await app.services.outbox.enqueue(hello('b-reclaim', 23));
+    const message = await takeMessage();
+    const row = (await app.services.outbox.get('b-reclaim', person(23)))!;
+    // A worker marked it "sending" and died: its lease has run out.
+    await app.services.outbox.change(row, { state: 'sending', attempts: 1, leaseUntil: Date.now() - 1 });
+    await app.worker.handle(message);
+    const report = await app.services.outbox.report('b-reclaim');
+    expect(report).toMatchObject({ sent: 1, maybeDouble: 1 });
+    expect((await app.services.outbox.report('b-once')).maybeDouble).toBe(0);
+  });
 });
 
 it('marks people unreachable for good on 403 and 404, forgets their chat, and does not retry', async () => {

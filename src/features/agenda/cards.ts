@@ -210,6 +210,8 @@ export function reportCard(locale: Locale, moment: Date | undefined, report: Bat
   const facts = [
     { title: t(locale, 'report.total'), value: String(report.total) },
     { title: t(locale, 'report.sent'), value: String(report.sent) },
+    // Sent again after a crash took over a send already under way: Teams may have delivered both.
+    ...(report.maybeDouble > 0 ? [{ title: t(locale, 'report.maybeDouble'), value: String(report.maybeDouble) }] : []),
     { title: t(locale, 'report.failed'), value: String(report.failed) },
     { title: t(locale, 'report.unreachable'), value: String(report.unreachable) },
     { title: t(locale, 'report.pending'), value: String(report.pending) },
@@ -222,6 +224,7 @@ export function reportCard(locale: Locale, moment: Date | undefined, report: Bat
     textBlock(t(locale, 'report.batch', { date: formatDateTime(moment, locale) }), { spacing: 'None' }),
     { type: 'FactSet', facts },
   ];
+  if (report.maybeDouble > 0) body.push(textBlock(t(locale, 'report.maybeDoubleWhy', { count: report.maybeDouble }), { wrap: true }));
   if (names.length) body.push(textBlock(t(locale, 'report.unreachablePeople', { names: names.slice(0, 30).join(', ') }), { wrap: true }));
   return withSummary(card(body, [submit(t(locale, 'report.refresh'), { verb: 'digestReport' })]), t(locale, 'report.title'));
 }

@@ -93,6 +93,8 @@ const nl = {
   'report.total': 'Totaal',
   'report.unreachablePeople': 'Niet bereikbaar: {names}',
   'report.refresh': 'Vernieuwen',
+  'report.maybeDouble': 'Mogelijk dubbel',
+  'report.maybeDoubleWhy': 'De bot viel even uit tijdens het versturen. {count} mensen kregen de digest daardoor misschien twee keer.',
   'privacy.digestSubscription': 'Je keuze voor de digest',
   'privacy.deliveries': 'Berichten die BO Wonen je stuurde',
 } as const;
@@ -188,6 +190,8 @@ const en: Record<keyof typeof nl, string> = {
   'report.total': 'Total',
   'report.unreachablePeople': 'Unreachable: {names}',
   'report.refresh': 'Refresh',
+  'report.maybeDouble': 'Possibly twice',
+  'report.maybeDoubleWhy': 'The bot stopped for a moment while sending. {count} people may have got the digest twice because of that.',
   'privacy.digestSubscription': 'Your digest setting',
   'privacy.deliveries': 'Messages BO Wonen sent you',
 };
