@@ -33,6 +33,8 @@ export interface RunningApp {
   server: Server;
   /** The core services and each capability's service by name (tests and scripts reach in here). */
   services: Core & { audit: AuditLog; privacy: Privacy } & CapabilityServices;
+  /** The one sender, used by the outbox worker only (tests compare its call count with what Teams saw). */
+  sender: ProactiveSender;
   built: Built[];
   /** Every route the bot answers: the capabilities' and the core's own (privacy, audit trail). */
   routes: Routes[];
@@ -117,7 +119,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log,
     tables,
     references,
-    sender,
     audit,
     links,
     room,
@@ -168,6 +169,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     routes: [...built.map((b) => b.routes), ...coreRoutes],
     tables,
     adapter,
+    sender,
     worker,
     budget,
     stop: async () => {

@@ -14,7 +14,6 @@ import type { Logger } from './log';
 import type { Outbox } from './proactive/outbox';
 import type { ReferenceStore } from './proactive/references';
 import type { Scheduler } from './proactive/scheduler';
-import type { ProactiveSender } from './proactive/sender';
 import type { Tables } from './storage/tables';
 
 /** What the core gives every capability. */
@@ -23,8 +22,6 @@ export interface Core {
   log: Logger;
   tables: Tables;
   references: ReferenceStore;
-  /** @deprecated for new code: send proactive messages through `outbox`, which survives restarts. */
-  sender: ProactiveSender;
   /** Record every change by the secretariaat here (who, what, before, after). */
   audit: AuditSink;
   /** Signed, expiring links to files the bot serves. */

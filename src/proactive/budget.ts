@@ -1,27 +1,51 @@
 // The app-wide Teams budget (about 50 requests a second) shared by every bot instance, in Table Storage.
 //
-// Why counters per 200 ms slot rather than a lease per instance: instances come and go (scale out, restarts)
-// and a lease split would idle the share of an instance that has nothing to send. A slot row is claimed with
-// ETags, a few places at a time, so a busy instance takes what an idle one leaves, and each instance pays one
-// or two storage calls per few sends. Rows live in a ring (slot number modulo RING), so the table never grows.
-// A local sliding window on top keeps one instance exactly within the rate; several instances together stay
-// within the rate per slot, at most one slot's worth over it in a sliding second.
+// Teams counts in its own sliding windows, so this keeps every sliding second at or under the rate, across
+// all instances. Time is cut in 100 ms slots; places are claimed in the current slot and used in that slot or
+// the next (later they are dropped). A sliding second then holds sends of at most 12 consecutive slots, so a
+// claim is granted only while the claimed places of the last 12 slots stay within the rate. The counts live in
+// one row, changed with its ETag: claims of all instances are one sequence, and a claim never goes to a slot
+// older than the newest one claimed (a slower clock elsewhere cannot slip under a window already checked).
+// Why shared counts rather than a fixed share per instance: instances come and go, and a busy one takes what an
+// idle one leaves. A local sliding window on top keeps one instance within the rate by its own clock too.
 import type { TableClient } from '@azure/data-tables';
 import { errorFields, type Logger } from '../log';
 import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
 import { SlidingLimiter, type AppBudget } from './throttle';
 
 export const BUDGET_TABLE = 'ProactiveBudget';
-const SLOT_MS = 200;
-/** Places claimed in a slot may be used this long after (a slow storage call must not waste them). */
-const GRANT_MS = 1_000;
-const RING = 600;
+export const SLOT_MS = 100;
+/** Places claimed in a slot are used in it or the next one. */
+export const USE_SLOTS = 2;
+/** The slots whose sends can fall in one sliding second: its ten, and one more at each end. */
+export const WINDOW_SLOTS = 1000 / SLOT_MS + USE_SLOTS;
 
-type SlotRow = { partitionKey: string; rowKey: string; slot: number; used: number };
+type WindowRow = { partitionKey: string; rowKey: string; newest: number; counts: string };
+
+/**
+ * The places granted to a claim of `want` in `slot`, given the places already claimed per slot: as many as
+ * keep the last WINDOW_SLOTS slots (this one included) within `rate`. Returns the counts to store (older slots
+ * dropped).
+ */
+export function grantInWindow(counts: Readonly<Record<string, number>>, slot: number, want: number, rate: number): { grant: number; counts: Record<string, number> } {
+  const kept: Record<string, number> = {};
+  let used = 0;
+  for (const [key, n] of Object.entries(counts)) {
+    const k = Number(key);
+    if (k > slot - WINDOW_SLOTS && k <= slot) {
+      kept[key] = n;
+      used += n;
+    }
+  }
+  const grant = Math.max(0, Math.min(want, rate - used));
+  if (grant > 0) kept[String(slot)] = (kept[String(slot)] ?? 0) + grant;
+  return { grant, counts: kept };
+}
 
 export class SharedAppBudget implements AppBudget {
   private readonly table: TableClient;
-  private readonly perSlot: number;
+  /** At most this many places per claim: they must be used within two slots. */
+  private readonly perClaim: number;
   private readonly local: SlidingLimiter;
   private chain: Promise<void> = Promise.resolve();
   private waiting = 0;
@@ -32,12 +56,12 @@ export class SharedAppBudget implements AppBudget {
 
   constructor(
     tables: Tables,
-    rate: number,
+    private readonly rate: number,
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
   ) {
     this.table = tables.client(BUDGET_TABLE);
-    this.perSlot = Math.max(1, Math.floor((rate * SLOT_MS) / 1000));
+    this.perClaim = Math.max(1, Math.floor((rate * SLOT_MS * USE_SLOTS) / 1000));
     this.local = new SlidingLimiter([{ ms: 1_000, max: rate }]);
   }
 
@@ -58,14 +82,13 @@ export class SharedAppBudget implements AppBudget {
 
   private async shared(): Promise<void> {
     for (;;) {
-      const slot = Math.floor(this.clock() / SLOT_MS);
       if (this.pool.left > 0 && this.clock() < this.pool.until) {
         this.pool.left--;
         return;
       }
-      let granted: number;
+      let claimed: { grant: number; slot: number };
       try {
-        granted = await this.claim(slot, Math.min(this.perSlot, Math.max(1, this.waiting)));
+        claimed = await this.claim(Math.min(this.perClaim, Math.max(1, this.waiting)));
       } catch (err) {
         // Storage trouble must not stop every message: this instance keeps to its own window meanwhile.
         if (!this.warned) this.log.warn({ event: 'proactive.budgetUnavailable', err: errorFields(err) }, 'shared Teams budget unreachable; local limit only');
@@ -73,34 +96,35 @@ export class SharedAppBudget implements AppBudget {
         return;
       }
       this.warned = false;
-      if (granted > 0) {
-        this.pool = { until: this.clock() + GRANT_MS, left: granted - 1 };
+      const until = (claimed.slot + USE_SLOTS) * SLOT_MS;
+      // Places that came too late to use (slow storage) are left unused: counted, never exceeded.
+      if (claimed.grant > 0 && this.clock() < until) {
+        this.pool = { until, left: claimed.grant - 1 };
         return;
       }
-      await sleep((slot + 1) * SLOT_MS - this.clock());
+      await sleep(Math.max(1, (Math.floor(this.clock() / SLOT_MS) + 1) * SLOT_MS - this.clock()));
     }
   }
 
-  /** Takes up to `want` places of a slot; 0 when the slot is full. */
-  private async claim(slot: number, want: number): Promise<number> {
-    const rowKey = String(slot % RING).padStart(3, '0');
+  /** Claims up to `want` places in the current slot (or the newest claimed, if another clock is ahead). */
+  private async claim(want: number): Promise<{ grant: number; slot: number }> {
+    let slot = Math.floor(this.clock() / SLOT_MS);
     for (let attempt = 0; attempt < 20; attempt++) {
       this.claims++;
-      const row = await getOrUndefined<SlotRow>(this.table, 'slot', rowKey);
-      const used = row && row.slot === slot ? row.used : 0;
-      const grant = Math.min(want, this.perSlot - used);
-      if (grant <= 0) return 0;
-      const next = { partitionKey: 'slot', rowKey, slot, used: used + grant };
+      const row = await getOrUndefined<WindowRow>(this.table, 'app', 'window');
+      slot = Math.max(Math.floor(this.clock() / SLOT_MS), row?.newest ?? 0);
+      const { grant, counts } = grantInWindow(row ? (JSON.parse(row.counts) as Record<string, number>) : {}, slot, want, this.rate);
+      if (grant <= 0) return { grant: 0, slot };
+      const next: WindowRow = { partitionKey: 'app', rowKey: 'window', newest: slot, counts: JSON.stringify(counts) };
       try {
         if (row) await this.table.updateEntity(next, 'Replace', { etag: row.etag });
         else await this.table.createEntity(next);
-        return grant;
+        return { grant, slot };
       } catch (err) {
         if (!isStatus(err, 412) && !isStatus(err, 409)) throw err;
       }
-      if (Math.floor(this.clock() / SLOT_MS) !== slot) return 0;
     }
-    return 0;
+    return { grant: 0, slot };
   }
 }
 

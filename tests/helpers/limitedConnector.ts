@@ -37,6 +37,8 @@ export class LimitedConnector {
   readonly created: Array<{ conversationId: string; memberId: string; tenantId: string }> = [];
   /** Every HTTP call, whatever its answer. */
   calls = 0;
+  /** When each HTTP call arrived (ms), to measure the busiest sliding second. */
+  readonly callTimes: number[] = [];
   injected = 0;
   /** Calls over a limit (answered 429 by the limiter, not by the plan): should stay 0 for a well-behaved bot. */
   overLimit = 0;
@@ -88,6 +90,7 @@ export class LimitedConnector {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     this.calls++;
+    this.callTimes.push(Date.now());
     const hold = this.holding || this.calls >= this.holdAt;
     if (hold && !this.holding) {
       this.holding = true;
@@ -156,6 +159,18 @@ export class LimitedConnector {
     stamps.push(now);
     this.stamps.set(conversationId, stamps);
     return true;
+  }
+
+  /** The most calls in any sliding second (a window starting at a call is the busiest). */
+  maxCallsInAnySecond(): number {
+    let best = 0;
+    let end = 0;
+    const t = this.callTimes;
+    for (let start = 0; start < t.length; start++) {
+      while (end < t.length && t[end]! < t[start]! + 1000) end++;
+      best = Math.max(best, end - start);
+    }
+    return best;
   }
 
   /** How many messages each conversation got. */

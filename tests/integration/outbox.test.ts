@@ -70,7 +70,7 @@ it('sends each message once, in the reader\'s language, retrying 429 and 5xx wit
     return undefined;
   };
   const callsBefore = teams.calls;
-  const sentBefore = app.services.sender.calls;
+  const sentBefore = app.sender.calls;
   const from = teams.delivered.length;
   await app.services.outbox.enqueueMany(Array.from({ length: 30 }, (_, k) => hello('b-once', k + 1)));
   const report = await settled('b-once');
@@ -81,7 +81,7 @@ it('sends each message once, in the reader\'s language, retrying 429 and 5xx wit
   expect(delivered.find((d) => d.conversationId === chatOf(2))?.activity.text).toBe('Hallo 2');
   expect(delivered.find((d) => d.conversationId === chatOf(3))?.activity.text).toBe('Hello 3');
   // Every HTTP call the bot made is one the throttle counted: no hidden retries inside the SDK.
-  expect(teams.calls - callsBefore).toBe(app.services.sender.calls - sentBefore);
+  expect(teams.calls - callsBefore).toBe(app.sender.calls - sentBefore);
   expect(teams.calls - callsBefore).toBe(30 + 6 + 4);
   expect(teams.overLimit).toBe(0);
 });
@@ -114,7 +114,7 @@ it('adds nothing when a batch is enqueued a second time', async () => {
 describe('with the worker paused, driving queue messages by hand', () => {
   const workers: OutboxWorker[] = [];
   const second = () =>
-    new OutboxWorker(app.services.outbox, app.services.outbox.queue, app.services.sender, app.services.references, createLogger('silent'), app.services.config.proactive, app.services.config.locale);
+    new OutboxWorker(app.services.outbox, app.services.outbox.queue, app.sender, app.services.references, createLogger('silent'), app.services.config.proactive, app.services.config.locale);
 
   beforeEach(async () => {
     await app.worker.stop();
