@@ -11,7 +11,8 @@ case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
 npm run build
 rm -rf "$target" "$target.zip"
 mkdir -p "$target"
-cp -r dist package.json package-lock.json "$target/"
+# packages/: local stand-ins that package.json overrides point to (spdy-unused).
+cp -r dist package.json package-lock.json packages "$target/"
 (cd "$target" && npm ci --omit=dev --prefer-offline --no-audit --no-fund)
 for dev_only in azurite @microsoft/m365agentsplayground tsx typescript jest; do
   if [ -e "$target/node_modules/$dev_only" ]; then echo "bundle: $dev_only must not be in the production install" >&2; exit 1; fi
