@@ -100,11 +100,16 @@ export interface Command {
   handler(turn: MemberTurn): Promise<void>;
 }
 
-/** A button on the welcome card. Without roles, every member sees it. */
+/** The jobs the welcome card groups its buttons by, each under its own heading (in this order). */
+export const MENU_GROUPS = ['dilemmas', 'plans', 'meetings', 'manage', 'more'] as const;
+export type MenuGroup = (typeof MENU_GROUPS)[number];
+
+/** A button on the welcome card. Without roles, every member sees it; without a group it goes under "Meer". */
 export interface MenuItem {
   label(locale: Locale): string;
   command: string;
   roles?: readonly Role[];
+  group?: MenuGroup;
 }
 
 /** An Action.Submit whose data carries `verb`; runs for members only. */

@@ -91,7 +91,7 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
   }
 
   return {
-    menu: [{ label: (locale) => t(locale, 'menu.admin'), command: 'beheer', roles: ['secretariaat'] }],
+    menu: [{ label: (locale) => t(locale, 'menu.admin'), command: 'beheer', roles: ['secretariaat'], group: 'manage' }],
     commands: [
       {
         words: ['beheer', 'admin'],

@@ -304,8 +304,8 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
 
   return {
     menu: [
-      { label: (locale) => t(locale, 'menu.plans'), command: 'plannen', roles: PLAN_ROLES },
-      { label: (locale) => t(locale, 'menu.progress'), command: 'voortgang', roles: PLAN_ROLES },
+      { label: (locale) => t(locale, 'menu.plans'), command: 'plannen', roles: PLAN_ROLES, group: 'plans' },
+      { label: (locale) => t(locale, 'menu.progress'), command: 'voortgang', roles: PLAN_ROLES, group: 'plans' },
     ],
     commands: [
       { words: ['plan', 'status'], handler: showPlan },
