@@ -310,6 +310,42 @@ describe('"Plan zoeken" message extension', () => {
     expect(JSON.stringify(card)).not.toContain('Action.Submit');
   });
 
+  type Results = { composeExtension: { type: string; text?: string; attachments: Array<{ content: unknown; preview: { content: { title: string; tap: { value: { planId: string } } } } }> } };
+  const initialRun = (count: number) =>
+    bot.post(
+      bot.activity(director, channel, {
+        type: 'invoke',
+        name: 'composeExtension/query',
+        value: { commandId: 'planSearch', parameters: [{ name: 'initialRun', value: 'true' }], queryOptions: { skip: 0, count } },
+      }),
+    );
+
+  it('shows the biggest plans when Teams opens it (initialRun="true"), not a search for "true"', async () => {
+    const body = JSON.parse((await initialRun(3)).body) as Results;
+    expect(body.composeExtension.type).toBe('result');
+    const all = (await bot.app.services.plans.list((await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: director.aadObjectId, name: '' }))!)).plans;
+    expect(body.composeExtension.attachments.map((a) => a.preview.content.title)).toEqual(all.slice(0, 3).map((p) => p.name));
+  });
+
+  it('answers with at most the 25 results Teams asks for, each small, the whole plan card on choosing', async () => {
+    const secretaryMember = (await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: secretary.aadObjectId, name: '' }))!;
+    const rows = Array.from({ length: 30 }, (_, i) => `Zoekplan ${i + 1};Laren;${60 + i};initiatief`);
+    await bot.app.services.plans.importFile(secretaryMember, Buffer.from(['naam;gemeente;totaal;fase', ...rows].join('\r\n')));
+    const result = await initialRun(100);
+    const body = JSON.parse(result.body) as Results;
+    expect(body.composeExtension.attachments).toHaveLength(25);
+    expect(result.body.length * 2).toBeLessThanOrEqual(80 * 1024);
+    for (const a of body.composeExtension.attachments) expect(cardProblems(a.content)).toEqual([]);
+    const typed = JSON.parse((await query(director, 'zoekplan')).body) as Results;
+    expect(typed.composeExtension.attachments.length).toBeGreaterThan(1);
+    expect(typed.composeExtension.attachments.length).toBeLessThanOrEqual(10);
+    const chosen = await bot.post(
+      bot.activity(director, channel, { type: 'invoke', name: 'composeExtension/selectItem', value: typed.composeExtension.attachments[0]!.preview.content.tap.value }),
+    );
+    expect(chosen.body).toContain('Zoekplan');
+    expect(chosen.body).toContain('application/vnd.microsoft.card.adaptive');
+  });
+
   it('tells a non-member how to get access', async () => {
     const result = await query(user(9, 'Onbekend'), 'heide');
     expect(result.body).toContain('nog geen toegang');

@@ -1,5 +1,6 @@
 // Plan cards: one plan, a choice, a list, the regional progress (bars from columns, and a Teams chart with the
 // bars as its fallback), the edit card, the import report, the history and the follower's notice. Pure functions.
+import { clip, literal } from '../../cards/markdown';
 import { formatDate, formatNumber, formatter, type Locale } from '../../i18n';
 import {
   actionSet,
@@ -239,6 +240,20 @@ function planRow(locale: Locale, plan: Plan, municipalityName: string): CardElem
       { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [textBlock(t(locale, 'plan.list.homes', { homes: n(plan.homes.total, locale) }))] },
     ],
   };
+}
+
+/**
+ * One result of "Plan zoeken": small, so Teams' 25 results fit in one answer; choosing it fetches the whole
+ * plan card (selectItem). No buttons: it may be inserted where the bot is not.
+ */
+export function planResultCard(locale: Locale, plan: Plan, municipalityName: string): AdaptiveCard {
+  return card([
+    textBlock(`**${literal(plan.name)}**`),
+    textBlock(`${literal(municipalityName)} · ${phaseLabel(locale, plan.phase)} · ${t(locale, 'plan.list.homes', { homes: n(plan.homes.total, locale) })}`, {
+      isSubtle: true,
+      spacing: 'None',
+    }),
+  ]);
 }
 
 /** Several plans match, or none: a short choice. */

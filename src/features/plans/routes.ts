@@ -21,6 +21,7 @@ import {
   planChoiceCard,
   planEditCard,
   planListCard,
+  planResultCard,
   progressCard,
 } from './cards';
 import { shortName } from './fields';
@@ -40,6 +41,8 @@ import {
 import { mayEdit, mayImport, mayReadPlans, PLAN_ROLES, type PlanNotifier, type PlanService } from './service';
 
 const FOLLOWER_NOTICE = 'plans.followerNotice';
+/** Teams asks a search message extension for 25 results at a time (queryOptions.count): never more than that. */
+export const SEARCH_RESULTS_MAX = 25;
 
 /**
  * Followers hear of a plan's phase and number changes through the durable outbox: one message per change and
@@ -254,18 +257,21 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
       const member = await memberOf(context);
       if (!member) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
       if (!mayReadPlans(member)) return { type: 'message', text: t(lang, 'plan.notForRole') };
-      const raw = query.parameters as Record<string, unknown>;
-      const text = String(raw.planName ?? Object.values(raw)[0] ?? '').slice(0, LIMITS.search).trim();
+      const parameters = query.parameters as Record<string, unknown>;
+      // With initialRun Teams first asks with the parameter initialRun="true", not the search field: show the
+      // biggest plans then, as for an empty search.
+      const typed = Object.entries(parameters).find(([name]) => name !== 'initialRun')?.[1];
+      const text = String(parameters.planName ?? typed ?? '').slice(0, LIMITS.search).trim();
       let found: Plan[];
-      if (!text) found = (await plans.list(member)).plans.slice(0, 10);
+      if (!text) found = (await plans.list(member)).plans;
       else {
         const result = await plans.find(member, text);
         found = result.kind === 'one' ? [result.plan] : result.kind === 'several' ? result.plans : result.closest;
       }
       if (!found.length) return { type: 'message', text: t(lang, 'plan.search.none') };
       return extensionResult(
-        found.slice(0, Math.min(25, query.count || 10)).map((plan) => ({
-          ...standalone(lang, plan),
+        found.slice(0, Math.min(SEARCH_RESULTS_MAX, query.count || SEARCH_RESULTS_MAX)).map((plan) => ({
+          ...CardFactory.adaptiveCard(planResultCard(lang, plan, municipalityName(plan.municipality))),
           preview: {
             ...CardFactory.thumbnailCard(plan.name, `${municipalityName(plan.municipality)} · ${plan.homes.total}`),
             content: {
