@@ -176,7 +176,10 @@ export interface PrivacyHooks {
 
 /** A command in the Teams app's command menu. */
 export interface ManifestCommand {
+  /** The command word as the menu shows it and sends it (Dutch). */
   title: string;
+  /** The word for people whose Teams is in English; a command the bot answers too (default: the Dutch title). */
+  titleEn?: string;
   description: { nl: string; en: string };
   scopes: ReadonlyArray<'personal' | 'team' | 'groupChat'>;
 }
@@ -289,7 +292,10 @@ export function manifestCommandLists(list: readonly Capability<any, string>[], c
   const manifest = lists.map((l) => ({ scopes: l.scopes, commands: l.commands.map((c) => ({ title: c.title, description: c.description.nl })) }));
   const english: Record<string, string> = {};
   lists.forEach((l, i) =>
-    l.commands.forEach((c, j) => (english[`bots[0].commandLists[${i}].commands[${j}].description`] = c.description.en)),
+    l.commands.forEach((c, j) => {
+      english[`bots[0].commandLists[${i}].commands[${j}].title`] = c.titleEn ?? c.title;
+      english[`bots[0].commandLists[${i}].commands[${j}].description`] = c.description.en;
+    }),
   );
   return { manifest, english };
 }

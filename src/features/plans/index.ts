@@ -28,11 +28,13 @@ export const plans = defineCapability({
     },
     {
       title: 'plannen',
+      titleEn: 'plans',
       description: { nl: 'Alle plannen van de regio of van één gemeente, met de totalen.', en: 'All plans of the region or of one municipality, with totals.' },
       scopes: ['personal', 'team', 'groupChat'],
     },
     {
       title: 'voortgang',
+      titleEn: 'progress',
       description: { nl: 'Hoe ver is de regio met ongeveer 7.000 woningen en een derde sociale huur?', en: 'How far is the region with about 7,000 homes and one third social rent?' },
       scopes: ['personal', 'team', 'groupChat'],
     },

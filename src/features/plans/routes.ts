@@ -315,8 +315,8 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
     ],
     commands: [
       { words: ['plan', 'status'], handler: showPlan },
-      { words: ['plannen'], handler: (turn) => showList(turn, turn.args.trim().slice(0, 60), false) },
-      { words: ['voortgang'], handler: async (turn) => sendCard(turn.context, progressCard(turn.locale, await plans.progress(turn.member))) },
+      { words: ['plannen', 'plans'], handler: (turn) => showList(turn, turn.args.trim().slice(0, 60), false) },
+      { words: ['voortgang', 'progress'], handler: async (turn) => sendCard(turn.context, progressCard(turn.locale, await plans.progress(turn.member))) },
     ],
     actions: [
       { verb: 'planOpen', handler: async (turn) => sendCard(turn.context, await cardFor(turn, await plans.get(turn.member, planOpenSubmitSchema.parse(turn.context.activity.value).id))) },
