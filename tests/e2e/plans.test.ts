@@ -261,6 +261,15 @@ describe('the plan list sent as a file', () => {
       }),
     );
 
+  /** Sends a file: the turn answers at once with the row count, the report follows from the outbox. */
+  async function importFile(u: TestUser, url: string) {
+    const from = bot.connector.records.length;
+    const sent = await sendFile(u, url);
+    // The report waits its turn in the outbox (Teams' rate limits for this chat): allow it time.
+    const [ack, report, ...rest] = await bot.connector.waitFor(2, from, 60_000);
+    return { sent, ack, report, rest };
+  }
+
   it('imports valid rows, names the bad ones by row, and changes nothing the second time', async () => {
     const csv = [
       'naam;gemeente;totaal;sociale huur;fase',
@@ -269,16 +278,36 @@ describe('the plan list sent as a file', () => {
       'Bremveld;Huizen;48;48;opgeleverd',
     ].join('\r\n');
     served.set('/plannen.csv', Buffer.from(csv, 'latin1'));
-    const first = await sendFile(secretary, `${filesUrl}/plannen.csv`);
-    expect(readable(first.replies[0])).toContain('Ik lees de planlijst in.');
-    const report = readable(first.replies.at(-1));
+    const first = await importFile(secretary, `${filesUrl}/plannen.csv`);
+    expect(readable(first.ack)).toContain('Bezig met 3 rijen.');
+    const report = readable(first.report);
     expect(report).toContain('1 nieuw, 1 gewijzigd, 0 gelijk gebleven, 1 rijen afgekeurd.');
     expect(report).toContain('Rij 3: De gemeente "Weesp" hoort niet bij de regio.');
-    expect(cardProblems(cardOf(first.replies.at(-1)))).toEqual([]);
-    const again = await sendFile(secretary, `${filesUrl}/plannen.csv`);
-    expect(readable(again.replies.at(-1))).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rijen afgekeurd.');
+    expect(cardProblems(cardOf(first.report))).toEqual([]);
+    const again = await importFile(secretary, `${filesUrl}/plannen.csv`);
+    expect(readable(again.report)).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rijen afgekeurd.');
     expect(readable((await bot.say(director, 'plan nieuw erf'))[0])).toContain('Laren');
   });
+
+  it('answers a 20,000-row list at once with the row count; its report, cut to fit Teams, arrives once after', async () => {
+    // Most rows are rejected (Weesp is not in the region), so the test does not wait for 20,000 writes.
+    const rows = Array.from({ length: 20_000 }, (_, i) => (i % 100 === 1 ? `Rijplan ${i};Laren;${50 + (i % 40)};initiatief` : `Rijplan ${i};Weesp;10;initiatief`));
+    served.set('/groot.csv', Buffer.from(['naam;gemeente;totaal;fase;' + 'x'.repeat(300) + ';' + Array.from({ length: 30 }, (_, i) => `extra ${i}`).join(';'), ...rows].join('\r\n')));
+    const from = bot.connector.records.length;
+    const { replies } = await sendFile(secretary, `${filesUrl}/groot.csv`);
+    // The turn itself answers with the acknowledgement only: the report is not part of it.
+    expect(replies.map(readable)).toEqual([expect.stringContaining('Bezig met 20.000 rijen.')]);
+    const [ack, report] = await bot.connector.waitFor(2, from, 60_000);
+    expect(readable(ack)).toContain('Bezig met 20.000 rijen.');
+    expect(readable(report)).toContain('200 nieuw, 0 gewijzigd, 0 gelijk gebleven, 19.800 rijen afgekeurd.');
+    expect(readable(report)).toContain('En nog 19.790 afgekeurde rijen.');
+    expect(readable(report)).toContain('En nog 21 kolommen.');
+    expect(cardProblems(cardOf(report))).toEqual([]);
+    // Exactly once: nothing more arrives once the outbox has nothing left.
+    await bot.app.services.outbox.drain();
+    await bot.app.worker.settle();
+    expect(bot.connector.records.slice(from).filter((r) => readable(r).includes('rijen afgekeurd'))).toHaveLength(1);
+  }, 90_000);
 
   it('refuses a file from anyone but the secretariaat, and a link that is not https', async () => {
     served.set('/evil.csv', Buffer.from('naam;gemeente;totaal;fase\r\nX;Laren;10;initiatief\r\n'));

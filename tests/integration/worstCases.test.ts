@@ -32,7 +32,9 @@ function problemsOf(message: AdaptiveCard | string): string[] {
   const size = utf16Bytes(asSent(message));
   const sizeProblem = size > MESSAGE_BUDGET_BYTES ? [`${size} bytes UTF-16, over ${MESSAGE_BUDGET_BYTES}`] : [];
   if (typeof message === 'string') return sizeProblem;
-  return [...sizeProblem, ...cardProblems(message), ...actionSetProblems(message)];
+  // Teams draws Chart.* elements; other clients show the card's fallback (the Playground does): not a problem.
+  const chartFallback = /Unknown element type "Chart\.[A-Za-z.]+"\. Fallback will be used/;
+  return [...sizeProblem, ...cardProblems(message).filter((p) => !chartFallback.test(p)), ...actionSetProblems(message)];
 }
 
 describe.each(LOCALES)('worst cases in %s', (locale) => {

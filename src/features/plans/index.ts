@@ -11,6 +11,7 @@ import { planNotifier, planRoutes } from './routes';
 import { planDigest } from './digest';
 import { PlanService } from './service';
 import { PLAN_TABLES, PlanStore } from './store';
+import { planWorstCases } from './worstCases';
 
 /** The invented plans `npm start` puts in an empty store; also the sample file for the import. */
 export const SAMPLE_FILE = path.join(__dirname, 'sample-plans.csv');
@@ -57,6 +58,7 @@ export const plans = defineCapability({
   },
   digest: (service, need) => planDigest(service, (id) => need(members).organisationName(id)),
   routes: (service, core, need) => planRoutes(service, need(members), need(dilemmas), core),
+  worstCases: (locale) => planWorstCases(locale),
   async seed(service, core) {
     try {
       const report = await service.seed(await readFile(SAMPLE_FILE));
