@@ -219,39 +219,8 @@ describe('plans and dilemmas', () => {
   });
 });
 
-describe('two bot processes on one store', () => {
-  let second: TestBot;
-  beforeAll(async () => {
-    const connector = await new FakeConnector().start();
-    // A short refresh time: this process answers from memory for at most 200 ms before it checks storage.
-    const app = await startApp(testConfig({ BOOTSTRAP_ADMINS: '', PLANS_REFRESH_MS: '200', TABLE_PREFIX: bot.app.services.config.storage.tablePrefix }));
-    second = new TestBot(app, connector);
-  });
-  afterAll(async () => second.stop());
-
-  it('sees a change made on the other process at the next question, and the second editor is not overwritten', async () => {
-    const id = planIdOf(await second.say(secretary, 'plan zuiderkade'));
-    // Two people open the edit card of the same plan, one on each process.
-    const formA = await bot.submit(secretary, { verb: 'planEdit', id });
-    const formB = await second.submit(huizen, { verb: 'planEdit', id });
-    const saveA = buttonsOf(formA[0]).find((b) => b.data.verb === 'planSave')!;
-    const saveB = buttonsOf(formB[0]).find((b) => b.data.verb === 'planSave')!;
-    expect(saveA.data.revision).toBe(saveB.data.revision);
-
-    const first = await bot.submit(secretary, { ...saveA.data, phase: 'in-aanbouw', total: '150', socialRent: '55', midRent: '40', affordablePurchase: '25', other: '', startConstruction: '2026-Q2', delivery: '2028-Q1' });
-    expect(readable(first[0])).toContain('Opgeslagen');
-    // The other process answers with the new phase once its refresh time has passed.
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(readable((await second.say(director, 'plan zuiderkade'))[0])).toContain('in aanbouw');
-
-    const late = await second.submit(huizen, { ...saveB.data, phase: 'vertraagd', total: '150', socialRent: '55', midRent: '40', affordablePurchase: '25', other: '', startConstruction: '2026-Q2', delivery: '2028-Q1' });
-    const text = readable(late[0]);
-    expect(text).toContain('Dit plan is net gewijzigd door Sanne Secretaris');
-    expect(JSON.stringify(cardOf(late[0]))).toContain('"value":"in-aanbouw"');
-    expect(readable((await bot.say(director, 'plan zuiderkade'))[0])).toContain('in aanbouw');
-  });
-});
-
+// Before the two-process test: that one leaves the secretary's personal chat on its own (stopped) connector,
+// where the outbox would then send the import report.
 describe('the plan list sent as a file', () => {
   const sendFile = (u: TestUser, url: string, conversation = personalChat(u)) =>
     bot.post(
@@ -314,6 +283,39 @@ describe('the plan list sent as a file', () => {
     expect(readable((await sendFile(director, `${filesUrl}/evil.csv`)).replies[0])).toContain('Alleen het secretariaat kan een planlijst inlezen.');
     expect(readable((await sendFile(secretary, 'http://files.example.org/plannen.csv')).replies[0])).toContain('Het bestand kon niet worden opgehaald.');
     expect(readable((await bot.say(director, 'plan X'))[0])).not.toContain('Laren · ');
+  });
+});
+
+describe('two bot processes on one store', () => {
+  let second: TestBot;
+  beforeAll(async () => {
+    const connector = await new FakeConnector().start();
+    // A short refresh time: this process answers from memory for at most 200 ms before it checks storage.
+    const app = await startApp(testConfig({ BOOTSTRAP_ADMINS: '', PLANS_REFRESH_MS: '200', TABLE_PREFIX: bot.app.services.config.storage.tablePrefix }));
+    second = new TestBot(app, connector);
+  });
+  afterAll(async () => second.stop());
+
+  it('sees a change made on the other process at the next question, and the second editor is not overwritten', async () => {
+    const id = planIdOf(await second.say(secretary, 'plan zuiderkade'));
+    // Two people open the edit card of the same plan, one on each process.
+    const formA = await bot.submit(secretary, { verb: 'planEdit', id });
+    const formB = await second.submit(huizen, { verb: 'planEdit', id });
+    const saveA = buttonsOf(formA[0]).find((b) => b.data.verb === 'planSave')!;
+    const saveB = buttonsOf(formB[0]).find((b) => b.data.verb === 'planSave')!;
+    expect(saveA.data.revision).toBe(saveB.data.revision);
+
+    const first = await bot.submit(secretary, { ...saveA.data, phase: 'in-aanbouw', total: '150', socialRent: '55', midRent: '40', affordablePurchase: '25', other: '', startConstruction: '2026-Q2', delivery: '2028-Q1' });
+    expect(readable(first[0])).toContain('Opgeslagen');
+    // The other process answers with the new phase once its refresh time has passed.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(readable((await second.say(director, 'plan zuiderkade'))[0])).toContain('in aanbouw');
+
+    const late = await second.submit(huizen, { ...saveB.data, phase: 'vertraagd', total: '150', socialRent: '55', midRent: '40', affordablePurchase: '25', other: '', startConstruction: '2026-Q2', delivery: '2028-Q1' });
+    const text = readable(late[0]);
+    expect(text).toContain('Dit plan is net gewijzigd door Sanne Secretaris');
+    expect(JSON.stringify(cardOf(late[0]))).toContain('"value":"in-aanbouw"');
+    expect(readable((await bot.say(director, 'plan zuiderkade'))[0])).toContain('in aanbouw');
   });
 });
 
