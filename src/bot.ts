@@ -3,6 +3,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { directoryOf, type Built, type Command, type Core, type Directory, type Routes } from './capability';
+import { guardTurn } from './cards/guard';
 import { unknownCommandCard, welcomeCard } from './cards/welcome';
 import { registerActions } from './core/actions';
 import { answerKnownErrors, answerUnhandledInvoke, withApology } from './core/answers';
@@ -86,6 +87,8 @@ export function createBot(core: Core, built: Built[], coreRoutes: Routes[] = [])
   return {
     async handle(context) {
       const activity = context.activity;
+      // Before anything answers: no message leaves this turn above Teams' size budget.
+      guardTurn(context, () => locale(context), log);
       const tenant = tenantOf(activity);
       if (!tenant || !config.access.allowedTenantIds.includes(tenant)) {
         // Nothing is stored for other tenants; people who type get one short answer.

@@ -97,11 +97,16 @@ export interface Command {
   handler(turn: MemberTurn): Promise<void>;
 }
 
-/** A button on the welcome card. Without roles, every member sees it. */
+/** The jobs the welcome card groups its buttons by, each under its own heading (in this order). */
+export const MENU_GROUPS = ['dilemmas', 'plans', 'meetings', 'manage', 'more'] as const;
+export type MenuGroup = (typeof MENU_GROUPS)[number];
+
+/** A button on the welcome card. Without roles, every member sees it; without a group it goes under "Meer". */
 export interface MenuItem {
   label(locale: Locale): string;
   command: string;
   roles?: readonly Role[];
+  group?: MenuGroup;
 }
 
 /** An Action.Submit whose data carries `verb`; runs for members only. */
@@ -168,7 +173,10 @@ export interface PrivacyHooks {
 
 /** A command in the Teams app's command menu. */
 export interface ManifestCommand {
+  /** The command word as the menu shows it and sends it (Dutch). */
   title: string;
+  /** The word for people whose Teams is in English; a command the bot answers too (default: the Dutch title). */
+  titleEn?: string;
   description: { nl: string; en: string };
   scopes: ReadonlyArray<'personal' | 'team' | 'groupChat'>;
 }
@@ -281,7 +289,10 @@ export function manifestCommandLists(list: readonly Capability<any, string>[], c
   const manifest = lists.map((l) => ({ scopes: l.scopes, commands: l.commands.map((c) => ({ title: c.title, description: c.description.nl })) }));
   const english: Record<string, string> = {};
   lists.forEach((l, i) =>
-    l.commands.forEach((c, j) => (english[`bots[0].commandLists[${i}].commands[${j}].description`] = c.description.en)),
+    l.commands.forEach((c, j) => {
+      english[`bots[0].commandLists[${i}].commands[${j}].title`] = c.titleEn ?? c.title;
+      english[`bots[0].commandLists[${i}].commands[${j}].description`] = c.description.en;
+    }),
   );
   return { manifest, english };
 }

@@ -1,8 +1,9 @@
 // The welcome card (the menu) and the hint for words the bot does not know.
 import { t, type Locale } from '../i18n';
-import type { MenuItem } from '../capability';
+import { MENU_GROUPS, type MenuItem } from '../capability';
 import type { Role } from '../identity';
-import { card, commandButton, heading, textBlock, type AdaptiveCard } from './adaptive';
+import { actionSet, card, commandButton, heading, subheading, textBlock, type AdaptiveCard, type CardElement } from './adaptive';
+import { MAX_PRIMARY_ACTIONS } from './budget';
 
 export interface Greeting {
   name: string;
@@ -10,17 +11,27 @@ export interface Greeting {
   organisation: string;
 }
 
+/**
+ * The buttons come in one set per job, each under a heading, so no set holds more than Teams shows: every
+ * role sees all its buttons without opening "…".
+ */
 export function welcomeCard(locale: Locale, items: MenuItem[], role: Role, greeting?: Greeting): AdaptiveCard {
   const visible = items.filter((item) => !item.roles || item.roles.includes(role));
-  return card(
-    [
-      heading(t(locale, 'welcome.title')),
-      ...(greeting ? [textBlock(t(locale, 'welcome.hello', { ...greeting }))] : []),
-      textBlock(t(locale, visible.length ? 'welcome.intro' : 'welcome.nothingYet')),
-      textBlock(t(locale, 'welcome.tip'), { isSubtle: true, size: 'Small' }),
-    ],
-    visible.map((item) => commandButton(item.label(locale), item.command)),
-  );
+  const sets: CardElement[] = [];
+  for (const group of MENU_GROUPS) {
+    const inGroup = visible.filter((item) => (item.group ?? 'more') === group);
+    for (let start = 0; start < inGroup.length; start += MAX_PRIMARY_ACTIONS) {
+      if (start === 0) sets.push(subheading(t(locale, `welcome.group.${group}`)));
+      sets.push(actionSet(inGroup.slice(start, start + MAX_PRIMARY_ACTIONS).map((item) => commandButton(item.label(locale), item.command))));
+    }
+  }
+  return card([
+    heading(t(locale, 'welcome.title')),
+    ...(greeting ? [textBlock(t(locale, 'welcome.hello', { ...greeting }))] : []),
+    textBlock(t(locale, visible.length ? 'welcome.intro' : 'welcome.nothingYet')),
+    ...sets,
+    textBlock(t(locale, 'welcome.tip'), { isSubtle: true, size: 'Small', spacing: 'Large' }),
+  ]);
 }
 
 export function unknownCommandCard(locale: Locale, command: string): AdaptiveCard {

@@ -27,7 +27,7 @@ export function auditRoutes(core: Core, audit: AuditLog): Routes {
     await (replace ? replaceCard(context, view) : sendCard(context, view));
   }
   return {
-    menu: [{ label: (locale) => t(locale, 'audit.menu'), command: 'logboek', roles: ['secretariaat'] }],
+    menu: [{ label: (locale) => t(locale, 'audit.menu'), command: 'logboek', roles: ['secretariaat'], group: 'manage' }],
     commands: [{ words: ['logboek', 'audit'], handler: (turn) => show(turn, undefined, false) }],
     actions: [{ verb: 'auditPage', handler: (turn) => show(turn, pageSchema.parse(turn.context.activity.value).after, true) }],
     http: [

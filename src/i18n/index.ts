@@ -21,8 +21,23 @@ export function localeOf(teamsLocale: string | undefined, settings: LocaleSettin
 
 export type Vars = Record<string, string | number>;
 
-function fill(text: string, vars: Vars): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+/** What happens when a message is filled without one of its placeholders (tests make it throw). */
+let onMissing: (name: string, text: string) => void = () => undefined;
+
+/** Tests call this (jest setup) so a message missing a parameter fails the test instead of showing a gap. */
+export function failOnMissingPlaceholders(): void {
+  onMissing = (name, text) => {
+    throw new Error(`The message "${text.slice(0, 80)}" was filled without {${name}}`);
+  };
+}
+
+/** Fills {name} placeholders. A person never sees a raw "{max}": a missing value leaves nothing. */
+export function fill(text: string, vars: Vars): string {
+  return text.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+    if (name in vars) return String(vars[name]);
+    onMissing(name, text);
+    return '';
+  });
 }
 
 export function t(locale: Locale, key: MessageKey, vars: Vars = {}): string {

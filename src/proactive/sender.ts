@@ -10,7 +10,8 @@ import {
   type ConnectorFactory,
 } from 'botframework-connector';
 import { errorFields, type Logger } from '../log';
-import type { LocaleSettings } from '../i18n';
+import { localeOf, type Locale, type LocaleSettings } from '../i18n';
+import { withinBudget } from '../cards/guard';
 import type { ReferenceStore } from './references';
 import type { Throttle } from './throttle';
 
@@ -82,8 +83,14 @@ export class ProactiveSender {
   /**
    * One send to a stored conversation: a place in the throttle, then one HTTP call. `beforeCall` runs after
    * the throttle and right before the call (the outbox takes its lease there); false skips the call.
+   * A message above Teams' size budget goes out as a short sentence in `about.locale` (see cards/guard.ts).
    */
-  async attempt(reference: Partial<ConversationReference>, activity: Partial<Activity>, beforeCall?: () => Promise<boolean>): Promise<Attempt> {
+  async attempt(
+    reference: Partial<ConversationReference>,
+    activity: Partial<Activity>,
+    beforeCall?: () => Promise<boolean>,
+    about: { kind?: string; locale?: Locale } = {},
+  ): Promise<Attempt> {
     const conversationId = reference.conversation?.id;
     const serviceUrl = reference.serviceUrl;
     if (!conversationId || !serviceUrl) return { outcome: 'failed', error: 'reference without conversation or service URL' };
@@ -91,7 +98,11 @@ export class ProactiveSender {
     if (beforeCall && !(await beforeCall())) return { outcome: 'skipped' };
     try {
       const client = await this.connectors.client(serviceUrl);
-      const outgoing = TurnContext.applyConversationReference({ ...activity }, reference);
+      const locale = about.locale ?? localeOf(activity.locale, this.options.locale);
+      const outgoing = withinBudget(TurnContext.applyConversationReference({ ...activity }, reference), locale, this.log, {
+        kind: 'proactive',
+        ...(about.kind ? { trigger: about.kind } : {}),
+      });
       this.calls++;
       const response = await client.conversations.sendToConversation(conversationId, outgoing as Activity);
       // The conversation only, never the text (`npm start` uses it to say who got a notice).

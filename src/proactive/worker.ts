@@ -213,10 +213,10 @@ export class OutboxWorker {
       const created = await this.sender.createPersonalChat(person.tenantId, person.aadObjectId, this.settings.teamsServiceUrl);
       if (!('reference' in created)) return this.after(message, delivery, created);
       reference = created.reference;
-      const attempt = await this.sender.attempt(reference, activity);
+      const attempt = await this.sender.attempt(reference, activity, undefined, { kind: delivery.kind, locale });
       return this.after(message, delivery, attempt);
     }
-    const attempt = await this.sender.attempt(reference, activity, lease);
+    const attempt = await this.sender.attempt(reference, activity, lease, { kind: delivery.kind, locale });
     if (attempt.outcome === 'skipped') return void (await this.queue.hide(message, 1));
     return this.after(message, delivery, attempt);
   }

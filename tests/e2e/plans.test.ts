@@ -219,6 +219,73 @@ describe('plans and dilemmas', () => {
   });
 });
 
+// Before the two-process test: that one leaves the secretary's personal chat on its own (stopped) connector,
+// where the outbox would then send the import report.
+describe('the plan list sent as a file', () => {
+  const sendFile = (u: TestUser, url: string, conversation = personalChat(u)) =>
+    bot.post(
+      bot.activity(u, conversation, {
+        text: '',
+        attachments: [{ contentType: FILE_DOWNLOAD_INFO, name: 'plannen.csv', content: { downloadUrl: url, uniqueId: 'f1', fileType: 'csv' } }],
+      }),
+    );
+
+  /** Sends a file: the turn answers at once with the row count, the report follows from the outbox. */
+  async function importFile(u: TestUser, url: string) {
+    const from = bot.connector.records.length;
+    const sent = await sendFile(u, url);
+    // The report waits its turn in the outbox (Teams' rate limits for this chat): allow it time.
+    const [ack, report, ...rest] = await bot.connector.waitFor(2, from, 60_000);
+    return { sent, ack, report, rest };
+  }
+
+  it('imports valid rows, names the bad ones by row, and changes nothing the second time', async () => {
+    const csv = [
+      'naam;gemeente;totaal;sociale huur;fase',
+      'Nieuw Erf;Laren;52;20;haalbaarheid',
+      'Fout Erf;Weesp;52;20;haalbaarheid',
+      'Bremveld;Huizen;48;48;opgeleverd',
+    ].join('\r\n');
+    served.set('/plannen.csv', Buffer.from(csv, 'latin1'));
+    const first = await importFile(secretary, `${filesUrl}/plannen.csv`);
+    expect(readable(first.ack)).toContain('Bezig met 3 rijen.');
+    const report = readable(first.report);
+    expect(report).toContain('1 nieuw, 1 gewijzigd, 0 gelijk gebleven, 1 rijen afgekeurd.');
+    expect(report).toContain('Rij 3: De gemeente "Weesp" hoort niet bij de regio.');
+    expect(cardProblems(cardOf(first.report))).toEqual([]);
+    const again = await importFile(secretary, `${filesUrl}/plannen.csv`);
+    expect(readable(again.report)).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rijen afgekeurd.');
+    expect(readable((await bot.say(director, 'plan nieuw erf'))[0])).toContain('Laren');
+  });
+
+  it('answers a 20,000-row list at once with the row count; its report, cut to fit Teams, arrives once after', async () => {
+    // Most rows are rejected (Weesp is not in the region), so the test does not wait for 20,000 writes.
+    const rows = Array.from({ length: 20_000 }, (_, i) => (i % 100 === 1 ? `Rijplan ${i};Laren;${50 + (i % 40)};initiatief` : `Rijplan ${i};Weesp;10;initiatief`));
+    served.set('/groot.csv', Buffer.from(['naam;gemeente;totaal;fase;' + 'x'.repeat(300) + ';' + Array.from({ length: 30 }, (_, i) => `extra ${i}`).join(';'), ...rows].join('\r\n')));
+    const from = bot.connector.records.length;
+    const { replies } = await sendFile(secretary, `${filesUrl}/groot.csv`);
+    // The turn itself answers with the acknowledgement only: the report is not part of it.
+    expect(replies.map(readable)).toEqual([expect.stringContaining('Bezig met 20.000 rijen.')]);
+    const [ack, report] = await bot.connector.waitFor(2, from, 60_000);
+    expect(readable(ack)).toContain('Bezig met 20.000 rijen.');
+    expect(readable(report)).toContain('200 nieuw, 0 gewijzigd, 0 gelijk gebleven, 19.800 rijen afgekeurd.');
+    expect(readable(report)).toContain('En nog 19.790 afgekeurde rijen.');
+    expect(readable(report)).toContain('En nog 21 kolommen.');
+    expect(cardProblems(cardOf(report))).toEqual([]);
+    // Exactly once: nothing more arrives once the outbox has nothing left.
+    await bot.app.services.outbox.drain();
+    await bot.app.worker.settle();
+    expect(bot.connector.records.slice(from).filter((r) => readable(r).includes('rijen afgekeurd'))).toHaveLength(1);
+  }, 90_000);
+
+  it('refuses a file from anyone but the secretariaat, and a link that is not https', async () => {
+    served.set('/evil.csv', Buffer.from('naam;gemeente;totaal;fase\r\nX;Laren;10;initiatief\r\n'));
+    expect(readable((await sendFile(director, `${filesUrl}/evil.csv`)).replies[0])).toContain('Alleen het secretariaat kan een planlijst inlezen.');
+    expect(readable((await sendFile(secretary, 'http://files.example.org/plannen.csv')).replies[0])).toContain('Het bestand kon niet worden opgehaald.');
+    expect(readable((await bot.say(director, 'plan X'))[0])).not.toContain('Laren · ');
+  });
+});
+
 describe('two bot processes on one store', () => {
   let second: TestBot;
   beforeAll(async () => {
@@ -252,42 +319,6 @@ describe('two bot processes on one store', () => {
   });
 });
 
-describe('the plan list sent as a file', () => {
-  const sendFile = (u: TestUser, url: string, conversation = personalChat(u)) =>
-    bot.post(
-      bot.activity(u, conversation, {
-        text: '',
-        attachments: [{ contentType: FILE_DOWNLOAD_INFO, name: 'plannen.csv', content: { downloadUrl: url, uniqueId: 'f1', fileType: 'csv' } }],
-      }),
-    );
-
-  it('imports valid rows, names the bad ones by row, and changes nothing the second time', async () => {
-    const csv = [
-      'naam;gemeente;totaal;sociale huur;fase',
-      'Nieuw Erf;Laren;52;20;haalbaarheid',
-      'Fout Erf;Weesp;52;20;haalbaarheid',
-      'Bremveld;Huizen;48;48;opgeleverd',
-    ].join('\r\n');
-    served.set('/plannen.csv', Buffer.from(csv, 'latin1'));
-    const first = await sendFile(secretary, `${filesUrl}/plannen.csv`);
-    expect(readable(first.replies[0])).toContain('Ik lees de planlijst in.');
-    const report = readable(first.replies.at(-1));
-    expect(report).toContain('1 nieuw, 1 gewijzigd, 0 gelijk gebleven, 1 rijen afgekeurd.');
-    expect(report).toContain('Rij 3: De gemeente "Weesp" hoort niet bij de regio.');
-    expect(cardProblems(cardOf(first.replies.at(-1)))).toEqual([]);
-    const again = await sendFile(secretary, `${filesUrl}/plannen.csv`);
-    expect(readable(again.replies.at(-1))).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rijen afgekeurd.');
-    expect(readable((await bot.say(director, 'plan nieuw erf'))[0])).toContain('Laren');
-  });
-
-  it('refuses a file from anyone but the secretariaat, and a link that is not https', async () => {
-    served.set('/evil.csv', Buffer.from('naam;gemeente;totaal;fase\r\nX;Laren;10;initiatief\r\n'));
-    expect(readable((await sendFile(director, `${filesUrl}/evil.csv`)).replies[0])).toContain('Alleen het secretariaat kan een planlijst inlezen.');
-    expect(readable((await sendFile(secretary, 'http://files.example.org/plannen.csv')).replies[0])).toContain('Het bestand kon niet worden opgehaald.');
-    expect(readable((await bot.say(director, 'plan X'))[0])).not.toContain('Laren · ');
-  });
-});
-
 describe('"Plan zoeken" message extension', () => {
   const query = (u: TestUser, text: string) =>
     bot.post(
@@ -308,6 +339,42 @@ describe('"Plan zoeken" message extension', () => {
     expect(cardProblems(card)).toEqual([]);
     // Inserted into any chat, where the bot may not be: no buttons that need it.
     expect(JSON.stringify(card)).not.toContain('Action.Submit');
+  });
+
+  type Results = { composeExtension: { type: string; text?: string; attachments: Array<{ content: unknown; preview: { content: { title: string; tap: { value: { planId: string } } } } }> } };
+  const initialRun = (count: number) =>
+    bot.post(
+      bot.activity(director, channel, {
+        type: 'invoke',
+        name: 'composeExtension/query',
+        value: { commandId: 'planSearch', parameters: [{ name: 'initialRun', value: 'true' }], queryOptions: { skip: 0, count } },
+      }),
+    );
+
+  it('shows the biggest plans when Teams opens it (initialRun="true"), not a search for "true"', async () => {
+    const body = JSON.parse((await initialRun(3)).body) as Results;
+    expect(body.composeExtension.type).toBe('result');
+    const all = (await bot.app.services.plans.list((await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: director.aadObjectId, name: '' }))!)).plans;
+    expect(body.composeExtension.attachments.map((a) => a.preview.content.title)).toEqual(all.slice(0, 3).map((p) => p.name));
+  });
+
+  it('answers with at most the 25 results Teams asks for, each small, the whole plan card on choosing', async () => {
+    const secretaryMember = (await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: secretary.aadObjectId, name: '' }))!;
+    const rows = Array.from({ length: 30 }, (_, i) => `Zoekplan ${i + 1};Laren;${60 + i};initiatief`);
+    await bot.app.services.plans.importFile(secretaryMember, Buffer.from(['naam;gemeente;totaal;fase', ...rows].join('\r\n')));
+    const result = await initialRun(100);
+    const body = JSON.parse(result.body) as Results;
+    expect(body.composeExtension.attachments).toHaveLength(25);
+    expect(result.body.length * 2).toBeLessThanOrEqual(80 * 1024);
+    for (const a of body.composeExtension.attachments) expect(cardProblems(a.content)).toEqual([]);
+    const typed = JSON.parse((await query(director, 'zoekplan')).body) as Results;
+    expect(typed.composeExtension.attachments.length).toBeGreaterThan(1);
+    expect(typed.composeExtension.attachments.length).toBeLessThanOrEqual(10);
+    const chosen = await bot.post(
+      bot.activity(director, channel, { type: 'invoke', name: 'composeExtension/selectItem', value: typed.composeExtension.attachments[0]!.preview.content.tap.value }),
+    );
+    expect(chosen.body).toContain('Zoekplan');
+    expect(chosen.body).toContain('application/vnd.microsoft.card.adaptive');
   });
 
   it('tells a non-member how to get access', async () => {

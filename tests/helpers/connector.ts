@@ -1,6 +1,7 @@
 // A fake Bot Connector on loopback: the real Bot Framework REST protocol, recording what the bot sends.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TEAMS_MESSAGE_LIMIT_BYTES } from '../../src/cards/budget';
 
 export interface Recorded {
   method: string;
@@ -26,15 +27,17 @@ export class FakeConnector {
   readonly rosters = new Map<string, RosterEntry[]>();
   serviceUrl = '';
   fault: FaultPlan | undefined;
+  /** Messages refused as Teams refuses them: 413 MessageSizeTooBig above its limit (UTF-16 of the JSON). */
+  readonly tooBig: Array<{ conversationId: string; bytes: number }> = [];
   private server?: http.Server;
   private counter = 0;
   private waiters: Array<() => void> = [];
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => this.handle(req, res, body));
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.serviceUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
@@ -60,6 +63,10 @@ export class FakeConnector {
     const conversationId = decodeURIComponent(m[1]!);
     const planned = this.fault?.({ method: req.method ?? '', conversationId });
     if (planned) return send(planned.status, planned.body ?? { error: { code: 'Fault' } }, planned.headers);
+    if (body.length * 2 > TEAMS_MESSAGE_LIMIT_BYTES) {
+      this.tooBig.push({ conversationId, bytes: body.length * 2 });
+      return send(413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } });
+    }
     const activity = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     const activityId = m[2] ? decodeURIComponent(m[2]) : undefined;
     this.records.push({ method: req.method ?? '', conversationId, ...(activityId ? { activityId } : {}), activity });

@@ -3,6 +3,7 @@
 // request, creates 1:1 chats (POST /v3/conversations), and counts every HTTP call it gets.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TEAMS_MESSAGE_LIMIT_BYTES } from '../../src/cards/budget';
 
 export interface Delivered {
   conversationId: string;
@@ -42,6 +43,8 @@ export class LimitedConnector {
   injected = 0;
   /** Calls over a limit (answered 429 by the limiter, not by the plan): should stay 0 for a well-behaved bot. */
   overLimit = 0;
+  /** Messages refused as Teams refuses them: 413 MessageSizeTooBig above its limit (UTF-16 of the JSON). */
+  tooBig = 0;
   private readonly attempts = new Map<string, number>();
   private readonly stamps = new Map<string, number[]>();
   private readonly appStamps: number[] = [];
@@ -127,6 +130,10 @@ export class LimitedConnector {
     const planned = this.fault?.({ conversationId, attempt, create: false });
     if (planned) return this.answerFault(send, planned);
     if (!this.takeApp(now) || !this.takeConversation(conversationId, now)) return this.limited(send);
+    if (body.length * 2 > TEAMS_MESSAGE_LIMIT_BYTES) {
+      this.tooBig++;
+      return send(413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } });
+    }
     // Teams message ids in a chat are increasing numbers (they are timestamps).
     const activityId = String(now * 1000 + (++this.counter % 1000));
     this.delivered.push({ conversationId, activityId, activity: parsed });

@@ -90,7 +90,7 @@ function everyCard(locale: Locale): Record<string, unknown> {
     accessForm: accessRequestCard(locale, organisations, { problems: { organisationId: 'missing', role: 'missing' } }),
     accessNotice: accessRequestNoticeCard(locale, request, orgName),
     decided: decidedCard(locale, { ...request, status: 'approved' }),
-    admin: adminCard(locale, [request], members, orgName, '', { self: members[0]! }),
+    admin: adminCard(locale, [request], members, orgName, {}, { self: members[0]! }),
     form: dilemmaFormCard(locale, { submissionId: 'abcdefgh', municipalities }),
     formWithPlans: dilemmaFormCard(locale, {
       submissionId: 'abcdefgh',

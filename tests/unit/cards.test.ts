@@ -6,7 +6,7 @@ import {
   accessRequestNoticeCard,
   adminCard,
   decidedCard,
-  MEMBERS_ON_CARD,
+  MEMBERS_PER_PAGE,
 } from '../../src/features/members/cards';
 import { unknownCommandCard, welcomeCard } from '../../src/cards/welcome';
 import { cardProblems } from '../helpers/cards';
@@ -47,7 +47,7 @@ describe.each<Locale>(['nl', 'en'])('cards in %s', (locale) => {
     notice: accessRequestNoticeCard(locale, request, orgName),
     decided: decidedCard(locale, { ...request, status: 'approved' }),
     adminEmpty: adminCard(locale, [], [], orgName),
-    adminFull: adminCard(locale, Array.from({ length: 30 }, () => request), Array.from({ length: 300 }, (_, i) => member(i)), orgName),
+    adminFull: adminCard(locale, Array.from({ length: 30 }, () => request), Array.from({ length: 300 }, (_, i) => member(i)), orgName, { search: 'Lid', offset: 100 }),
   };
 
   it.each(Object.keys(cards))('%s card is valid for Teams', (name) => {
@@ -68,9 +68,22 @@ it('shows the welcome card Beheer button only to the secretariaat', () => {
   expect(JSON.stringify(welcomeCard('nl', items, 'wethouder'))).not.toContain('Beheer');
 });
 
-it('lists at most a card-full of members and says how many more there are', () => {
-  const card = JSON.stringify(adminCard('nl', [], Array.from({ length: MEMBERS_ON_CARD + 7 }, (_, i) => member(i)), orgName));
-  expect(card).toContain('En nog 7 leden');
+it('lists one page of members with "Meer leden" to the next page, and "Vorige leden" back', () => {
+  const all = Array.from({ length: MEMBERS_PER_PAGE + 7 }, (_, i) => member(i));
+  const first = adminCard('nl', [], all, orgName);
+  const text = JSON.stringify(first);
+  expect(text).toContain(`Leden 1 tot en met ${MEMBERS_PER_PAGE} van ${MEMBERS_PER_PAGE + 7}.`);
+  expect(text).toContain(all[MEMBERS_PER_PAGE - 1]!.name);
+  expect(first.actions).toEqual([expect.objectContaining({ title: 'Meer leden', data: { verb: 'adminPage', offset: MEMBERS_PER_PAGE } })]);
+  const second = adminCard('nl', [], all, orgName, { offset: MEMBERS_PER_PAGE });
+  expect(JSON.stringify(second)).toContain(`Leden ${MEMBERS_PER_PAGE + 1} tot en met ${MEMBERS_PER_PAGE + 7} van`);
+  expect(second.actions).toEqual([expect.objectContaining({ title: 'Vorige leden', data: { verb: 'adminPage', offset: 0 } })]);
+});
+
+it('shows five open requests and says how many more wait', () => {
+  const card = JSON.stringify(adminCard('nl', Array.from({ length: 8 }, () => request), [], orgName));
+  expect(card.match(/"verb":"decideAccess","decision":"approved"/g)).toHaveLength(5);
+  expect(card).toContain('En nog 3 aanvragen.');
 });
 
 it('echoes only a short piece of an unknown command', () => {
@@ -79,6 +92,6 @@ it('echoes only a short piece of an unknown command', () => {
 });
 
 it('keeps the beheer search on every button, so the card comes back the same after a change', () => {
-  const card = JSON.stringify(adminCard('nl', [request], [member(1)], orgName, 'Lid 1'));
+  const card = JSON.stringify(adminCard('nl', [request], [member(1)], orgName, { search: 'Lid 1' }));
   expect(card.match(/"search":"Lid 1"/g)?.length).toBe(4);
 });

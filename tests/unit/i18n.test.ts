@@ -1,4 +1,5 @@
-import { catalogs, formatDate, localeOf, t } from '../../src/i18n';
+import { catalogs, fill, formatDate, localeOf, t, type Locale } from '../../src/i18n';
+import { CAPABILITIES } from '../../src/capabilities';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -33,4 +34,32 @@ it('writes dates in Dutch, in Amsterdam time', () => {
   expect(formatDate(new Date('2026-11-28T23:30:00Z'), 'nl')).toBe('29 november 2026');
   expect(formatDate(new Date('2026-07-01T22:30:00Z'), 'nl')).toBe('2 juli 2026');
   expect(formatDate(new Date('2026-07-01T12:00:00Z'), 'en')).toBe('1 July 2026');
+});
+
+describe('no raw placeholder reaches a person', () => {
+  // Every catalog: the core's and each capability's own, in both languages.
+  const all: Array<{ catalog: string; locale: Locale; key: string; text: string }> = [
+    ...(['nl', 'en'] as const).flatMap((locale) => Object.entries(catalogs[locale]).map(([key, text]) => ({ catalog: 'core', locale, key, text }))),
+    ...CAPABILITIES.flatMap((c) =>
+      (['nl', 'en'] as const).flatMap((locale) => Object.entries(c.messages[locale]).map(([key, text]) => ({ catalog: c.name, locale, key, text: String(text) }))),
+    ),
+  ];
+  const withParameters = all.filter((m) => /\{\w+\}/.test(m.text));
+
+  it('walks the messages with parameters', () => {
+    expect(withParameters.length).toBeGreaterThan(50);
+  });
+
+  it('leaves no {…} in any message once its parameters are filled', () => {
+    for (const m of withParameters) {
+      const vars = Object.fromEntries(placeholders(m.text).map((name) => [name!, 'x']));
+      const filled = fill(m.text, vars);
+      expect({ at: `${m.catalog} ${m.locale} ${m.key}`, filled }).toEqual({ at: `${m.catalog} ${m.locale} ${m.key}`, filled: expect.not.stringMatching(/[{}]/) });
+    }
+  });
+
+  it('fails a test that fills a message without one of its parameters', () => {
+    expect(() => t('nl', 'error.tooLong')).toThrow('{max}');
+    expect(() => t('nl', 'error.tooLong', { max: 2000 })).not.toThrow();
+  });
 });

@@ -77,8 +77,8 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
 
   return {
     menu: [
-      { label: (locale) => t(locale, 'menu.agenda'), command: 'agenda', roles: BO_ROLES },
-      { label: (locale) => t(locale, 'menu.digest'), command: 'digest', roles: BO_ROLES },
+      { label: (locale) => t(locale, 'menu.agenda'), command: 'agenda', roles: BO_ROLES, group: 'meetings' },
+      { label: (locale) => t(locale, 'menu.digest'), command: 'digest', roles: BO_ROLES, group: 'meetings' },
     ],
     commands: [
       {

@@ -24,6 +24,7 @@ export const dilemmas = defineCapability({
     },
     {
       title: "dilemma's",
+      titleEn: 'dilemmas',
       description: {
         nl: "Lees de nieuwste dilemma's. Je kunt kiezen op thema of gemeente.",
         en: 'Read the latest dilemmas. You can pick a theme or a municipality.',
@@ -32,6 +33,7 @@ export const dilemmas = defineCapability({
     },
     {
       title: "dilemma's",
+      titleEn: 'dilemmas',
       description: {
         nl: "Lees de nieuwste dilemma's, als iedereen in dit gesprek BO-lid is.",
         en: 'Read the latest dilemmas, when everyone in this conversation is a BO member.',

@@ -217,8 +217,8 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
   // In a group chat or channel, dilemmas show only when everyone in it may read them (Teams' roster).
   return onlyAmongMembers(core.room, {
     menu: [
-      { label: (locale) => t(locale, 'menu.dilemmaNew'), command: 'dilemma', roles: DILEMMA_ROLES },
-      { label: (locale) => t(locale, 'menu.dilemmaList'), command: "dilemma's", roles: DILEMMA_ROLES },
+      { label: (locale) => t(locale, 'menu.dilemmaNew'), command: 'dilemma', roles: DILEMMA_ROLES, group: 'dilemmas' },
+      { label: (locale) => t(locale, 'menu.dilemmaList'), command: "dilemma's", roles: DILEMMA_ROLES, group: 'dilemmas' },
     ],
     commands: [
       {

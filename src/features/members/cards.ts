@@ -15,10 +15,16 @@ import {
 } from '../../cards/adaptive';
 import { ROLES, type AccessRequest, type Member, type Organisation } from './model';
 import { samePerson, type PersonId } from '../../identity';
+import { clip, literal } from '../../cards/markdown';
 
-// A card stays well under Teams' ~80 KB limit with this many member rows.
-// Each member row carries three small forms (role, remove, erase): 25 keep the card well under 80 KB.
-export const MEMBERS_ON_CARD = 25;
+// Each member row carries three small forms (role, remove, erase). At these counts and the longest names the
+// card stays within Teams' budget (the worst-case test holds it there).
+export const MEMBERS_PER_PAGE = 10;
+export const REQUESTS_ON_CARD = 5;
+/** Names are cut to this on the beheer card (whole on the member's own messages). */
+export const NAME_ON_CARD = 60;
+/** The search rides on every button of the card (so it comes back the same): a few words are enough. */
+export const SEARCH_LENGTH = 40;
 
 export interface AccessFormState {
   organisationId?: string;
@@ -63,15 +69,15 @@ export function accessRequestCard(locale: Locale, organisations: Organisation[],
 
 function requestLine(locale: Locale, request: AccessRequest, organisationName: (id: string) => string): string {
   return t(locale, 'access.requestLine', {
-    name: request.name || '?',
+    name: literal(clip(request.name || '?', NAME_ON_CARD)),
     role: t(locale, `role.${request.role}`),
     organisation: organisationName(request.organisationId),
   });
 }
 
-function decisionButtons(locale: Locale, request: AccessRequest, from: 'notice' | 'admin', search = ''): CardElement[] {
+function decisionButtons(locale: Locale, request: AccessRequest, from: 'notice' | 'admin', keep: Record<string, unknown> = {}): CardElement[] {
   const target = { tenantId: request.tenantId, aadObjectId: request.aadObjectId };
-  const extra = from === 'admin' && search ? { search } : {};
+  const extra = from === 'admin' ? keep : {};
   return [
     submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target, from, ...extra }, { style: 'positive' }),
     submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target, from, ...extra }, { style: 'destructive' }),
@@ -92,7 +98,7 @@ export function accessRequestNoticeCard(
 
 export function decidedLine(locale: Locale, request: AccessRequest): string {
   return t(locale, 'access.decided', {
-    name: request.name || '?',
+    name: literal(clip(request.name || '?', NAME_ON_CARD)),
     decision: t(locale, request.status === 'approved' ? 'access.decision.approved' : 'access.decision.rejected'),
   });
 }
@@ -101,39 +107,69 @@ export function decidedCard(locale: Locale, request: AccessRequest): AdaptiveCar
   return card([textBlock(decidedLine(locale, request))]);
 }
 
+/** Which part of the member list the beheer card shows: the names searched for, and from which member on. */
+export interface AdminView {
+  /** The names searched for ("beheer Jansen"); buttons carry it, so the card comes back the same. */
+  search?: string;
+  /** The first member shown (0, MEMBERS_PER_PAGE, …). */
+  offset?: number;
+}
+
+/**
+ * The secretariaat's management card. It stays within Teams' budget at any number of members: at most
+ * REQUESTS_ON_CARD open requests and MEMBERS_PER_PAGE members, a search box, and "Meer leden" for the next page.
+ */
 export function adminCard(
   locale: Locale,
   requests: AccessRequest[],
   members: Member[],
   organisationName: (id: string) => string,
-  /** The names searched for ("beheer Jansen"); buttons carry it, so the card comes back the same. */
-  search = '',
+  view: AdminView = {},
   who: { self?: PersonId; fromConfig?: (member: Member) => boolean } = {},
 ): AdaptiveCard {
-  const body: CardElement[] = [heading(t(locale, 'admin.title')), subheading(t(locale, 'admin.requests'))];
-  const keep = search ? { search } : {};
+  const search = (view.search ?? '').slice(0, SEARCH_LENGTH);
+  const offset = Math.max(0, Math.min(view.offset ?? 0, Math.max(0, members.length - 1)));
+  const keep = { ...(search ? { search } : {}), ...(offset ? { offset } : {}) };
+  const body: CardElement[] = [
+    heading(t(locale, 'admin.title')),
+    {
+      type: 'Input.Text',
+      id: 'search',
+      label: t(locale, 'admin.searchLabel'),
+      placeholder: t(locale, 'admin.searchPlaceholder'),
+      maxLength: SEARCH_LENGTH,
+      ...(search ? { value: search } : {}),
+    },
+    actionSet([submit(t(locale, 'admin.searchButton'), { verb: 'adminSearch' })]),
+    subheading(t(locale, 'admin.requests')),
+  ];
   if (requests.length === 0) body.push(textBlock(t(locale, 'admin.noRequests'), { isSubtle: true }));
-  for (const request of requests) {
+  for (const request of requests.slice(0, REQUESTS_ON_CARD)) {
     body.push({
       type: 'Container',
       separator: true,
       items: [
         textBlock(requestLine(locale, request, organisationName)),
         textBlock(formatDate(new Date(request.requestedAt), locale), { isSubtle: true, spacing: 'None', size: 'Small' }),
-        actionSet(decisionButtons(locale, request, 'admin', search)),
+        actionSet(decisionButtons(locale, request, 'admin', keep)),
       ],
     });
   }
-  body.push(subheading(t(locale, 'admin.members', { count: members.length })));
-  members.slice(0, MEMBERS_ON_CARD).forEach((member, index) => {
+  if (requests.length > REQUESTS_ON_CARD) {
+    body.push(textBlock(t(locale, 'admin.moreRequests', { count: requests.length - REQUESTS_ON_CARD }), { isSubtle: true }));
+  }
+  body.push(subheading(t(locale, search ? 'admin.membersFound' : 'admin.members', { count: members.length })));
+  const page = members.slice(offset, offset + MEMBERS_PER_PAGE);
+  page.forEach((member, index) => {
     const target = { tenantId: member.tenantId, aadObjectId: member.aadObjectId };
     const inputId = `role-${index}`;
+    const name = clip(member.name || '?', NAME_ON_CARD);
     body.push({
       type: 'Container',
       separator: true,
       items: [
-        textBlock(`**${member.name || '?'}**`),
-        textBlock(`${t(locale, `role.${member.role}`)} · ${organisationName(member.organisationId)}`, {
+        textBlock(`**${literal(name)}**`),
+        textBlock(`${t(locale, `role.${member.role}`)} · ${literal(organisationName(member.organisationId))}`, {
           isSubtle: true,
           spacing: 'None',
         }),
@@ -142,7 +178,7 @@ export function adminCard(
           {
             type: 'Action.ShowCard',
             // The button names the member: a screen reader reads it without the rows around it.
-            title: t(locale, 'admin.changeRoleOf', { name: member.name || '?' }),
+            title: t(locale, 'admin.changeRoleOf', { name }),
             card: {
               type: 'AdaptiveCard',
               body: [
@@ -162,13 +198,11 @@ export function adminCard(
             : [
                 {
                   type: 'Action.ShowCard',
-                  title: t(locale, 'admin.removeOf', { name: member.name || '?' }),
+                  title: t(locale, 'admin.removeOf', { name }),
                   card: {
                     type: 'AdaptiveCard',
-                    body: [textBlock(t(locale, 'admin.removeConfirm', { name: member.name || '?' }))],
-                    actions: [
-                      submit(t(locale, 'admin.removeYes', { name: member.name || '?' }), { verb: 'removeMember', target, ...keep }, { style: 'destructive' }),
-                    ],
+                    body: [textBlock(t(locale, 'admin.removeConfirm', { name: literal(name) }))],
+                    actions: [submit(t(locale, 'admin.removeYes', { name }), { verb: 'removeMember', target, ...keep }, { style: 'destructive' })],
                   },
                 },
                 {
@@ -177,10 +211,8 @@ export function adminCard(
                   title: t(locale, 'admin.erase'),
                   card: {
                     type: 'AdaptiveCard',
-                    body: [textBlock(t(locale, 'admin.eraseConfirm', { name: member.name || '?' }))],
-                    actions: [
-                      submit(t(locale, 'admin.eraseYes', { name: member.name || '?' }), { verb: 'privacyEraseMember', target }, { style: 'destructive' }),
-                    ],
+                    body: [textBlock(t(locale, 'admin.eraseConfirm', { name: literal(name) }))],
+                    actions: [submit(t(locale, 'admin.eraseYes', { name }), { verb: 'privacyEraseMember', target }, { style: 'destructive' })],
                   },
                 },
               ]),
@@ -188,9 +220,14 @@ export function adminCard(
       ],
     });
   });
-  if (members.length > MEMBERS_ON_CARD) {
-    body.push(textBlock(t(locale, 'admin.moreMembers', { count: members.length - MEMBERS_ON_CARD }), { isSubtle: true }));
-    body.push(textBlock(t(locale, 'admin.search'), { isSubtle: true }));
+  if (members.length > 0) {
+    body.push(
+      textBlock(t(locale, 'admin.shown', { from: offset + 1, to: offset + page.length, count: members.length }), { isSubtle: true, size: 'Small' }),
+    );
   }
-  return card(body);
+  const next = offset + MEMBERS_PER_PAGE;
+  const paging: CardElement[] = [];
+  if (offset > 0) paging.push(submit(t(locale, 'admin.previous'), { verb: 'adminPage', offset: Math.max(0, offset - MEMBERS_PER_PAGE), ...(search ? { search } : {}) }));
+  if (next < members.length) paging.push(submit(t(locale, 'admin.more'), { verb: 'adminPage', offset: next, ...(search ? { search } : {}) }));
+  return card(body, paging);
 }

@@ -46,17 +46,33 @@ export const accessDecisionSubmitSchema = z.object({
   /** Which card the button was on: the notice, or the beheer card (which then comes back up to date). */
   from: z.enum(['notice', 'admin']).optional(),
   search: z.string().max(200).optional(),
+  offset: z.number().int().min(0).max(100_000).optional(),
 });
 
 export const changeRoleSubmitSchema = z.object({
   verb: z.literal('changeRole'),
   target: personRefSchema,
   search: z.string().max(200).optional(),
+  offset: z.number().int().min(0).max(100_000).optional(),
   // Teams names an Input.ChoiceSet's value by the input id; the id carries the member so each row has its own.
 }).passthrough();
 
 export const removeMemberSubmitSchema = z.object({
   verb: z.literal('removeMember'),
   target: personRefSchema,
+  search: z.string().max(200).optional(),
+  offset: z.number().int().min(0).max(100_000).optional(),
+});
+
+/** "Zoeken" on the beheer card: the search box arrives as `search` (empty shows everyone). */
+export const adminSearchSubmitSchema = z.object({
+  verb: z.literal('adminSearch'),
+  search: z.string().max(200).optional().default(''),
+});
+
+/** "Meer leden" / "Vorige leden" on the beheer card. */
+export const adminPageSubmitSchema = z.object({
+  verb: z.literal('adminPage'),
+  offset: z.number().int().min(0).max(100_000),
   search: z.string().max(200).optional(),
 });

@@ -4,11 +4,13 @@ import { errorFields } from '../../log';
 import { personKey } from '../../storage/keys';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { fold } from '../../text';
-import { accessRequestCard, accessRequestNoticeCard, adminCard, decidedCard, decidedLine } from './cards';
+import { accessRequestCard, accessRequestNoticeCard, adminCard, decidedCard, decidedLine, SEARCH_LENGTH } from './cards';
 import { t } from './messages';
 import {
   accessDecisionSubmitSchema,
   accessRequestSubmitSchema,
+  adminPageSubmitSchema,
+  adminSearchSubmitSchema,
   changeRoleSubmitSchema,
   removeMemberSubmitSchema,
   roleSchema,
@@ -51,11 +53,12 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
     text: t(locale, data.approved === true ? 'access.approved' : 'access.rejected'),
   }));
 
-  async function buildAdminCard({ member, locale }: MemberTurn, search = '') {
+  async function buildAdminCard({ member, locale }: MemberTurn, typed = '', offset = 0) {
+    const search = typed.trim().slice(0, SEARCH_LENGTH);
     const [requests, list] = await Promise.all([members.openRequests(member), members.listMembers(member)]);
     const words = fold(search).split(/\s+/).filter(Boolean);
     const shown = words.length ? list.filter((m) => words.every((w) => fold(m.name).includes(w))) : list;
-    return adminCard(locale, requests, shown, (id) => members.organisationName(id), search.slice(0, 200), {
+    return adminCard(locale, requests, shown, (id) => members.organisationName(id), { search, offset }, {
       self: member,
       fromConfig: (m) => members.isBootstrap(m),
     });
@@ -91,7 +94,7 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
   }
 
   return {
-    menu: [{ label: (locale) => t(locale, 'menu.admin'), command: 'beheer', roles: ['secretariaat'] }],
+    menu: [{ label: (locale) => t(locale, 'menu.admin'), command: 'beheer', roles: ['secretariaat'], group: 'manage' }],
     commands: [
       {
         words: ['beheer', 'admin'],
@@ -133,6 +136,22 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
     ],
     actions: [
       {
+        verb: 'adminSearch',
+        async handler(turn) {
+          const input = adminSearchSubmitSchema.parse(turn.context.activity.value);
+          if (isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'admin.personalOnly')));
+          await replaceCard(turn.context, await buildAdminCard(turn, input.search));
+        },
+      },
+      {
+        verb: 'adminPage',
+        async handler(turn) {
+          const input = adminPageSubmitSchema.parse(turn.context.activity.value);
+          if (isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'admin.personalOnly')));
+          await replaceCard(turn.context, await buildAdminCard(turn, input.search, input.offset));
+        },
+      },
+      {
         verb: 'decideAccess',
         async handler(turn) {
           const { context, member, locale } = turn;
@@ -142,7 +161,7 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
           if (result.status !== 'alreadyDecided') await notifyRequester(result.request);
           // From the beheer card the whole card comes back up to date; from a notice, the notice says what happened.
           const refreshed =
-            input.from === 'admin' && !isShared(context) ? await buildAdminCard(turn, input.search) : decidedCard(locale, result.request);
+            input.from === 'admin' && !isShared(context) ? await buildAdminCard(turn, input.search, input.offset) : decidedCard(locale, result.request);
           await replaceCard(context, refreshed);
           if (result.status === 'alreadyDecided') return void (await context.sendActivity(t(locale, 'access.alreadyDecided')));
           if (input.from === 'admin') await context.sendActivity(decidedLine(locale, result.request));
@@ -159,7 +178,7 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
           const updated = await members.changeRole(member, input.target, role);
           // Someone who just gave up their own secretariaat role no longer gets the beheer card.
           const self = updated.tenantId === member.tenantId && updated.aadObjectId === member.aadObjectId;
-          if (!self || role === 'secretariaat') await replaceCard(context, await buildAdminCard(turn, input.search));
+          if (!self || role === 'secretariaat') await replaceCard(context, await buildAdminCard(turn, input.search, input.offset));
           await context.sendActivity(t(locale, 'admin.roleChanged', { name: updated.name, role: t(locale, `role.${role}`) }));
         },
       },
@@ -170,7 +189,7 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
           const input = removeMemberSubmitSchema.parse(context.activity.value);
           const removed = await members.removeMember(member, input.target);
           const self = removed.tenantId === member.tenantId && removed.aadObjectId === member.aadObjectId;
-          if (!self) await replaceCard(context, await buildAdminCard(turn, input.search));
+          if (!self) await replaceCard(context, await buildAdminCard(turn, input.search, input.offset));
           await context.sendActivity(t(locale, 'admin.removed', { name: removed.name }));
         },
       },

@@ -1,5 +1,6 @@
 // Plan cards: one plan, a choice, a list, the regional progress (bars from columns, and a Teams chart with the
 // bars as its fallback), the edit card, the import report, the history and the follower's notice. Pure functions.
+import { clip, literal } from '../../cards/markdown';
 import { formatDate, formatNumber, formatter, type Locale } from '../../i18n';
 import {
   actionSet,
@@ -19,7 +20,13 @@ import { phaseOf, certaintyOf, REFERENCE, type Changer, type EditField, type Fie
 import { STAGES, type ImportReport, type ProgressFigures, type Stage, type Tally } from './service';
 
 export const LIST_SIZE = 15;
-const MAX_REPORT_ROWS = 40;
+/** The import report shows this many rejected rows (the first ones: fix those and send the file again). */
+export const REPORT_ROWS = 10;
+/** Unknown columns named on the report, each cut to COLUMN_NAME_SHOWN characters. */
+export const REPORT_COLUMNS = 10;
+const COLUMN_NAME_SHOWN = 40;
+/** One rejected row's reasons name the cells they found; a cell may be long. */
+const REASON_SHOWN = 300;
 
 const n = (value: number, locale: Locale) => formatNumber(value, locale);
 const percent = (fraction: number, locale: Locale) =>
@@ -145,8 +152,8 @@ export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
   const body: CardElement[] = [];
   if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Good' }));
   body.push(
-    heading(plan.name),
-    textBlock(plan.location ? t(locale, 'plan.meta', { municipality: view.municipalityName, location: plan.location }) : view.municipalityName, {
+    heading(literal(plan.name)),
+    textBlock(plan.location ? t(locale, 'plan.meta', { municipality: literal(view.municipalityName), location: literal(plan.location) }) : literal(view.municipalityName), {
       isSubtle: true,
       spacing: 'None',
     }),
@@ -164,7 +171,7 @@ export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
         { title: t(locale, 'plan.fact.other'), value: n(h.other, locale) },
         { title: t(locale, 'plan.fact.start'), value: quarterLabel(locale, plan.startConstruction) },
         { title: t(locale, 'plan.fact.delivery'), value: quarterLabel(locale, plan.delivery) },
-        ...(plan.initiators.length ? [{ title: t(locale, 'plan.fact.initiators'), value: plan.initiators.join(', ') }] : []),
+        ...(plan.initiators.length ? [{ title: t(locale, 'plan.fact.initiators'), value: literal(plan.initiators.join(', ')) }] : []),
       ],
     },
     bar([
@@ -180,7 +187,7 @@ export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
         plan.regional.discussedOn
           ? t(locale, 'plan.regional.discussed', { date: formatDate(new Date(`${plan.regional.discussedOn}T12:00:00Z`), locale) })
           : t(locale, 'plan.regional.notYet'),
-        ...(plan.regional.advice ? [t(locale, 'plan.regional.advice', { advice: plan.regional.advice })] : []),
+        ...(plan.regional.advice ? [t(locale, 'plan.regional.advice', { advice: literal(plan.regional.advice) })] : []),
       ].join(' '),
     ),
     subheading(t(locale, 'plan.goals.title')),
@@ -189,7 +196,7 @@ export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
       facts: REFERENCE.goals.map((goal) => {
         const g = plan.goals[goal.id];
         const rating = REFERENCE.ratings.find((r) => r.id === g?.rating)?.[locale] ?? t(locale, 'plan.goal.unrated');
-        return { title: goal[locale], value: g?.note ? `${rating}: ${g.note}` : rating };
+        return { title: goal[locale], value: g?.note ? `${rating}: ${literal(g.note)}` : rating };
       }),
     },
   );
@@ -198,8 +205,8 @@ export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
     for (const d of view.dilemmas.slice(0, 5)) {
       body.push(
         view.standalone
-          ? textBlock(`${d.id} · ${d.title}`)
-          : textBlock(`${d.id} · ${d.title}`, { color: 'Accent' }),
+          ? textBlock(`${d.id} · ${literal(d.title)}`)
+          : textBlock(`${d.id} · ${literal(d.title)}`, { color: 'Accent' }),
       );
     }
   }
@@ -232,13 +239,27 @@ function planRow(locale: Locale, plan: Plan, municipalityName: string): CardElem
         type: 'Column',
         width: 'stretch',
         items: [
-          textBlock(`**${plan.name}**`, { color: 'Accent' }),
+          textBlock(`**${literal(plan.name)}**`, { color: 'Accent' }),
           textBlock(`${municipalityName} · ${phaseLabel(locale, plan.phase)}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
         ],
       },
       { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [textBlock(t(locale, 'plan.list.homes', { homes: n(plan.homes.total, locale) }))] },
     ],
   };
+}
+
+/**
+ * One result of "Plan zoeken": small, so Teams' 25 results fit in one answer; choosing it fetches the whole
+ * plan card (selectItem). No buttons: it may be inserted where the bot is not.
+ */
+export function planResultCard(locale: Locale, plan: Plan, municipalityName: string): AdaptiveCard {
+  return card([
+    textBlock(`**${literal(plan.name)}**`),
+    textBlock(`${literal(municipalityName)} · ${phaseLabel(locale, plan.phase)} · ${t(locale, 'plan.list.homes', { homes: n(plan.homes.total, locale) })}`, {
+      isSubtle: true,
+      spacing: 'None',
+    }),
+  ]);
 }
 
 /** Several plans match, or none: a short choice. */
@@ -399,7 +420,7 @@ export function planEditCard(locale: Locale, view: EditView): AdaptiveCard {
     { type: 'Input.Text', id: field, label, value: v[field], maxLength: 10, style: 'text' },
     ...problem(field),
   ];
-  const body: CardElement[] = [heading(t(locale, 'plan.edit.title', { name: plan.name }))];
+  const body: CardElement[] = [heading(t(locale, 'plan.edit.title', { name: literal(plan.name) }))];
   if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Attention' }));
   else body.push(textBlock(t(locale, 'plan.edit.intro')));
   if (view.problems && Object.keys(view.problems).length) body.push(textBlock(t(locale, 'plan.edit.problems'), { color: 'Attention', weight: 'Bolder' }));
@@ -428,7 +449,7 @@ export function historyCard(locale: Locale, plan: Plan, entries: HistoryEntry[])
     : [{ planId: plan.id, at: plan.createdAt, by: { tenantId: '', aadObjectId: '', name: '', via: 'import' }, created: true, changes: [] }];
   const newest = [...arrival, ...entries].reverse();
   const shown = newest.slice(0, 10);
-  const body: CardElement[] = [heading(t(locale, 'plan.history.title', { name: plan.name }))];
+  const body: CardElement[] = [heading(t(locale, 'plan.history.title', { name: literal(plan.name) }))];
   if (!shown.length) body.push(textBlock(t(locale, 'plan.history.empty')));
   for (const e of shown) {
     body.push(
@@ -442,15 +463,30 @@ export function historyCard(locale: Locale, plan: Plan, entries: HistoryEntry[])
 
 export function noticeCard(locale: Locale, plan: Plan, changes: FieldChange[]): AdaptiveCard {
   return card(
-    [textBlock(t(locale, 'plan.notice', { name: plan.name }), { weight: 'Bolder' }), textBlock(changeLines(locale, changes))],
+    [textBlock(t(locale, 'plan.notice', { name: literal(plan.name) }), { weight: 'Bolder' }), textBlock(changeLines(locale, changes))],
     [submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id })],
   );
 }
 
-export function importReportCard(locale: Locale, report: ImportReport): AdaptiveCard {
-  if (report.status === 'refused') {
-    return card([textBlock(t(locale, 'plan.import.refusedTitle'), { weight: 'Bolder', color: 'Attention' }), textBlock(problemText(locale, report.problem))]);
+/** The report cut to what one message shows: counts, the first rejected rows, a few unknown columns. */
+export function summariseReport(report: ImportReport): ImportReport {
+  if (report.status !== 'done') return report;
+  return {
+    ...report,
+    rejected: report.rejected.slice(0, REPORT_ROWS),
+    rejectedTotal: report.rejectedTotal ?? report.rejected.length,
+    unknownColumns: report.unknownColumns.slice(0, REPORT_COLUMNS).map((c) => clip(c, COLUMN_NAME_SHOWN)),
+    unknownTotal: report.unknownTotal ?? report.unknownColumns.length,
+  };
+}
+
+export function importReportCard(locale: Locale, full: ImportReport): AdaptiveCard {
+  if (full.status === 'refused') {
+    return card([textBlock(t(locale, 'plan.import.refusedTitle'), { weight: 'Bolder', color: 'Attention' }), textBlock(literal(problemText(locale, full.problem)))]);
   }
+  const report = summariseReport(full) as Extract<ImportReport, { status: 'done' }>;
+  const rejected = report.rejectedTotal ?? report.rejected.length;
+  const unknown = report.unknownTotal ?? report.unknownColumns.length;
   const body: CardElement[] = [
     textBlock(t(locale, 'plan.import.title'), { weight: 'Bolder', size: 'Medium' }),
     textBlock(
@@ -458,15 +494,18 @@ export function importReportCard(locale: Locale, report: ImportReport): Adaptive
         created: n(report.created, locale),
         changed: n(report.changed, locale),
         unchanged: n(report.unchanged, locale),
-        rejected: n(report.rejected.length, locale),
+        rejected: n(rejected, locale),
       }),
     ),
   ];
-  if (report.unknownColumns.length) body.push(textBlock(t(locale, 'plan.import.unknownColumns', { columns: report.unknownColumns.join(', ') }), { isSubtle: true }));
+  if (unknown) {
+    const more = unknown > report.unknownColumns.length ? t(locale, 'plan.import.moreColumns', { count: n(unknown - report.unknownColumns.length, locale) }) : '';
+    body.push(textBlock(literal(t(locale, 'plan.import.unknownColumns', { columns: report.unknownColumns.join(', ') })) + more, { isSubtle: true }));
+  }
   if (report.rejected.length) {
     body.push(textBlock(t(locale, 'plan.import.rejectedTitle'), { weight: 'Bolder', color: 'Attention', spacing: 'Medium' }));
-    body.push(textBlock(importRejectionLines(locale, report.rejected.slice(0, MAX_REPORT_ROWS)).join('\n\n')));
-    if (report.rejected.length > MAX_REPORT_ROWS) body.push(textBlock(t(locale, 'plan.import.more', { count: report.rejected.length - MAX_REPORT_ROWS })));
+    body.push(textBlock(importRejectionLines(locale, report.rejected).map((line) => literal(clip(line, REASON_SHOWN))).join('\n\n')));
+    if (rejected > report.rejected.length) body.push(textBlock(t(locale, 'plan.import.more', { count: n(rejected - report.rejected.length, locale) })));
   }
   return card(body, [submit(t(locale, 'menu.progress'), { verb: 'command', command: 'voortgang' })]);
 }

@@ -11,6 +11,7 @@ import { planNotifier, planRoutes } from './routes';
 import { planDigest } from './digest';
 import { PlanService } from './service';
 import { PLAN_TABLES, PlanStore } from './store';
+import { planWorstCases } from './worstCases';
 
 /** The invented plans `npm start` puts in an empty store; also the sample file for the import. */
 export const SAMPLE_FILE = path.join(__dirname, 'sample-plans.csv');
@@ -28,11 +29,13 @@ export const plans = defineCapability({
     },
     {
       title: 'plannen',
+      titleEn: 'plans',
       description: { nl: 'Alle plannen van de regio of van één gemeente, met de totalen.', en: 'All plans of the region or of one municipality, with totals.' },
       scopes: ['personal', 'team', 'groupChat'],
     },
     {
       title: 'voortgang',
+      titleEn: 'progress',
       description: { nl: 'Hoe ver is de regio met ongeveer 7.000 woningen en een derde sociale huur?', en: 'How far is the region with about 7,000 homes and one third social rent?' },
       scopes: ['personal', 'team', 'groupChat'],
     },
@@ -55,6 +58,7 @@ export const plans = defineCapability({
   },
   digest: (service, need) => planDigest(service, (id) => need(members).organisationName(id)),
   routes: (service, core, need) => planRoutes(service, need(members), need(dilemmas), core),
+  worstCases: (locale) => planWorstCases(locale),
   async seed(service, core) {
     try {
       const report = await service.seed(await readFile(SAMPLE_FILE));

@@ -45,7 +45,9 @@ const nl = {
   'plan.import.personalOnly': 'Stuur de planlijst in je persoonlijke chat met BO Wonen.',
   'plan.import.downloadFailed': 'Het bestand kon niet worden opgehaald. Stuur het nog eens.',
   'plan.import.notAFile': 'Stuur één bestand: de planlijst als .xlsx of CSV.',
-  'plan.import.reading': 'Ik lees de planlijst in. Bij een lange lijst duurt dat even.',
+  'plan.import.reading': 'Bezig met {rows} rijen. Je krijgt het verslag in deze chat zodra de planlijst is ingelezen.',
+  'plan.import.failed': 'Het inlezen van de planlijst is mislukt. Er is misschien een deel verwerkt. Stuur het bestand nog eens: wat al goed staat, blijft gelijk.',
+  'plan.import.moreColumns': ' En nog {count} kolommen.',
 
   'plan.meta': '{municipality} · {location}',
   'plan.fact.phase': 'Fase',
@@ -202,7 +204,9 @@ const en: Record<keyof typeof nl, string> = {
   'plan.import.personalOnly': 'Send the plan list in your personal chat with BO Wonen.',
   'plan.import.downloadFailed': 'The file could not be fetched. Please send it again.',
   'plan.import.notAFile': 'Send one file: the plan list as .xlsx or CSV.',
-  'plan.import.reading': 'Reading the plan list. A long list takes a moment.',
+  'plan.import.reading': 'Working on {rows} rows. You get the report in this chat once the plan list is read.',
+  'plan.import.failed': 'Reading the plan list failed. Part of it may have been processed. Send the file again: what is already right stays the same.',
+  'plan.import.moreColumns': ' And {count} more columns.',
 
   'plan.meta': '{municipality} · {location}',
   'plan.fact.phase': 'Phase',

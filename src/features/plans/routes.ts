@@ -12,15 +12,17 @@ import type { Logger } from '../../log';
 import { errorFields } from '../../log';
 import type { MemberService } from '../members';
 import type { DilemmaService } from '../dilemmas';
-import type { Locale } from '../../i18n';
+import { formatNumber, type Locale } from '../../i18n';
 import {
   historyCard,
   importReportCard,
   noticeCard,
+  summariseReport,
   planCard,
   planChoiceCard,
   planEditCard,
   planListCard,
+  planResultCard,
   progressCard,
 } from './cards';
 import { shortName } from './fields';
@@ -37,9 +39,16 @@ import {
   type FieldChange,
   type Plan,
 } from './model';
-import { mayEdit, mayImport, mayReadPlans, PLAN_ROLES, type PlanNotifier, type PlanService } from './service';
+import { mayEdit, mayImport, mayReadPlans, PLAN_ROLES, type ImportReport, type PlanNotifier, type PlanService } from './service';
 
 const FOLLOWER_NOTICE = 'plans.followerNotice';
+const IMPORT_REPORT = 'plans.importReport';
+const IMPORT_FAILED = 'plans.importFailed';
+const reportSchema = z
+  .object({ status: z.literal('done'), created: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.array(z.unknown()), unknownColumns: z.array(z.string()) })
+  .passthrough();
+/** Teams asks a search message extension for 25 results at a time (queryOptions.count): never more than that. */
+export const SEARCH_RESULTS_MAX = 25;
 
 /**
  * Followers hear of a plan's phase and number changes through the durable outbox: one message per change and
@@ -110,6 +119,12 @@ async function download(url: string): Promise<Buffer> {
 }
 
 export function planRoutes(plans: PlanService, members: MemberService, dilemmas: DilemmaService, core: Core): Routes {
+  core.outbox.renderer(IMPORT_REPORT, async ({ data, locale }) => {
+    if (typeof data.id !== 'string') return undefined;
+    const parsed = reportSchema.safeParse(await plans.importReport(data.id));
+    return parsed.success ? cardActivity(importReportCard(locale, parsed.data as unknown as ImportReport)) : undefined;
+  });
+  core.outbox.renderer(IMPORT_FAILED, async ({ locale }) => ({ type: 'message', text: t(locale, 'plan.import.failed') }));
   const municipalityName = (id: string) => shortName(members.organisationName(id));
   const settings = core.config.plans;
 
@@ -211,14 +226,33 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
       core.log.warn({ event: 'plan.import.downloadFailed', err: errorFields(err) }, 'could not download the plan list');
       return void (await context.sendActivity(t(locale, 'plan.import.downloadFailed')));
     }
-    // A long list takes seconds; say so first. Should Teams deliver the file again meanwhile, importing it twice
-    // changes nothing.
-    await context.sendActivity(t(locale, 'plan.import.reading'));
-    const report = await plans.importFile(member, bytes);
-    if (report.status === 'done') {
-      core.log.info({ event: 'plan.imported', created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected.length }, 'plan list imported');
-    }
-    await sendCard(context, importReportCard(locale, report));
+    const prepared = await plans.prepareImport(member, bytes);
+    if (prepared.status === 'refused') return void (await sendCard(context, importReportCard(locale, prepared)));
+    // Writing a long list takes seconds, longer than Teams waits for a turn: say at once how many rows are
+    // coming, write them after this turn, and send the report through the outbox. Should Teams deliver the
+    // file again meanwhile, importing it twice changes nothing.
+    await context.sendActivity(t(locale, 'plan.import.reading', { rows: formatNumber(prepared.rows, locale) }));
+    const recipient = { tenantId: member.tenantId, aadObjectId: member.aadObjectId };
+    const batch = `plan-import-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
+    const queued = (err: unknown) => core.log.error({ event: 'plan.import.reportNotQueued', err: errorFields(err) }, 'import report not queued');
+    void prepared.apply().then(
+      async (report) => {
+        if (report.status === 'done') {
+          core.log.info({ event: 'plan.imported', created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected.length }, 'plan list imported');
+        }
+        // The report as one message shows it (counts and the first rows) waits in storage for its message.
+        try {
+          await plans.keepImportReport(batch, summariseReport(report));
+          core.outbox.enqueueSoon({ batch, recipient, kind: IMPORT_REPORT, data: { id: batch } }, queued);
+        } catch (err) {
+          queued(err);
+        }
+      },
+      (err: unknown) => {
+        core.log.error({ event: 'plan.import.failed', err: errorFields(err) }, 'plan list import failed');
+        core.outbox.enqueueSoon({ batch, recipient, kind: IMPORT_FAILED, data: {} }, queued);
+      },
+    );
   }
 
   async function memberOf(context: TurnContext): Promise<Member | undefined> {
@@ -254,18 +288,21 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
       const member = await memberOf(context);
       if (!member) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
       if (!mayReadPlans(member)) return { type: 'message', text: t(lang, 'plan.notForRole') };
-      const raw = query.parameters as Record<string, unknown>;
-      const text = String(raw.planName ?? Object.values(raw)[0] ?? '').slice(0, LIMITS.search).trim();
+      const parameters = query.parameters as Record<string, unknown>;
+      // With initialRun Teams first asks with the parameter initialRun="true", not the search field: show the
+      // biggest plans then, as for an empty search.
+      const typed = Object.entries(parameters).find(([name]) => name !== 'initialRun')?.[1];
+      const text = String(parameters.planName ?? typed ?? '').slice(0, LIMITS.search).trim();
       let found: Plan[];
-      if (!text) found = (await plans.list(member)).plans.slice(0, 10);
+      if (!text) found = (await plans.list(member)).plans;
       else {
         const result = await plans.find(member, text);
         found = result.kind === 'one' ? [result.plan] : result.kind === 'several' ? result.plans : result.closest;
       }
       if (!found.length) return { type: 'message', text: t(lang, 'plan.search.none') };
       return extensionResult(
-        found.slice(0, Math.min(25, query.count || 10)).map((plan) => ({
-          ...standalone(lang, plan),
+        found.slice(0, Math.min(SEARCH_RESULTS_MAX, query.count || SEARCH_RESULTS_MAX)).map((plan) => ({
+          ...CardFactory.adaptiveCard(planResultCard(lang, plan, municipalityName(plan.municipality))),
           preview: {
             ...CardFactory.thumbnailCard(plan.name, `${municipalityName(plan.municipality)} · ${plan.homes.total}`),
             content: {
@@ -304,13 +341,13 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
 
   return {
     menu: [
-      { label: (locale) => t(locale, 'menu.plans'), command: 'plannen', roles: PLAN_ROLES },
-      { label: (locale) => t(locale, 'menu.progress'), command: 'voortgang', roles: PLAN_ROLES },
+      { label: (locale) => t(locale, 'menu.plans'), command: 'plannen', roles: PLAN_ROLES, group: 'plans' },
+      { label: (locale) => t(locale, 'menu.progress'), command: 'voortgang', roles: PLAN_ROLES, group: 'plans' },
     ],
     commands: [
       { words: ['plan', 'status'], handler: showPlan },
-      { words: ['plannen'], handler: (turn) => showList(turn, turn.args.trim().slice(0, 60), false) },
-      { words: ['voortgang'], handler: async (turn) => sendCard(turn.context, progressCard(turn.locale, await plans.progress(turn.member))) },
+      { words: ['plannen', 'plans'], handler: (turn) => showList(turn, turn.args.trim().slice(0, 60), false) },
+      { words: ['voortgang', 'progress'], handler: async (turn) => sendCard(turn.context, progressCard(turn.locale, await plans.progress(turn.member))) },
     ],
     actions: [
       { verb: 'planOpen', handler: async (turn) => sendCard(turn.context, await cardFor(turn, await plans.get(turn.member, planOpenSubmitSchema.parse(turn.context.activity.value).id))) },

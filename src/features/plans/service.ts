@@ -74,7 +74,13 @@ export type ImportReport =
       unchanged: number;
       rejected: Array<{ number: number; problems: Problem[] }>;
       unknownColumns: string[];
+      /** When the lists above were cut to fit a message: how many there were. */
+      rejectedTotal?: number;
+      unknownTotal?: number;
     };
+
+/** A plan list that was read and checked: how many rows it has, and the step that writes it. */
+export type PreparedImport = { status: 'refused'; problem: Problem } | { status: 'ready'; rows: number; apply(): Promise<ImportReport> };
 
 /** The history's name for each value of a plan. */
 const FIELD_OF_HOMES = (part: keyof Homes) => `homes.${part}`;
@@ -322,12 +328,39 @@ export class PlanService {
 
   /** Imports a plan list (CSV or XLSX). The secretariaat only; the command line passes no member. */
   async importFile(actor: Member | undefined, bytes: Buffer): Promise<ImportReport> {
+    const prepared = await this.prepareImport(actor, bytes);
+    return prepared.status === 'refused' ? prepared : prepared.apply();
+  }
+
+  /** Keeps the report of an import that ran after its turn, for the message that brings it (see routes). */
+  async keepImportReport(id: string, report: ImportReport): Promise<void> {
+    await this.store.saveImportReport(id, JSON.stringify(report));
+  }
+
+  async importReport(id: string): Promise<ImportReport | undefined> {
+    const json = await this.store.importReport(id);
+    return json ? (JSON.parse(json) as ImportReport) : undefined;
+  }
+
+  /**
+   * Reads and checks the file (quick), and returns the step that writes it (seconds for a long list), so a
+   * chat turn can say at once how many rows are coming and write them after it answered.
+   */
+  async prepareImport(actor: Member | undefined, bytes: Buffer): Promise<PreparedImport> {
     if (actor && !mayImport(actor)) throw refuse.denied('secretariaatOnly');
     const sheet = await readSheet(bytes);
     if (!sheet.ok) return { status: 'refused', problem: sheet.problem };
     const mapping = mapHeader(sheet.header);
     if (!mapping.ok) return { status: 'refused', problem: mapping.problem };
-    const results = checkRows(sheet.rows, mapping.columns, this.municipalities(), this.now());
+    return { status: 'ready', rows: sheet.rows.length, apply: () => this.applyImport(actor, sheet.rows, mapping) };
+  }
+
+  private async applyImport(
+    actor: Member | undefined,
+    rows: Parameters<typeof checkRows>[0],
+    mapping: { columns: Parameters<typeof checkRows>[1]; unknown: string[] },
+  ): Promise<ImportReport> {
+    const results = checkRows(rows, mapping.columns, this.municipalities(), this.now());
     const changer: Changer = actor ? changerOf(actor, 'import') : { tenantId: '', aadObjectId: '', name: '', via: 'import' };
     const counts = await this.apply(
       results.flatMap((r) => (r.ok ? [r.values] : [])),

@@ -13,6 +13,8 @@ import { historyEntrySchema, planSchema, type HistoryEntry, type Plan } from './
 export const PLAN_TABLES = { plans: 'Plans' } as const;
 
 const PARTITION = 'plans';
+/** Import reports waiting for their message: not plans, so plan queries never read them. */
+const IMPORT_PARTITION = 'imports';
 const keys = {
   version: 'version',
   plan: (id: string) => `p|${encodeKey(id)}`,
@@ -58,6 +60,16 @@ export class PlanStore {
 
   constructor(tables: Tables) {
     this.table = tables.client(PLAN_TABLES.plans);
+  }
+
+  /** Keeps an import report (as one message shows it) until its message is sent; its own partition. */
+  async saveImportReport(id: string, reportJson: string): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: IMPORT_PARTITION, rowKey: encodeKey(id), report: reportJson, at: new Date().toISOString() }, 'Replace');
+  }
+
+  async importReport(id: string): Promise<string | undefined> {
+    const row = await getOrUndefined<{ report?: string }>(this.table, IMPORT_PARTITION, encodeKey(id));
+    return typeof row?.report === 'string' ? row.report : undefined;
   }
 
   /** The number of writes so far: one point read. */

@@ -18,6 +18,7 @@ export const sessions = defineCapability({
   manifestCommands: [
     {
       title: 'sessies',
+      titleEn: 'sessions',
       description: {
         nl: 'Zie de komende sessies en meld je aan. Vol? Dan kom je op de wachtlijst.',
         en: 'See the coming sessions and sign up. Full? Then you go on the waiting list.',
@@ -26,6 +27,7 @@ export const sessions = defineCapability({
     },
     {
       title: 'mijn sessies',
+      titleEn: 'my sessions',
       description: {
         nl: 'Zie voor welke sessies je bent aangemeld en waar je op de wachtlijst staat.',
         en: 'See which sessions you signed up for and where you are on a waiting list.',

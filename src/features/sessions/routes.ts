@@ -246,8 +246,8 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
   return {
     menu: [
       // Everyone: members see the sessions to sign up for, a gespreksleider the sessions they lead.
-      { label: (l) => t(l, 'menu.sessions'), command: 'sessies' },
-      { label: (l) => t(l, 'menu.mySessions'), command: 'mijn sessies', roles: MEMBER_ROLES },
+      { label: (l) => t(l, 'menu.sessions'), command: 'sessies', group: 'meetings' },
+      { label: (l) => t(l, 'menu.mySessions'), command: 'mijn sessies', roles: MEMBER_ROLES, group: 'meetings' },
     ],
     commands: [
       { words: ['sessies', 'sessie', 'sessions'], handler: (turn) => showList(turn, turn.member.role === 'gespreksleider' ? 'led' : 'upcoming') },
