@@ -243,14 +243,14 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
         // The report as one message shows it (counts and the first rows) waits in storage for its message.
         try {
           await plans.keepImportReport(batch, summariseReport(report));
-          core.outbox.enqueueSoon({ batch, recipient, kind: IMPORT_REPORT, data: { id: batch } }, queued);
+          await core.outbox.notify({ batch, recipient, kind: IMPORT_REPORT, data: { id: batch } }, queued);
         } catch (err) {
           queued(err);
         }
       },
-      (err: unknown) => {
+      async (err: unknown) => {
         core.log.error({ event: 'plan.import.failed', err: errorFields(err) }, 'plan list import failed');
-        core.outbox.enqueueSoon({ batch, recipient, kind: IMPORT_FAILED, data: {} }, queued);
+        await core.outbox.notify({ batch, recipient, kind: IMPORT_FAILED, data: {} }, queued);
       },
     );
   }
