@@ -14,6 +14,8 @@ import { t } from '../src/features/plans/messages';
 import { LIMITS } from '../src/features/plans/model';
 
 const root = path.resolve(__dirname, '..');
+// "0,5 s": the report is Dutch, so is its decimal comma.
+const seconds = new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -59,12 +61,23 @@ async function main(): Promise<number> {
   let azurite: AzuriteHandle | undefined;
   if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
     const options = loadStartOptions(env, []);
+    // Beside a running `npm start`, use its Azurite (tables and the outbox's queue); else start one on its data.
     if (!(await portAnswers(options.azuritePort))) {
       const location = path.resolve(root, options.azuriteLocation);
       mkdirSync(location, { recursive: true });
-      azurite = await startAzurite({ port: options.azuritePort, location });
+      azurite = await startAzurite({ port: options.azuritePort, queuePort: options.azuriteQueuePort, location });
+    } else if (!(await portAnswers(options.azuriteQueuePort))) {
+      console.error(
+        `Azurite answers on port ${options.azuritePort}, but its queue does not on port ${options.azuriteQueuePort}: ` +
+          'start it with `npm start`, or set AZURITE_QUEUE_PORT.',
+      );
+      return 1;
     }
-    env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite?.port ?? options.azuritePort);
+    env.STORAGE_CONNECTION_STRING = azuriteConnectionString(
+      azurite?.port ?? options.azuritePort,
+      '127.0.0.1',
+      azurite?.queuePort ?? options.azuriteQueuePort,
+    );
   }
   const config = loadConfig(env);
   const app = await startApp(config, { log: createLogger(config.logLevel) });
@@ -76,7 +89,7 @@ async function main(): Promise<number> {
       return 1;
     }
     console.log(
-      `${t('nl', 'plan.import.title')} (${((Date.now() - started) / 1000).toFixed(1)} s): ` +
+      `${t('nl', 'plan.import.title')} (${seconds.format((Date.now() - started) / 1000)} s): ` +
         t('nl', 'plan.import.summary', { created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected.length }),
     );
     if (report.unknownColumns.length) console.log(t('nl', 'plan.import.unknownColumns', { columns: report.unknownColumns.join(', ') }));

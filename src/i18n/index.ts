@@ -21,8 +21,16 @@ export function localeOf(teamsLocale: string | undefined, settings: LocaleSettin
 
 export type Vars = Record<string, string | number>;
 
+/**
+ * Fills `{name}` with its value, and `{name|one|other}` with the word that fits the number in `name`
+ * ("{count} {count|rij|rijen}": "1 rij", "2 rijen"), so a message never says "1 rijen".
+ */
 function fill(text: string, vars: Vars): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return text.replace(/\{(\w+)(?:\|([^{}|]*)\|([^{}|]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    if (!(name in vars)) return whole;
+    if (one === undefined) return String(vars[name]);
+    return Number(vars[name]) === 1 ? one : (other ?? '');
+  });
 }
 
 export function t(locale: Locale, key: MessageKey, vars: Vars = {}): string {

@@ -272,11 +272,11 @@ describe('the plan list sent as a file', () => {
     const first = await sendFile(secretary, `${filesUrl}/plannen.csv`);
     expect(readable(first.replies[0])).toContain('Ik lees de planlijst in.');
     const report = readable(first.replies.at(-1));
-    expect(report).toContain('1 nieuw, 1 gewijzigd, 0 gelijk gebleven, 1 rijen afgekeurd.');
+    expect(report).toContain('1 nieuw, 1 gewijzigd, 0 gelijk gebleven, 1 rij afgekeurd.');
     expect(report).toContain('Rij 3: De gemeente "Weesp" hoort niet bij de regio.');
     expect(cardProblems(cardOf(first.replies.at(-1)))).toEqual([]);
     const again = await sendFile(secretary, `${filesUrl}/plannen.csv`);
-    expect(readable(again.replies.at(-1))).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rijen afgekeurd.');
+    expect(readable(again.replies.at(-1))).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rij afgekeurd.');
     expect(readable((await bot.say(director, 'plan nieuw erf'))[0])).toContain('Laren');
   });
 

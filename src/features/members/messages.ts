@@ -44,7 +44,7 @@ const nl = {
   'admin.removed': '{name} is verwijderd uit BO Wonen.',
   'admin.memberGone': 'Dit lid bestaat niet (meer).',
   'admin.lastAdmin': 'Dit kan niet: er moet minstens één lid van het secretariaat overblijven.',
-  'admin.moreMembers': 'En nog {count} leden. Die staan niet op deze kaart.',
+  'admin.moreMembers': 'En nog {count} {count|lid|leden}. Die staan niet op deze kaart.',
   'privacy.member': 'Je profiel: naam, organisatie en functie',
   'privacy.accessRequest': 'Je aanvraag voor toegang',
 } as const;
@@ -91,7 +91,7 @@ const en: Record<keyof typeof nl, string> = {
   'admin.removed': '{name} has been removed from BO Wonen.',
   'admin.memberGone': 'This member does not exist (any more).',
   'admin.lastAdmin': 'Not possible: at least one secretariat member must remain.',
-  'admin.moreMembers': 'And {count} more members, not shown on this card.',
+  'admin.moreMembers': 'And {count} more {count|member|members}, not shown on this card.',
   'privacy.member': 'Your profile: name, organisation and role',
   'privacy.accessRequest': 'Your request for access',
 };
