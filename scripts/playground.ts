@@ -183,10 +183,13 @@ export function noticeLine(conversationId: string, people: PlaygroundPerson[]): 
   return `Bericht voor ${to.name} verstuurd (je ziet het niet, want je typt nu als ${typing.name}).`;
 }
 
-/** Registers everyone in the Playground as a member with their role, so every role can be tried. */
-export async function seedPlaygroundMembers(members: MemberService, file = PLAYGROUND_CONFIG): Promise<void> {
+/**
+ * Registers everyone in the Playground as a member with their role, so every role can be tried: into an empty
+ * registry only, so removing, erasing and role changes last across restarts. Returns whether it wrote them.
+ */
+export async function seedPlaygroundMembers(members: MemberService, file = PLAYGROUND_CONFIG): Promise<boolean> {
   const tenantId = readPlaygroundFile(file).tenantId.toLowerCase();
-  await members.seed(
+  return members.seedIfEmpty(
     playgroundMembers(file).map((person) => ({
       tenantId,
       aadObjectId: person.aadObjectId.toLowerCase(),

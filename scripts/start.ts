@@ -74,15 +74,12 @@ async function main(): Promise<void> {
     const app: RunningApp = await startApp(config, { log });
     stops.push(() => app.stop());
     // The Playground people first (some demo data names them), then each capability's invented demo data,
-    // in an empty store only (plans, the next BO meeting and its agenda, sessions).
+    // each into an empty store only (people, plans, the next BO meeting and its agenda, sessions).
     if (playgroundFile) await seedPlaygroundMembers(app.services.members);
     for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
     process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
 
     let playground: PlaygroundHandle | undefined;
-    if (playgroundFile) await seedPlaygroundMembers(app.services.members);
-    // Each capability's demo data, when its part of the store is still empty.
-    for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
     if (playgroundFile) {
       const workDir = path.join(root, '.playground');
       const configFile = configAs(options.playgroundAs || playgroundFile.currentUser.id, workDir);
