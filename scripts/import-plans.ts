@@ -28,10 +28,14 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-/** Azurite writes its tables to disk every few seconds, and on SIGINT (not on SIGTERM): stop it that way. */
+/**
+ * Azurite writes its tables to disk every few seconds, and on SIGINT (not on SIGTERM): stop it that way, the
+ * queue service too.
+ */
 async function stopSaving(azurite: AzuriteHandle): Promise<void> {
-  const exited = new Promise<void>((resolve) => azurite.process.once('exit', () => resolve()));
-  azurite.process.kill('SIGINT');
+  const services = [azurite.process, azurite.queueProcess].filter((child) => child.exitCode === null);
+  const exited = Promise.all(services.map((child) => new Promise<void>((resolve) => child.once('exit', () => resolve()))));
+  for (const child of services) child.kill('SIGINT');
   const timer = setTimeout(() => void azurite.stop(), 10_000);
   await exited;
   clearTimeout(timer);
@@ -79,9 +83,10 @@ async function main(): Promise<number> {
       azurite?.queuePort ?? options.azuriteQueuePort,
     );
   }
-  const config = loadConfig(env);
-  const app = await startApp(config, { log: createLogger(config.logLevel) });
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
   try {
+    const config = loadConfig(env);
+    app = await startApp(config, { log: createLogger(config.logLevel) });
     const started = Date.now();
     const report = await app.services.plans.importFile(undefined, readFileSync(file));
     if (report.status === 'refused') {
@@ -99,7 +104,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await app.stop();
+    await app?.stop();
     if (azurite) await stopSaving(azurite);
   }
 }

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SAMPLE_FILE } from '../../src/features/plans';
-import { freePort } from '../../src/storage/azurite';
+import { freePort, portIsFree } from '../../src/storage/azurite';
 import { testTablePrefix } from '../helpers/harness';
 
 const root = path.resolve(__dirname, '../..');
@@ -39,13 +39,16 @@ it('imports a plan list into the Azurite of a running npm start, and a second ru
   expect(second.stdout).toContain('0 nieuw, 0 gewijzigd, 15 gelijk gebleven');
 }, 90_000);
 
-it('starts Azurite on the data folder itself when no npm start runs', async () => {
+it('starts Azurite on the data folder itself when no npm start runs, and stops it again', async () => {
+  const ports = [await freePort(), await freePort()];
   const run = await runImport({
-    AZURITE_PORT: String(await freePort()),
-    AZURITE_QUEUE_PORT: String(await freePort()),
+    AZURITE_PORT: String(ports[0]),
+    AZURITE_QUEUE_PORT: String(ports[1]),
     AZURITE_LOCATION: mkdtempSync(path.join(os.tmpdir(), 'bo-wonen-import-')),
   });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(run.stdout).toContain('15 nieuw');
+  // Nothing left running: both Azurite services are gone.
+  expect(await Promise.all(ports.map((port) => portIsFree(port)))).toEqual([true, true]);
 }, 90_000);
