@@ -10,6 +10,8 @@ export const en: Record<MessageKey, string> = {
   'welcome.nothingYet': 'There are no buttons for your role yet. The secretariat will let you know when that changes.',
   'menu.help': 'Menu',
   'install.welcome': 'Hello! I am BO Wonen. Type "help" to see what I can do.',
+  'unknown.didYouMean': 'I do not know that. Did you mean {commands}?',
+  'unknown.or': ' or ',
   'unknown.command': 'I do not understand "{command}". Choose what you want to do from the menu.',
   'refused.tenant': 'Sorry, BO Wonen is only for the members of the BO Wonen of Gooi en Vechtstreek.',
   'error.apology': 'Sorry, something went wrong. Please try again later. If it keeps happening, give this code to the secretariat: {code}.',

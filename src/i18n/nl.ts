@@ -9,6 +9,8 @@ export const nl = {
   'welcome.nothingYet': 'Voor jouw functie zijn er nog geen knoppen. Het secretariaat laat het je weten als dat verandert.',
   'menu.help': 'Menu',
   'install.welcome': 'Hallo! Ik ben BO Wonen. Typ "hulp" om te zien wat ik kan.',
+  'unknown.didYouMean': 'Dat ken ik niet. Bedoel je {commands}?',
+  'unknown.or': ' of ',
   'unknown.command': 'Dat begrijp ik niet: "{command}". Kies in het menu wat je wilt doen.',
   'refused.tenant': 'Sorry, BO Wonen is alleen voor de deelnemers aan het BO Wonen van Gooi en Vechtstreek.',
   'error.apology': 'Sorry, er ging iets mis. Probeer het later nog eens. Blijft het misgaan? Geef dan deze code door aan het secretariaat: {code}.',
