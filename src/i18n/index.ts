@@ -29,7 +29,9 @@ function fill(text: string, vars: Vars): string {
   return text.replace(/\{(\w+)(?:\|([^{}|]*)\|([^{}|]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
     if (!(name in vars)) return whole;
     if (one === undefined) return String(vars[name]);
-    return Number(vars[name]) === 1 ? one : (other ?? '');
+    // Exactly one, not "1.000" (a formatted thousand) nor "1,5".
+    const value = vars[name];
+    return value === 1 || value === '1' ? one : (other ?? '');
   });
 }
 

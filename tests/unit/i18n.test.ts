@@ -31,6 +31,8 @@ it('chooses the singular or plural word by the number', () => {
   );
   expect(planText('nl', 'plan.import.summary', { created: 0, changed: 0, unchanged: 0, rejected: 3 })).toContain('3 rijen afgekeurd');
   expect(planText('en', 'plan.import.summary', { created: 0, changed: 0, unchanged: 0, rejected: 1 })).toContain('1 row rejected');
+  // A formatted thousand is many, not one.
+  expect(planText('nl', 'plan.list.more', { count: '1.000' })).toContain('1.000 plannen');
 });
 
 it('fills in placeholders', () => {
