@@ -162,7 +162,7 @@ it('sends the digest once to each subscribed member, not to who said "digest uit
   expect(sentTo(quiet, from)).toHaveLength(0);
   // A gespreksleider takes no part in the BO: no digest, and `agenda` says why.
   expect(sentTo(facilitator, from)).toHaveLength(0);
-  expect(readable((await bot.say(facilitator, 'agenda'))[0])).toContain('voor BO-leden');
+  expect(readable((await bot.say(facilitator, 'agenda'))[0])).toContain('voor wethouders, directeur-bestuurders en het secretariaat. Als gespreksleider zie je bij Sessies de sessies die je leidt.');
   expect(readable(sentTo(director, from).find((r) => readable(r).includes('BO Wonen digest')))).toContain('Geheim grondbod');
   expect(readable(sentTo(wethouder, from).find((r) => readable(r).includes('BO Wonen digest')))).not.toContain('Geheim grondbod');
   const [report] = await bot.submit(secretary, { verb: 'digestReport' }, { replyToId: 'x' });

@@ -140,7 +140,7 @@ describe('logging', () => {
 
   it('is not for a gespreksleider', async () => {
     const [reply] = await bot.say(facilitator, 'dilemma');
-    expect(reply!.activity.text).toContain("Dilemma's zijn voor BO-leden en het secretariaat.");
+    expect(reply!.activity.text).toContain("Dilemma's zijn voor wethouders, directeur-bestuurders en het secretariaat.");
   });
 });
 

@@ -105,10 +105,10 @@ it('keeps plans from a gespreksleider, who only sees the sign-ups of their sessi
   const facilitator = user(6, 'Linda Leider');
   await seed(facilitator, 'gespreksleider', 'regio-gooi-en-vechtstreek');
   for (const text of ['plan boomgaard', 'voortgang', 'plannen']) {
-    expect(readable((await bot.say(facilitator, text))[0])).toContain('Plannen en voortgang zijn er voor BO-leden en het secretariaat.');
+    expect(readable((await bot.say(facilitator, text))[0])).toContain('Plannen en voortgang zijn er voor wethouders, directeur-bestuurders en het secretariaat.');
   }
   const id = planIdOf(await bot.say(director, 'plan boomgaard'));
-  expect(readable((await bot.submit(facilitator, { verb: 'planOpen', id }))[0])).toContain('Plannen en voortgang zijn er voor BO-leden');
+  expect(readable((await bot.submit(facilitator, { verb: 'planOpen', id }))[0])).toContain('Plannen en voortgang zijn er voor wethouders');
 });
 
 describe('following and editing', () => {

@@ -123,7 +123,7 @@ const nl = {
   'plan.edit.otherHint': 'Overig (laat leeg, dan rekenen we het uit)',
   'plan.edit.quarterHint': 'bijvoorbeeld 2027-Q3',
   'plan.edit.personalOnly': 'Een plan bewerk je in je persoonlijke chat met BO Wonen.',
-  'plan.notForRole': 'Plannen en voortgang zijn er voor BO-leden en het secretariaat.',
+  'plan.notForRole': 'Plannen en voortgang zijn er voor wethouders, directeur-bestuurders en het secretariaat.',
   'plan.notEditor': 'Dit plan mogen alleen het secretariaat en de wethouder van de gemeente van het plan wijzigen.',
 
   'plan.history.title': 'Geschiedenis van {name}',
@@ -280,7 +280,7 @@ const en: Record<keyof typeof nl, string> = {
   'plan.edit.otherHint': 'Other (leave empty and we work it out)',
   'plan.edit.quarterHint': 'for example 2027-Q3',
   'plan.edit.personalOnly': 'Edit a plan in your personal chat with BO Wonen.',
-  'plan.notForRole': 'Plans and progress are for BO members and the secretariat.',
+  'plan.notForRole': 'Plans and progress are for aldermen, directors and the secretariat.',
   'plan.notEditor': 'Only the secretariat and the alderman of the plan\'s municipality may change this plan.',
 
   'plan.history.title': 'History of {name}',
