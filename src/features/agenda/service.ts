@@ -230,7 +230,9 @@ export class AgendaService {
 
   async moveItem(actor: Member, meetingId: string, itemId: string, direction: 'up' | 'down'): Promise<BoMeeting> {
     requireSecretariaat(actor);
+    let moved = false;
     const meeting = await this.change(meetingId, (current) => {
+      moved = false;
       const index = current.items.findIndex((i) => i.id === itemId);
       if (index < 0) throw new NotFound('No such item');
       if (current.items[index]!.standard) throw refuse.rule('standardItem');
@@ -240,9 +242,11 @@ export class AgendaService {
       if (!neighbour || neighbour.standard) return undefined;
       const items = [...current.items];
       [items[index], items[target]] = [items[target]!, items[index]!];
+      moved = true;
       return { ...current, items };
     });
-    await this.record(actor, 'agenda.itemMoved', `${meetingId}/${itemId}`, { direction });
+    // "Omhoog" on the first item that may move changes nothing, so the logboek gets no line for it.
+    if (moved) await this.record(actor, 'agenda.itemMoved', `${meetingId}/${itemId}`, { direction });
     return meeting;
   }
 
