@@ -14,6 +14,8 @@ import { t } from '../src/features/plans/messages';
 import { LIMITS } from '../src/features/plans/model';
 
 const root = path.resolve(__dirname, '..');
+// "0,5 s": the report is Dutch, so is its decimal comma.
+const seconds = new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -26,10 +28,14 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-/** Azurite writes its tables to disk every few seconds, and on SIGINT (not on SIGTERM): stop it that way. */
+/**
+ * Azurite writes its tables to disk every few seconds, and on SIGINT (not on SIGTERM): stop it that way, the
+ * queue service too.
+ */
 async function stopSaving(azurite: AzuriteHandle): Promise<void> {
-  const exited = new Promise<void>((resolve) => azurite.process.once('exit', () => resolve()));
-  azurite.process.kill('SIGINT');
+  const services = [azurite.process, azurite.queueProcess].filter((child) => child.exitCode === null);
+  const exited = Promise.all(services.map((child) => new Promise<void>((resolve) => child.once('exit', () => resolve()))));
+  for (const child of services) child.kill('SIGINT');
   const timer = setTimeout(() => void azurite.stop(), 10_000);
   await exited;
   clearTimeout(timer);
@@ -59,16 +65,28 @@ async function main(): Promise<number> {
   let azurite: AzuriteHandle | undefined;
   if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
     const options = loadStartOptions(env, []);
+    // Beside a running `npm start`, use its Azurite (tables and the outbox's queue); else start one on its data.
     if (!(await portAnswers(options.azuritePort))) {
       const location = path.resolve(root, options.azuriteLocation);
       mkdirSync(location, { recursive: true });
-      azurite = await startAzurite({ port: options.azuritePort, location });
+      azurite = await startAzurite({ port: options.azuritePort, queuePort: options.azuriteQueuePort, location });
+    } else if (!(await portAnswers(options.azuriteQueuePort))) {
+      console.error(
+        `Azurite answers on port ${options.azuritePort}, but its queue does not on port ${options.azuriteQueuePort}: ` +
+          'start it with `npm start`, or set AZURITE_QUEUE_PORT.',
+      );
+      return 1;
     }
-    env.STORAGE_CONNECTION_STRING = azuriteConnectionString(azurite?.port ?? options.azuritePort);
+    env.STORAGE_CONNECTION_STRING = azuriteConnectionString(
+      azurite?.port ?? options.azuritePort,
+      '127.0.0.1',
+      azurite?.queuePort ?? options.azuriteQueuePort,
+    );
   }
-  const config = loadConfig(env);
-  const app = await startApp(config, { log: createLogger(config.logLevel) });
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
   try {
+    const config = loadConfig(env);
+    app = await startApp(config, { log: createLogger(config.logLevel) });
     const started = Date.now();
     const report = await app.services.plans.importFile(undefined, readFileSync(file));
     if (report.status === 'refused') {
@@ -76,7 +94,7 @@ async function main(): Promise<number> {
       return 1;
     }
     console.log(
-      `${t('nl', 'plan.import.title')} (${((Date.now() - started) / 1000).toFixed(1)} s): ` +
+      `${t('nl', 'plan.import.title')} (${seconds.format((Date.now() - started) / 1000)} s): ` +
         t('nl', 'plan.import.summary', { created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected.length }),
     );
     if (report.unknownColumns.length) console.log(t('nl', 'plan.import.unknownColumns', { columns: report.unknownColumns.join(', ') }));
@@ -86,7 +104,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await app.stop();
+    await app?.stop();
     if (azurite) await stopSaving(azurite);
   }
 }

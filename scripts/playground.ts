@@ -9,6 +9,7 @@ import { stopChild } from '../src/childProcess';
 import { roleSchema } from '../src/features/members/model';
 import type { MemberService } from '../src/features/members/service';
 import type { ReferenceStore } from '../src/proactive/references';
+import type { Inbox } from './playgroundInbox';
 
 export class PlaygroundError extends Error {}
 
@@ -93,19 +94,24 @@ export interface PlaygroundPerson {
   conversationId: string;
   /** The Playground's current user: the one whose chats the browser shows. */
   typing: boolean;
+  /** What to put after `npm start -- --as` to type as this person. */
+  startAs: string;
 }
 
 /**
  * Gives every Playground person a personal chat with the bot and stores it as the place to reach them.
- * The one typing has the chat of the Playground file. For the others the Playground opens one the way Teams
- * does when a bot starts a 1:1 chat (POST v3/conversations): it keeps their messages but does not show them.
- * Doing this at every start replaces what an earlier start stored (another port, someone else typing), so a
- * notice for one person never lands in the chat of whoever types now.
+ * The one typing has the chat of the Playground file. For the others, with an `inbox`, their own chat id
+ * (the one they get when they start with `--as`) at the inbox, which keeps what they are sent for that start;
+ * without one, the Playground opens a chat the way Teams does when a bot starts a 1:1 chat (POST
+ * v3/conversations): it takes their messages but does not show them. Doing this at every start replaces what
+ * an earlier start stored (another port, someone else typing), so a notice for one person never lands in the
+ * chat of whoever types now.
  */
 export async function registerPlaygroundChats(
   references: ReferenceStore,
   playgroundPort: number,
   file = PLAYGROUND_CONFIG,
+  inbox?: Inbox,
 ): Promise<PlaygroundPerson[]> {
   const config = readPlaygroundFile(file);
   const tenantId = config.tenantId.toLowerCase();
@@ -115,8 +121,13 @@ export async function registerPlaygroundChats(
   const people: PlaygroundPerson[] = [];
   for (const user of users) {
     const typing = user.id === config.currentUser.id;
-    const conversationId = typing ? config.personalChat.id : await openPersonalChat(serviceUrl, config, user.id);
-    people.push({ name: user.name, role: user.role, aadObjectId: user.aadObjectId.toLowerCase(), conversationId, typing });
+    const conversationId = typing
+      ? config.personalChat.id
+      : inbox
+        ? personalChatIdOf(user)
+        : await openPersonalChat(serviceUrl, config, user.id);
+    const startAs = user.id.replace(/^29:/, '').toLowerCase();
+    people.push({ name: user.name, role: user.role, aadObjectId: user.aadObjectId.toLowerCase(), conversationId, typing, startAs });
   }
   // Forget every chat an earlier start stored for these people first: one chat id may have served several
   // of them, and removing it takes the person it was saved for along.
@@ -135,7 +146,7 @@ export async function registerPlaygroundChats(
         channelId: 'msteams',
         // What the Playground says in its own activities; FORCE_LOCALE decides the language anyway.
         locale: 'en-US',
-        serviceUrl,
+        serviceUrl: person.typing || !inbox ? serviceUrl : inbox.url,
       },
       conversationType: 'personal',
       locale: 'en-US',
@@ -174,19 +185,30 @@ export function typingLine(people: PlaygroundPerson[]): string {
 
 /**
  * The terminal line for a message the bot sent on its own to someone who is not typing, so a tester knows it
- * went out although the browser does not show it. Undefined for the one typing and for chats with several people.
+ * went out and where to see it. Undefined for the one typing and for chats with several people.
  */
 export function noticeLine(conversationId: string, people: PlaygroundPerson[]): string | undefined {
   const to = people.find((p) => p.conversationId === conversationId);
   const typing = people.find((p) => p.typing);
   if (!to || to.typing || !typing) return undefined;
-  return `Bericht voor ${to.name} verstuurd (je ziet het niet, want je typt nu als ${typing.name}).`;
+  return `Bericht voor ${to.name} bewaard. Je ziet het als je start met: npm start -- --as ${to.startAs}`;
 }
 
-/** Registers everyone in the Playground as a member with their role, so every role can be tried. */
-export async function seedPlaygroundMembers(members: MemberService, file = PLAYGROUND_CONFIG): Promise<void> {
+/** The terminal line after messages kept for the one typing were put in their chat. */
+export function keptLine(count: number): string {
+  if (count === 0) return '';
+  return count === 1
+    ? 'Er lag 1 bericht voor je klaar. Je ziet het in je chat.'
+    : `Er lagen ${count} berichten voor je klaar. Je ziet ze in je chat.`;
+}
+
+/**
+ * Registers everyone in the Playground as a member with their role, so every role can be tried: into an empty
+ * registry only, so removing, erasing and role changes last across restarts. Returns whether it wrote them.
+ */
+export async function seedPlaygroundMembers(members: MemberService, file = PLAYGROUND_CONFIG): Promise<boolean> {
   const tenantId = readPlaygroundFile(file).tenantId.toLowerCase();
-  await members.seed(
+  return members.seedIfEmpty(
     playgroundMembers(file).map((person) => ({
       tenantId,
       aadObjectId: person.aadObjectId.toLowerCase(),

@@ -6,8 +6,10 @@ import { startApp, StartupError, type RunningApp } from '../src/app';
 import { createLogger, errorFields } from '../src/log';
 import { AzuriteError, startAzurite, type AzuriteHandle } from '../src/storage/azurite';
 import { launcherLogger } from './launcherLog';
+import { deliverKept, startInbox } from './playgroundInbox';
 import {
   configAs,
+  keptLine,
   noticeLine,
   registerPlaygroundChats,
   seedPlaygroundMembers,
@@ -74,15 +76,13 @@ async function main(): Promise<void> {
     const app: RunningApp = await startApp(config, { log });
     stops.push(() => app.stop());
     // The Playground people first (some demo data names them), then each capability's invented demo data,
-    // in an empty store only (plans, the next BO meeting and its agenda, sessions).
+    // each into an empty store only (people, plans, the next BO meeting and its agenda, sessions).
     if (playgroundFile) await seedPlaygroundMembers(app.services.members);
     for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
     process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandledRejection', err: errorFields(err) }, 'unhandled rejection'));
 
     let playground: PlaygroundHandle | undefined;
-    if (playgroundFile) await seedPlaygroundMembers(app.services.members);
-    // Each capability's demo data, when its part of the store is still empty.
-    for (const b of app.built) await b.capability.seed?.(b.service, app.services, b.need);
+    let kept = 0;
     if (playgroundFile) {
       const workDir = path.join(root, '.playground');
       const configFile = configAs(options.playgroundAs || playgroundFile.currentUser.id, workDir);
@@ -93,7 +93,14 @@ async function main(): Promise<void> {
         configFile,
       });
       stops.push(() => playground!.stop());
-      people.push(...(await registerPlaygroundChats(app.services.references, playground.port, configFile)));
+      // Messages for people who are not typing wait until that person starts: beside the data they belong to
+      // (so deleting .azurite/ starts over with both), or in .playground/ on configured storage.
+      const inboxDir = azurite ? path.resolve(root, options.azuriteLocation, 'playground-inbox') : path.join(workDir, 'inbox');
+      const inbox = await startInbox(inboxDir);
+      stops.push(() => inbox.stop());
+      people.push(...(await registerPlaygroundChats(app.services.references, playground.port, configFile, inbox)));
+      const typing = people.find((p) => p.typing);
+      if (typing) kept = await deliverKept(inboxDir, typing.conversationId, playground.port);
       playground.process.once('exit', (code) => {
         if (stopping) return;
         console.error(`The Agents Playground stopped (exit ${code}); the bot keeps running. Ctrl-C stops it.`);
@@ -103,7 +110,8 @@ async function main(): Promise<void> {
     const storage = azurite ? `embedded Azurite (data in ${options.azuriteLocation}/)` : 'the configured storage account';
     console.log(
       playground
-        ? `BO Wonen is running on ${storage}. Open the chat at ${playground.url} — Ctrl-C stops everything. ${typingLine(people)}`
+        ? `BO Wonen is running on ${storage}. Open the chat at ${playground.url} — Ctrl-C stops everything. ${typingLine(people)}` +
+            (kept ? ` ${keptLine(kept)}` : '')
         : `BO Wonen is running at ${app.url} on ${storage} — Ctrl-C stops it.`,
     );
   } catch (err) {

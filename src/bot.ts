@@ -60,7 +60,7 @@ export function createBot(core: Core, built: Built[], coreRoutes: Routes[] = [])
     if (!member) return;
     const normalised = CommandRouter.normalise(text);
     const routed = router.route(normalised);
-    if (!routed) return void (await sendCard(context, unknownCommandCard(lang, normalised)));
+    if (!routed) return void (await sendCard(context, unknownCommandCard(lang, normalised, router.suggest(normalised))));
     await answerKnownErrors(context, lang, () => routed.command.handler({ context, member, locale: lang, args: routed.args }));
   }
 

@@ -34,8 +34,16 @@ export function welcomeCard(locale: Locale, items: MenuItem[], role: Role, greet
   ]);
 }
 
-export function unknownCommandCard(locale: Locale, command: string): AdaptiveCard {
+/** `suggestions`: command words the text was close to; each gets a button ("Bedoel je sessies?"). */
+export function unknownCommandCard(locale: Locale, command: string, suggestions: string[] = []): AdaptiveCard {
   // Only a short, single-line echo of what was typed, so a long paste does not fill the chat.
   const shown = command.replace(/\s+/g, ' ').trim().slice(0, 40) + (command.length > 40 ? '…' : '');
+  if (suggestions.length) {
+    const meant = suggestions.slice(0, 5);
+    return card(
+      [textBlock(t(locale, 'unknown.didYouMean', { commands: meant.join(t(locale, 'unknown.or')) }))],
+      [...meant.map((word) => commandButton(word, word)), commandButton(t(locale, 'menu.help'), 'help')],
+    );
+  }
   return card([textBlock(t(locale, 'unknown.command', { command: shown }))], [commandButton(t(locale, 'menu.help'), 'help')]);
 }

@@ -1,5 +1,6 @@
 // Chat commands: the first word picks the handler; a menu button can run the same command.
 import type { Command } from '../capability';
+import { fold, typoDistance } from '../text';
 
 /** Longest chat text the bot reads; Teams allows about 28 KB, a command is a few words. */
 export const MAX_COMMAND_LENGTH = 2_000;
@@ -16,6 +17,12 @@ export interface Routed {
   command: Command;
   args: string;
 }
+
+/** A typed word compared without case, accents or apostrophes: "Dilemma’s" and "dilemmas" are one word. */
+const bare = (word: string) => fold(word).replace(/'/g, '');
+
+/** Typos forgiven in a command word: one from 4 letters, two from 9 (as in plan names, a bit stricter). */
+const allowedTypos = (word: string) => (word.length >= 9 ? 2 : word.length >= 4 ? 1 : 0);
 
 export class CommandRouter {
   private readonly byWord = new Map<string, Command>();
@@ -54,6 +61,40 @@ export class CommandRouter {
     const byWhole = this.byWord.get(whole);
     if (byWhole) return { command: byWhole, args: '' };
     if (HELP_QUESTION.test(whole)) return { command: this.help, args: '' };
+    const close = this.closest(words);
+    if (close.length === 1) return { command: close[0]!.command, args: words.slice(close[0]!.length).join(' ') };
     return undefined;
+  }
+
+  /**
+   * The command words a mistyped text most likely meant ("sesies": sessies), one per command, for a
+   * "Bedoel je …?" question when `route` could not pick one. Empty when nothing is close.
+   */
+  suggest(normalised: string): string[] {
+    return this.closest(normalised.split(' ')).map((c) => c.word);
+  }
+
+  /**
+   * The command phrases nearest to how the text starts, within the typos allowed, one per command (the
+   * longest phrase first, so "mijn sesies" is "mijn sessies", not "mijn" plus arguments).
+   */
+  private closest(words: string[]): Array<{ command: Command; word: string; length: number }> {
+    for (let n = Math.min(MAX_COMMAND_WORDS, words.length); n >= 1; n--) {
+      const typed = bare(words.slice(0, n).join(' '));
+      const max = allowedTypos(typed);
+      if (max === 0) continue;
+      let best = max + 1;
+      let found: Array<{ command: Command; word: string; length: number }> = [];
+      for (const [word, command] of this.byWord) {
+        if (word.split(' ').length !== n) continue;
+        const d = typoDistance(typed, bare(word));
+        if (d > best) continue;
+        if (d < best) found = [];
+        best = d;
+        if (!found.some((f) => f.command === command)) found.push({ command, word, length: n });
+      }
+      if (found.length) return found;
+    }
+    return [];
   }
 }

@@ -38,7 +38,9 @@ export function registerInstallation(app: BotApp, core: Core): void {
       return;
     }
     await references.save(referenceOf(context));
-    await context.sendActivity(t(localeFor(context, core.config.locale), 'install.welcome'));
+    // Outside a personal chat the bot hears only an @mention: the greeting says so.
+    const personal = context.activity.conversation.conversationType === 'personal';
+    await context.sendActivity(t(localeFor(context, core.config.locale), personal ? 'install.welcome' : 'install.welcomeShared'));
     log.info({ event: 'install.added', conversationType: context.activity.conversation.conversationType }, 'bot installed');
   });
 

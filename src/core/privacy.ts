@@ -101,6 +101,13 @@ export class Privacy {
           },
         },
         {
+          // "Nee": the question goes away, so it cannot be pressed later by mistake.
+          verb: 'privacyEraseCancel',
+          handler: async ({ context, locale }) => {
+            await replaceCard(context, card([textBlock(t(locale, 'privacy.eraseCancelled'))]));
+          },
+        },
+        {
           // The secretariaat erases a member who left (from the beheer card).
           verb: 'privacyEraseMember',
           handler: async ({ context, member, locale }) => {
@@ -168,5 +175,6 @@ function overviewCard(locale: Locale, member: Member, data: Record<string, unkno
 function confirmCard(locale: Locale) {
   return card([heading(t(locale, 'privacy.eraseTitle')), textBlock(t(locale, 'privacy.eraseExplain'))], [
     submit(t(locale, 'privacy.eraseYes'), { verb: 'privacyErase' }, { style: 'destructive' }),
+    submit(t(locale, 'privacy.eraseNo'), { verb: 'privacyEraseCancel' }),
   ]);
 }

@@ -31,12 +31,21 @@ export function failOnMissingPlaceholders(): void {
   };
 }
 
-/** Fills {name} placeholders. A person never sees a raw "{max}": a missing value leaves nothing. */
+/**
+ * Fills `{name}` with its value, and `{name|one|other}` with the word that fits the number in `name`
+ * ("{count} {count|rij|rijen}": "1 rij", "2 rijen"), so a message never says "1 rijen". A person never sees a
+ * raw "{max}": a missing value leaves nothing.
+ */
 export function fill(text: string, vars: Vars): string {
-  return text.replace(/\{(\w+)\}/g, (_whole, name: string) => {
-    if (name in vars) return String(vars[name]);
-    onMissing(name, text);
-    return '';
+  return text.replace(/\{(\w+)(?:\|([^{}|]*)\|([^{}|]*))?\}/g, (_whole, name: string, one?: string, other?: string) => {
+    if (!(name in vars)) {
+      onMissing(name, text);
+      return '';
+    }
+    if (one === undefined) return String(vars[name]);
+    // Exactly one, not "1.000" (a formatted thousand) nor "1,5".
+    const value = vars[name];
+    return value === 1 || value === '1' ? one : (other ?? '');
   });
 }
 

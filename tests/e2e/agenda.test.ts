@@ -81,6 +81,12 @@ it('adds, checks, moves and removes items; rondvraag stays last', async () => {
   expect(readable(moved).indexOf('Betaalbare koop')).toBeLessThan(readable(moved).indexOf('Woningbouwafspraken'));
   await bot.submit(secretary, { verb: 'agendaMoveItem', meetingId, itemId: koop.id, direction: 'up' }, { replyToId: 'x' });
   expect((await bot.app.services.agenda.meeting(meetingId)).items.map((i) => i.standard ?? i.title).slice(0, 3)).toEqual(['opening', 'verslag', 'Betaalbare koop']);
+  // Up again from the top: nothing changes, and the logboek gets no line for it.
+  const logged = async () => (await bot.app.services.audit.page(100)).entries.filter((e) => e.action === 'agenda.itemMoved').length;
+  const movesBefore = await logged();
+  await bot.submit(secretary, { verb: 'agendaMoveItem', meetingId, itemId: koop.id, direction: 'up' }, { replyToId: 'x' });
+  expect((await bot.app.services.agenda.meeting(meetingId)).items.map((i) => i.standard ?? i.title).slice(0, 3)).toEqual(['opening', 'verslag', 'Betaalbare koop']);
+  expect(await logged()).toBe(movesBefore);
   const [removed] = await bot.submit(secretary, { verb: 'agendaRemoveItem', meetingId, itemId: koop.id }, { replyToId: 'x' });
   expect(readable(removed)).not.toContain('Betaalbare koop');
 });
@@ -162,7 +168,7 @@ it('sends the digest once to each subscribed member, not to who said "digest uit
   expect(sentTo(quiet, from)).toHaveLength(0);
   // A gespreksleider takes no part in the BO: no digest, and `agenda` says why.
   expect(sentTo(facilitator, from)).toHaveLength(0);
-  expect(readable((await bot.say(facilitator, 'agenda'))[0])).toContain('voor BO-leden');
+  expect(readable((await bot.say(facilitator, 'agenda'))[0])).toContain('voor wethouders, directeur-bestuurders en het secretariaat. Als gespreksleider zie je bij Sessies de sessies die je leidt.');
   expect(readable(sentTo(director, from).find((r) => readable(r).includes('BO Wonen digest')))).toContain('Geheim grondbod');
   expect(readable(sentTo(wethouder, from).find((r) => readable(r).includes('BO Wonen digest')))).not.toContain('Geheim grondbod');
   const [report] = await bot.submit(secretary, { verb: 'digestReport' }, { replyToId: 'x' });

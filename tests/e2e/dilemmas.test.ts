@@ -140,7 +140,7 @@ describe('logging', () => {
 
   it('is not for a gespreksleider', async () => {
     const [reply] = await bot.say(facilitator, 'dilemma');
-    expect(reply!.activity.text).toContain("Dilemma's zijn voor BO-leden en het secretariaat.");
+    expect(reply!.activity.text).toContain("Dilemma's zijn voor wethouders, directeur-bestuurders en het secretariaat.");
   });
 });
 
@@ -206,7 +206,10 @@ describe('finding and working together', () => {
     await bot.submit(secretary, { verb: 'dilemmaRespond', submissionId: freshId(), id, responseText: 'Zie ook de aanpak in Laren.', wantsToTalk: 'false' });
     const notices = bot.connector.records.slice(mark).filter((r) => r.conversationId === personalChat(author).id);
     expect(notices).toHaveLength(2);
-    expect(readable(notices[0])).toContain(`nieuwe reactie op je dilemma ${id}`);
+    // Who responded, and whether they want to talk further: the author knows whom to call.
+    expect(readable(notices[0])).toContain(`Ruud Lezer (Dudok Wonen) reageerde op je dilemma ${id} en wil doorpraten`);
+    expect(readable(notices[1])).toContain(`Sanne Secretaris (Regio Gooi en Vechtstreek) reageerde op je dilemma ${id}:`);
+    expect(readable(notices[1])).not.toContain('doorpraten');
     const text = detailText((await bot.say(author, `dilemma ${id}`))[0]);
     expect(text.indexOf('buurtavond')).toBeGreaterThan(-1);
     expect(text.indexOf('buurtavond')).toBeLessThan(text.indexOf('aanpak in Laren'));
@@ -263,7 +266,7 @@ describe('finding and working together', () => {
     expect(readable(placed.find((r) => r.conversationId === personalChat(secretary).id))).toContain('is nu: op de BO-agenda');
     const notices = bot.connector.records.slice(mark).filter((r) => r.conversationId === personalChat(author).id);
     expect(notices).toHaveLength(1);
-    expect(readable(notices[0])).toContain('op de BO-agenda');
+    expect(readable(notices[0])).toContain(`Sanne Secretaris (Regio Gooi en Vechtstreek) zette je dilemma ${id} op de status: op de BO-agenda`);
     expect(readable((await bot.say(reader, `dilemma ${id}`))[0])).toContain('op de BO-agenda');
 
     // Back to "nieuw" from "besproken" skips a step back too many.

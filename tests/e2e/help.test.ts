@@ -33,3 +33,21 @@ it('still says it does not understand words that are not a question about the bo
   const replies = await bot.say(people.admin, 'banaan');
   expect(readable(replies[0])).toContain('Dat begrijp ik niet');
 });
+
+it.each([
+  ["dilema's", "dilemma's"],
+  ['sesies', 'sessies'],
+  ['voortgnag', 'voortgang'],
+  ['Mijn sesies', 'mijn sessies'],
+])('forgives the typo "%s" as "%s"', async (typo, command) => {
+  const [meant] = await bot.say(people.admin, command);
+  const [typed] = await bot.say(people.admin, typo);
+  expect(readable(typed)).not.toContain('Dat begrijp ik niet');
+  expect(readable(typed)).toBe(readable(meant));
+});
+
+it('asks "Bedoel je …?" with a button per command when a typo is as close to two commands', async () => {
+  const [reply] = await bot.say(people.admin, 'dilemmax');
+  expect(readable(reply)).toContain("Bedoel je dilemma of dilemma's?");
+  expect(buttonsOf(reply).map((b) => b.title)).toEqual(['dilemma', "dilemma's", 'Menu']);
+});

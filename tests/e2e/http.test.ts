@@ -76,6 +76,12 @@ it('remembers where it was installed and forgets on uninstall', async () => {
   expect(await bot.app.services.references.conversation(chat.id)).toBeUndefined();
 });
 
+it('tells a group chat that it answers only an @mention', async () => {
+  const group = { id: '19:groupchat-install@thread.v2', type: 'groupChat' as const };
+  const added = await bot.post(bot.activity(people.admin, group, { type: 'installationUpdate', action: 'add' }));
+  expect(added.replies.map((r) => r.activity.text)).toEqual([expect.stringContaining('typ @BO Wonen en daarna hulp')]);
+});
+
 it('stores a team channel when the bot is added to a team', async () => {
   const team = { id: '19:newteam@thread.tacv2', type: 'channel' as const };
   await bot.post(

@@ -105,10 +105,10 @@ it('keeps plans from a gespreksleider, who only sees the sign-ups of their sessi
   const facilitator = user(6, 'Linda Leider');
   await seed(facilitator, 'gespreksleider', 'regio-gooi-en-vechtstreek');
   for (const text of ['plan boomgaard', 'voortgang', 'plannen']) {
-    expect(readable((await bot.say(facilitator, text))[0])).toContain('Plannen en voortgang zijn er voor BO-leden en het secretariaat.');
+    expect(readable((await bot.say(facilitator, text))[0])).toContain('Plannen en voortgang zijn er voor wethouders, directeur-bestuurders en het secretariaat.');
   }
   const id = planIdOf(await bot.say(director, 'plan boomgaard'));
-  expect(readable((await bot.submit(facilitator, { verb: 'planOpen', id }))[0])).toContain('Plannen en voortgang zijn er voor BO-leden');
+  expect(readable((await bot.submit(facilitator, { verb: 'planOpen', id }))[0])).toContain('Plannen en voortgang zijn er voor wethouders');
 });
 
 describe('following and editing', () => {
@@ -250,11 +250,11 @@ describe('the plan list sent as a file', () => {
     const first = await importFile(secretary, `${filesUrl}/plannen.csv`);
     expect(readable(first.ack)).toContain('Bezig met 3 rijen.');
     const report = readable(first.report);
-    expect(report).toContain('1 nieuw, 1 gewijzigd, 0 gelijk gebleven, 1 rijen afgekeurd.');
+    expect(report).toContain('1 nieuw, 1 gewijzigd, 0 gelijk gebleven, 1 rij afgekeurd.');
     expect(report).toContain('Rij 3: De gemeente "Weesp" hoort niet bij de regio.');
     expect(cardProblems(cardOf(first.report))).toEqual([]);
     const again = await importFile(secretary, `${filesUrl}/plannen.csv`);
-    expect(readable(again.report)).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rijen afgekeurd.');
+    expect(readable(again.report)).toContain('0 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rij afgekeurd.');
     expect(readable((await bot.say(director, 'plan nieuw erf'))[0])).toContain('Laren');
   });
 

@@ -143,7 +143,7 @@ it('lets a member log a dilemma that another finds, recognises and answers, and 
   await asUser(joost, { value: { verb: 'dilemmaRespond', id, submissionId: 'playground-response-1', responseText: 'Wij gebruiken een bouwbatterij. Bel me.', wantsToTalk: 'true' } });
   const afterResponse = await nextFrames(2, mark);
   const notice = afterResponse.find((f) => f.actionConversationId === chat());
-  expect(cardJson(notice)).toContain(`nieuwe reactie op je dilemma ${id}`);
+  expect(cardJson(notice)).toContain(`Joost Verbeek (Gemeente Huizen) reageerde op je dilemma ${id} en wil doorpraten`);
 
   // Pieter of the secretariaat places it on the BO agenda; Marieke hears it.
   mark = frames.length;
@@ -194,7 +194,7 @@ it('gives every Playground person their own personal chat, and a notice for one 
 
   // The launcher turns the first into a line for the tester, and keeps quiet about the second.
   expect(noticeLine(joost.conversationId, people)).toBe(
-    'Bericht voor Joost Verbeek verstuurd (je ziet het niet, want je typt nu als Marieke van Dalen).',
+    'Bericht voor Joost Verbeek bewaard. Je ziet het als je start met: npm start -- --as joost',
   );
   expect(noticeLine(chat(), people)).toBeUndefined();
 });

@@ -37,6 +37,8 @@ function linkOf(record: Parameters<typeof cardOf>[0]): string {
 it('shows a member what it holds and lets them download it at a signed link that cannot be altered', async () => {
   const id = await logDilemma(author, 'Te weinig planologen');
   const [overview] = await bot.say(author, 'mijn gegevens');
+  // The page says what is true of the link: anyone holding it can fetch the data until it expires.
+  expect(readable(overview)).toContain('Wie de link heeft, kan je gegevens zo lang ophalen');
   expect(readable(overview)).toContain('Mijn gegevens');
   expect(readable(overview)).toContain("Dilemma's die je meldde");
   expect(readable(overview)).toContain('Je profiel: naam, organisatie en functie');
@@ -60,6 +62,14 @@ it('never shows personal data in a shared chat', async () => {
   const [reply] = await bot.say(author, '<at>BO Wonen</at> mijn gegevens', channel);
   expect(readable(reply)).toContain('persoonlijke chat');
   expect(cardOf(reply)).toBeUndefined();
+});
+
+it('erases nothing when the member answers "Nee" to the confirmation', async () => {
+  const [confirm] = await bot.say(reader, 'verwijder mijn gegevens');
+  const no = buttonsOf(confirm).find((b) => b.title === 'Nee, niets verwijderen')!;
+  const done = await bot.submit(reader, no.data, { replyToId: 'confirm-card' });
+  expect(readable(done[0])).toContain('Er is niets verwijderd');
+  expect(readable((await bot.say(reader, 'help'))[0])).not.toContain('Toegang aanvragen');
 });
 
 it('erases a member after confirmation; their dilemma stays for the region as "oud-lid"', async () => {

@@ -127,7 +127,7 @@ describe('two members and the last seat', () => {
     const text = readable(list);
     expect(text).toContain('Themasessie: sneller van plan naar bouw');
     expect(text).toContain('donderdag 15 april 2027, 10:00–12:00');
-    expect(text).toContain('Nog 1 van 1 plaatsen vrij');
+    expect(text).toContain('Nog 1 van 1 plaats vrij');
     expect(buttonsOf(list).map((b) => b.title)).toContain('Aanmelden');
     expect(openUrls(list).some((u) => u.includes('/sessions/calendar?'))).toBe(true);
   });

@@ -5,6 +5,7 @@ import { organisationFileSchema, type Member } from '../../src/features/members/
 import organisationFile from '../../src/features/members/organisations.json';
 import { AccessDenied, RuleViolation } from '../../src/errors';
 import { freshTables } from '../helpers/storage';
+import { playgroundMembers, readPlaygroundFile, seedPlaygroundMembers } from '../../scripts/playground';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const ADMIN = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -134,5 +135,31 @@ describe('the secretariaat under concurrency and configuration', () => {
     await configured.requestAccess(second, { organisationId: 'regio-gooi-en-vechtstreek', role: 'secretariaat' });
     await configured.decide(first, second, 'approved');
     expect((await configured.resolve(second))!.role).toBe('secretariaat');
+  });
+});
+
+describe('the demo people of npm start', () => {
+  it('go only into an empty registry: a removed Ruud stays removed, an erased Marieke stays erased', async () => {
+    const demo = new MemberService(new MemberStore(await freshTables()), [], undefined, 0);
+    await demo.loadOrganisations(organisations);
+    const people = playgroundMembers();
+    const tenantId = readPlaygroundFile().tenantId.toLowerCase();
+    const who = (first: string) => {
+      const p = people.find((x) => x.name.startsWith(first))!;
+      return { tenantId, aadObjectId: p.aadObjectId.toLowerCase(), name: p.name };
+    };
+    expect(await seedPlaygroundMembers(demo)).toBe(true);
+    const pieter = (await demo.resolve(who('Pieter')))!;
+    expect(pieter.role).toBe('secretariaat');
+    await demo.removeMember(pieter, who('Ruud'));
+    await demo.erase(who('Marieke'));
+    await demo.changeRole(pieter, who('Joost'), 'secretariaat');
+
+    // The next start.
+    expect(await seedPlaygroundMembers(demo)).toBe(false);
+    const names = (await demo.listMembers(pieter)).map((m) => m.name);
+    expect(names).not.toContain('Ruud Hoekstra');
+    expect(names).not.toContain('Marieke van Dalen');
+    expect((await demo.resolve(who('Joost')))!.role).toBe('secretariaat');
   });
 });

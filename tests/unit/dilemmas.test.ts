@@ -170,3 +170,24 @@ it('repeats on the confirmation what was saved: where, who may see it, and the a
   expect(text).toContain('Vertrouwelijk: alleen ik en het secretariaat');
   expect(text).toContain('graag bespreken in het BO');
 });
+
+it('names who logged a dilemma by one rule on the list and the detail, and an erased author without empty brackets', () => {
+  const base = { responses: [], recognised: false, isAuthor: false, isSecretariaat: false, shared: false, organisationName: orgName, municipalities, responseSubmissionId: 'abcdefgh-9' };
+  const list = JSON.stringify(
+    dilemmaListCard('nl', { dilemmas: [summaryOf(dilemma())], capped: false, continued: false, filter: {}, organisationName: orgName, municipalities }),
+  );
+  const detail = JSON.stringify(dilemmaDetailCard('nl', { ...base, dilemma: dilemma() }));
+  expect(list).toContain('gemeld door Naam author (Gemeente Hilversum)');
+  expect(detail).toContain('Gemeld door Naam author (Gemeente Hilversum) op');
+  const erased = dilemma({ author: { tenantId: '', aadObjectId: '', name: '', organisationId: '' } });
+  const erasedDetail = JSON.stringify(dilemmaDetailCard('nl', { ...base, dilemma: erased }));
+  expect(erasedDetail).toContain('Gemeld door oud-lid op');
+  expect(erasedDetail).not.toContain('()');
+});
+
+it('says in the notice who responded and that they want to talk further', () => {
+  const text = JSON.stringify(
+    authorNoticeCard('nl', dilemma(), 'response', new Date('2026-11-29T13:36:00Z'), { name: 'Joost Verbeek', organisation: 'Gemeente Huizen', wantsToTalk: true }),
+  );
+  expect(text).toContain('Joost Verbeek (Gemeente Huizen) reageerde op je dilemma D-2026-014 en wil doorpraten');
+});

@@ -1,7 +1,8 @@
 import { catalogs, fill, formatDate, localeOf, t, type Locale } from '../../src/i18n';
 import { CAPABILITIES } from '../../src/capabilities';
+import { t as planText } from '../../src/features/plans/messages';
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)(?:\|[^{}|]*\|[^{}|]*)?\}/g)].map((m) => m[1]))].sort();
 
 it('has the same keys in Dutch and English', () => {
   expect(Object.keys(catalogs.en).sort()).toEqual(Object.keys(catalogs.nl).sort());
@@ -23,6 +24,16 @@ it('answers English Teams locales in English and everything else in Dutch', () =
   expect(localeOf(undefined)).toBe('nl');
   expect(localeOf('de-DE', { fallback: 'en' })).toBe('en');
   expect(localeOf('en-US', { fallback: 'nl', force: 'nl' })).toBe('nl');
+});
+
+it('chooses the singular or plural word by the number', () => {
+  expect(planText('nl', 'plan.import.summary', { created: 1, changed: 0, unchanged: 2, rejected: 1 })).toBe(
+    '1 nieuw, 0 gewijzigd, 2 gelijk gebleven, 1 rij afgekeurd.',
+  );
+  expect(planText('nl', 'plan.import.summary', { created: 0, changed: 0, unchanged: 0, rejected: 3 })).toContain('3 rijen afgekeurd');
+  expect(planText('en', 'plan.import.summary', { created: 0, changed: 0, unchanged: 0, rejected: 1 })).toContain('1 row rejected');
+  // A formatted thousand is many, not one.
+  expect(planText('nl', 'plan.list.more', { count: '1.000' })).toContain('1.000 plannen');
 });
 
 it('fills in placeholders', () => {

@@ -27,8 +27,8 @@ it('gives two people two different personal chats', () => {
 });
 
 const people: PlaygroundPerson[] = [
-  { name: 'Marieke van Dalen', role: 'wethouder', aadObjectId: 'a1', conversationId: 'personal-chat-marieke', typing: false },
-  { name: 'Pieter de Graaf', role: 'secretariaat', aadObjectId: 'a4', conversationId: 'personal-chat-pieter', typing: true },
+  { name: 'Marieke van Dalen', role: 'wethouder', aadObjectId: 'a1', conversationId: 'personal-chat-marieke', typing: false, startAs: 'marieke' },
+  { name: 'Pieter de Graaf', role: 'secretariaat', aadObjectId: 'a4', conversationId: 'personal-chat-pieter', typing: true, startAs: 'pieter' },
 ];
 
 it('says who types, with their role', () => {
@@ -37,7 +37,7 @@ it('says who types, with their role', () => {
 
 it('names a person who got a message while someone else types, and stays quiet otherwise', () => {
   expect(noticeLine('personal-chat-marieke', people)).toBe(
-    'Bericht voor Marieke van Dalen verstuurd (je ziet het niet, want je typt nu als Pieter de Graaf).',
+    'Bericht voor Marieke van Dalen bewaard. Je ziet het als je start met: npm start -- --as marieke',
   );
   expect(noticeLine('personal-chat-pieter', people)).toBeUndefined();
   expect(noticeLine('group-chat-bo-wonen', people)).toBeUndefined();

@@ -230,7 +230,9 @@ export class AgendaService {
 
   async moveItem(actor: Member, meetingId: string, itemId: string, direction: 'up' | 'down'): Promise<BoMeeting> {
     requireSecretariaat(actor);
+    let moved = false;
     const meeting = await this.change(meetingId, (current) => {
+      moved = false;
       const index = current.items.findIndex((i) => i.id === itemId);
       if (index < 0) throw new NotFound('No such item');
       if (current.items[index]!.standard) throw refuse.rule('standardItem');
@@ -240,9 +242,11 @@ export class AgendaService {
       if (!neighbour || neighbour.standard) return undefined;
       const items = [...current.items];
       [items[index], items[target]] = [items[target]!, items[index]!];
+      moved = true;
       return { ...current, items };
     });
-    await this.record(actor, 'agenda.itemMoved', `${meetingId}/${itemId}`, { direction });
+    // "Omhoog" on the first item that may move changes nothing, so the logboek gets no line for it.
+    if (moved) await this.record(actor, 'agenda.itemMoved', `${meetingId}/${itemId}`, { direction });
     return meeting;
   }
 
@@ -419,15 +423,15 @@ export class AgendaService {
   /** What `npm start` shows on an empty store: the next BO with an invented agenda, theme session included. */
   async seed(admin: Member, locale: Locale = 'nl'): Promise<void> {
     if ((await this.store.listMeetings()).length) return;
-    const inThreeWeeks = new Date(this.now().getTime() + 21 * 24 * 3_600_000);
-    const day = amsterdamDay(inThreeWeeks);
-    const startsAt = momentOn(day, 14) ?? inThreeWeeks;
+    const startsAt = demoMeetingStart(this.now());
     const meeting = await this.createMeeting(admin, startsAt, locale === 'nl' ? 'Regiokantoor Hilversum, zaal 2' : 'Regional office Hilversum, room 2');
     const items: Array<Record<string, unknown>> = [
       {
         type: 'bespreking',
-        title: 'Reflectie op de themasessie "Stapeling van opgaven"',
-        summary: 'Wat bracht de themasessie met het Expertteam Woningbouw ons? Drie lessen en een voorstel voor vervolg.',
+        // The theme session took place during the previous BO; the next one (in the sessions list) comes later.
+        title: 'Reflectie op de themasessie over stapeling van opgaven',
+        summary:
+          'Tijdens het vorige BO leidde het Expertteam Woningbouw een themasessie over stapeling van opgaven. Wat leerden we? Drie lessen en een voorstel voor vervolg.',
         submittedBy: 'Regio Gooi en Vechtstreek',
         links: [],
       },
@@ -448,6 +452,19 @@ export class AgendaService {
     ];
     for (const raw of items) await this.saveItem(admin, meeting.id, undefined, raw);
   }
+}
+
+/**
+ * The demo BO's day: the first Thursday at least three weeks after `now` (Amsterdam time), at 14:00, so the
+ * invented meeting falls on a working day, as a real BO does.
+ */
+export function demoMeetingStart(now: Date): Date {
+  const from = new Date(now.getTime() + 21 * 24 * 3_600_000);
+  const day = amsterdamDay(from);
+  const date = new Date(Date.UTC(day.year, day.month - 1, day.day));
+  // 4 is Thursday.
+  date.setUTCDate(date.getUTCDate() + ((4 - date.getUTCDay() + 7) % 7));
+  return momentOn({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }, 14) ?? from;
 }
 
 export function digestBatch(slot: string): string {

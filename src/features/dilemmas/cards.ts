@@ -1,4 +1,5 @@
 // Dilemma cards: the form, confirmation, list, detail and the author's notice. Pure functions of data and locale.
+import { literal } from '../../cards/markdown';
 import { formatDate, formatMoment, type Locale } from '../../i18n';
 import { t, type DilemmaMessageKey as MessageKey } from './messages';
 import {
@@ -24,6 +25,7 @@ import {
   SECRETARIAAT_STATUSES,
   STATUSES,
   THEMES,
+  type Author,
   type Dilemma,
   type DilemmaField,
   type DilemmaResponse,
@@ -328,7 +330,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
         textBlock(
           t(locale, 'dilemma.meta', {
             theme: themeLabel(locale, d.theme),
-            organisation: view.organisationName(d.author.organisationId),
+            by: personWithOrganisation(locale, d.author, view.organisationName),
             date: formatDate(new Date(d.createdAt), locale),
           }),
           { isSubtle: true, spacing: 'None', size: 'Small' },
@@ -380,6 +382,17 @@ export function recognitionNotice(locale: Locale, recognised: boolean, count: nu
   return count === 1 ? t(locale, 'dilemma.recognisedFirst') : t(locale, 'dilemma.recognised', { count });
 }
 
+/**
+ * One rule for who logged or wrote something, on the list and the detail alike: the person and their
+ * organisation, "oud-lid" for someone erased, and no empty brackets when the organisation is not known.
+ */
+function personWithOrganisation(locale: Locale, person: Author, organisationName: (id: string) => string, bold = false): string {
+  const name = person.name ? literal(person.name) : t(locale, 'dilemma.formerMember');
+  const organisation = person.organisationId ? organisationName(person.organisationId) : '';
+  const who = bold ? `**${name}**` : name;
+  return organisation ? `${who} (${literal(organisation)})` : who;
+}
+
 export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCard {
   const d = view.dilemma;
   const body: CardElement[] = [];
@@ -388,8 +401,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     heading(`${d.id} · ${d.title}`),
     textBlock(
       t(locale, 'dilemma.author', {
-        name: d.author.name || t(locale, 'dilemma.formerMember'),
-        organisation: view.organisationName(d.author.organisationId),
+        by: personWithOrganisation(locale, d.author, view.organisationName),
         date: formatDate(new Date(d.createdAt), locale),
       }),
       { isSubtle: true, spacing: 'None' },
@@ -409,7 +421,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
       separator: true,
       items: [
         textBlock(
-          `**${r.author.name || t(locale, 'dilemma.formerMember')}** (${view.organisationName(r.author.organisationId)}) · ${formatMoment(new Date(r.createdAt), locale)}` +
+          `${personWithOrganisation(locale, r.author, view.organisationName, true)} · ${formatMoment(new Date(r.createdAt), locale)}` +
             (byAuthor ? ` · ${t(locale, 'dilemma.noteMark')}` : '') +
             (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
           { size: 'Small' },
@@ -517,14 +529,32 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
   return result;
 }
 
-/** `at`: when it happened, so notices read in order. */
-export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'response' | 'status' | 'outcome', at: Date): AdaptiveCard {
+/** Who did what the notice is about, as the author should read it. */
+export interface NoticeActor {
+  name: string;
+  organisation: string;
+  /** A response that asked to talk further. */
+  wantsToTalk: boolean;
+}
+
+/** `at`: when it happened, so notices read in order; `by`: who did it, when still known. */
+export function authorNoticeCard(
+  locale: Locale,
+  dilemma: Dilemma,
+  what: 'response' | 'status' | 'outcome',
+  at: Date,
+  by?: NoticeActor,
+): AdaptiveCard {
+  const who = by && (by.organisation ? `${literal(by.name)} (${literal(by.organisation)})` : literal(by.name));
+  const title = literal(dilemma.title);
   const line =
     what === 'response'
-      ? t(locale, 'dilemma.noticeResponse', { id: dilemma.id, title: dilemma.title })
+      ? who
+        ? t(locale, by!.wantsToTalk ? 'dilemma.noticeResponseByTalk' : 'dilemma.noticeResponseBy', { who, id: dilemma.id, title })
+        : t(locale, 'dilemma.noticeResponse', { id: dilemma.id, title })
       : what === 'status'
-        ? t(locale, 'dilemma.noticeStatus', { id: dilemma.id, status: statusLabel(locale, dilemma.status) })
-        : t(locale, 'dilemma.noticeOutcome', { id: dilemma.id });
+        ? t(locale, who ? 'dilemma.noticeStatusBy' : 'dilemma.noticeStatus', { who: who ?? '', id: dilemma.id, status: statusLabel(locale, dilemma.status) })
+        : t(locale, who ? 'dilemma.noticeOutcomeBy' : 'dilemma.noticeOutcome', { who: who ?? '', id: dilemma.id });
   return card(
     [
       textBlock(line),

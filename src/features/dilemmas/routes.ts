@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Core, MemberTurn, Routes } from '../../capability';
 import { onlyAmongMembers } from '../../core/room';
 import type { Locale } from '../../i18n';
+import { z } from 'zod';
+import { samePerson } from '../../identity';
 import { personKey } from '../../storage/keys';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import type { AdaptiveCard } from '../../cards/adaptive';
@@ -47,6 +49,7 @@ function viewerOf(turn: MemberTurn): Viewer {
 }
 
 const AUTHOR_NOTICE = 'dilemmas.authorNotice';
+const noticeActorSchema = z.object({ tenantId: z.string(), aadObjectId: z.string() });
 const noticeWhat = new Set<AuthorNotice>(['response', 'status', 'outcome']);
 
 /**
@@ -60,15 +63,25 @@ export function dilemmaNotifier(outbox: Outbox, members: MemberService, service:
     const member = await members.resolve({ ...recipient, name: '' });
     if (!member) return undefined;
     try {
-      const { dilemma } = await service().get({ member, shared: false }, data.id);
+      const { dilemma, responses } = await service().get({ member, shared: false }, data.id);
       const at = typeof data.at === 'string' && !Number.isNaN(Date.parse(data.at)) ? new Date(data.at) : new Date();
-      return cardActivity(authorNoticeCard(locale, dilemma, data.what as AuthorNotice, at));
+      // Who did it, by name as it is now (someone erased since is not named); the row holds only their id.
+      const by = noticeActorSchema.safeParse({ tenantId: data.byTenantId, aadObjectId: data.byAadObjectId });
+      const actor = by.success ? await members.resolve({ ...by.data, name: '' }) : undefined;
+      const response = typeof data.response === 'number' ? responses[data.response - 1] : undefined;
+      return cardActivity(
+        authorNoticeCard(locale, dilemma, data.what as AuthorNotice, at, actor && {
+          name: actor.name,
+          organisation: members.organisationName(actor.organisationId),
+          wantsToTalk: Boolean(response && samePerson(response.author, actor) && response.wantsToTalk),
+        }),
+      );
     } catch {
       return undefined;
     }
   });
   return {
-    authorNotice(dilemma, what) {
+    authorNotice(dilemma, what, by) {
       // One notice per event: the batch names the dilemma, what happened and when.
       const event = what === 'response' ? `r${dilemma.responseCount}` : `${dilemma.status}-${dilemma.updatedAt}`;
       return outbox.notify(
@@ -76,7 +89,14 @@ export function dilemmaNotifier(outbox: Outbox, members: MemberService, service:
           batch: `dilemma-${dilemma.id}-${what}-${event}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
           recipient: { tenantId: dilemma.author.tenantId, aadObjectId: dilemma.author.aadObjectId },
           kind: AUTHOR_NOTICE,
-          data: { id: dilemma.id, what, at: new Date().toISOString() },
+          data: {
+            id: dilemma.id,
+            what,
+            at: new Date().toISOString(),
+            byTenantId: by.tenantId,
+            byAadObjectId: by.aadObjectId,
+            ...(what === 'response' ? { response: dilemma.responseCount } : {}),
+          },
         },
         (err) => log.error({ event: 'dilemma.noticeNotQueued', err: errorFields(err) }, 'author notice not queued'),
       );

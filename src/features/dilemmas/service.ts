@@ -46,7 +46,7 @@ export type AuthorNotice = 'response' | 'status' | 'outcome';
 export interface Notifier {
   /** Tells the author something happened to their dilemma. Called after the change is stored; must not throw. */
   /** Resolves once the notice is kept (before the member hears "done"); never throws. */
-  authorNotice(dilemma: Dilemma, what: AuthorNotice): Promise<void>;
+  authorNotice(dilemma: Dilemma, what: AuthorNotice, by: PersonId): Promise<void>;
 }
 
 /** The roles that log and read dilemmas (a gespreksleider does not). */
@@ -342,7 +342,7 @@ export class DilemmaService {
       throw err;
     }
     await this.store.completeSubmission('response', input.submissionId, owner, String(sequence), now);
-    if (!isAuthor(viewer.member, updated)) await this.notifyAuthor(updated, 'response');
+    if (!isAuthor(viewer.member, updated)) await this.notifyAuthor(updated, 'response', viewer.member);
     return { dilemma: updated, outcome: 'stored' };
   }
 
@@ -376,15 +376,15 @@ export class DilemmaService {
         after: { status: updated.status, outcome: updated.outcome },
       });
     }
-    if (before && before.status !== updated.status) await this.notifyAuthor(updated, 'status');
-    else if (before && before.outcome !== updated.outcome) await this.notifyAuthor(updated, 'outcome');
+    if (before && before.status !== updated.status) await this.notifyAuthor(updated, 'status', viewer.member);
+    else if (before && before.outcome !== updated.outcome) await this.notifyAuthor(updated, 'outcome', viewer.member);
     return updated;
   }
 
   /** Tells the author, if they may still see it (a removed member or a changed role may not). */
-  private async notifyAuthor(dilemma: Dilemma, what: AuthorNotice): Promise<void> {
+  private async notifyAuthor(dilemma: Dilemma, what: AuthorNotice, by: PersonId): Promise<void> {
     const author = await this.memberOf(dilemma.author);
-    if (author && canSee({ member: author, shared: false }, dilemma)) await this.notifier.authorNotice(dilemma, what);
+    if (author && canSee({ member: author, shared: false }, dilemma)) await this.notifier.authorNotice(dilemma, what, by);
   }
 
   /** What dilemmas hold about one person: what they logged, responded and recognised (privacy export). */

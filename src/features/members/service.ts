@@ -252,6 +252,16 @@ export class MemberService {
   }
 
   /** Registers known people directly (development seed, and the secretariaat's own imports later). */
+  /**
+   * Demo people for a local start: written only into a registry that never had anyone, so a person removed,
+   * erased or given another role stays that way at the next start. Returns whether it wrote them.
+   */
+  async seedIfEmpty(members: Array<Omit<Member, 'createdAt' | 'updatedAt'>>): Promise<boolean> {
+    if (!(await this.store.isEmpty())) return false;
+    await this.seed(members);
+    return true;
+  }
+
   async seed(members: Array<Omit<Member, 'createdAt' | 'updatedAt'>>): Promise<void> {
     const at = this.now().toISOString();
     for (const m of members) {

@@ -94,6 +94,12 @@ export class MemberStore {
     }
   }
 
+  /** True while the table holds no row at all: no member, nobody removed, no guarded change ever made. */
+  async isEmpty(): Promise<boolean> {
+    for await (const page of this.members.listEntities().byPage({ maxPageSize: 1 })) return page.length === 0;
+    return true;
+  }
+
   async listMembers(): Promise<Member[]> {
     const out: Member[] = [];
     const filter = `PartitionKey eq ${odataString(keys.memberPartition)} and RowKey ne ${odataString(GUARD_ROW)}`;
