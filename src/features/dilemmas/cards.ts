@@ -20,6 +20,7 @@ import {
   LIMITS,
   OTHER_PLAN,
   PAGE_SIZE,
+  PLAN_DATASET,
   REGION_WIDE,
   SECRETARIAAT_STATUSES,
   STATUSES,
@@ -80,18 +81,28 @@ export interface DilemmaFormOptions {
   values?: DilemmaFormValues;
   problems?: Partial<Record<DilemmaField, FieldProblem | 'truncated'>>;
   editId?: string;
-  /** The plan list (when the plans capability is there): the form offers it as a choice. */
+  /**
+   * With a plan list (the plans capability), the form offers a plan choice: Teams finds plans as one types
+   * (typeahead); these few are offered by themselves, for clients without it (the chosen plan among them).
+   */
   plans?: PlanChoice[];
+}
+
+/** A plan choice that Teams fills as one types (`Data.Query`), with a short static list for other clients. */
+function planChoiceSet(id: string, label: string, choices: Array<{ title: string; value: string }>, extra: CardElement): CardElement {
+  return choiceSet(id, label, choices, { style: 'filtered', 'choices.data': { type: 'Data.Query', dataset: PLAN_DATASET }, ...extra });
 }
 
 export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): AdaptiveCard {
   const v = options.values ?? {};
   const problems = options.problems ?? {};
-  const problem = (field: DilemmaField, max?: number): CardElement[] => {
+  // The field's own limit fills "{max}" in every sentence that names one.
+  const problem = (field: DilemmaField): CardElement[] => {
     const p = problems[field];
     if (!p) return [];
     const key = field === 'municipalities' && p === 'required' ? 'dilemma.problem.municipalitiesRequired' : (`dilemma.problem.${p}` as MessageKey);
-    return [fieldError(t(locale, key, max ? { max } : {}), field)];
+    const max = (LIMITS as Partial<Record<string, number>>)[field];
+    return [fieldError(t(locale, key, max === undefined ? {} : { max }), field)];
   };
   const body: CardElement[] = [
     heading(options.editId ? t(locale, 'dilemma.editTitle', { id: options.editId }) : t(locale, 'dilemma.formTitle')),
@@ -109,7 +120,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
       errorMessage: t(locale, 'dilemma.problem.required'),
       value: v.title ?? '',
     },
-    ...problem('title', LIMITS.title),
+    ...problem('title'),
     {
       type: 'Input.Text',
       id: 'description',
@@ -120,7 +131,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
       errorMessage: t(locale, 'dilemma.problem.required'),
       value: v.description ?? '',
     },
-    ...problem('description', LIMITS.description),
+    ...problem('description'),
     choiceSet(
       'theme',
       t(locale, 'dilemma.field.theme'),
@@ -139,7 +150,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
     ...problem('municipalities'),
     ...planFields(locale, options.plans, v),
     ...problem('relatedPlanId'),
-    ...problem('relatedPlan', LIMITS.relatedPlan),
+    ...problem('relatedPlan'),
     choiceSet(
       'visibility',
       t(locale, 'dilemma.field.visibility'),
@@ -184,11 +195,11 @@ function planFields(locale: Locale, plans: PlanChoice[] | undefined, v: DilemmaF
   if (!plans) return [text(t(locale, 'dilemma.field.relatedPlan'))];
   const chosen = v.relatedPlanId && plans.some((p) => p.id === v.relatedPlanId) ? v.relatedPlanId : v.relatedPlan ? OTHER_PLAN : undefined;
   return [
-    choiceSet(
+    planChoiceSet(
       'relatedPlanId',
       t(locale, 'dilemma.field.planChoice'),
       [...plans.map((p) => ({ title: p.name, value: p.id })), { title: t(locale, 'dilemma.otherPlan'), value: OTHER_PLAN }],
-      { style: 'filtered', placeholder: t(locale, 'dilemma.choosePlan'), ...(chosen ? { value: chosen } : {}) },
+      { placeholder: t(locale, 'dilemma.choosePlan'), ...(chosen ? { value: chosen } : {}) },
     ),
     text(t(locale, 'dilemma.field.relatedPlanOther')),
   ];
@@ -295,8 +306,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
     },
     ...(view.plans
       ? [
-          choiceSet('plan', t(locale, 'dilemma.filter.plan'), [all, ...view.plans.map((p) => ({ title: p.name, value: p.id }))], {
-            style: 'filtered',
+          planChoiceSet('plan', t(locale, 'dilemma.filter.plan'), [all, ...view.plans.map((p) => ({ title: p.name, value: p.id }))], {
             value: f.plan ?? ANY,
           }),
         ]

@@ -1,5 +1,7 @@
 // The plans capability: the region's housing plans, their status and history, regional progress toward the
 // target, the imported plan list, edits by the secretariaat and the wethouder, followers and "Plan zoeken".
+// First, before the imports below: dilemmas (imported here) reads it while this module is still loading.
+export { PLAN_ID_MAX_LENGTH } from './model';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineCapability, type Core, type Need } from '../../capability';
