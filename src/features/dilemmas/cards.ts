@@ -1,4 +1,6 @@
 // Dilemma cards: the form, confirmation, list, detail and the author's notice. Pure functions of data and locale.
+import { MESSAGE_BUDGET_BYTES, utf16Bytes } from '../../cards/budget';
+import { clip, literal } from '../../cards/markdown';
 import { formatDate, formatMoment, type Locale } from '../../i18n';
 import { t, type DilemmaMessageKey as MessageKey } from './messages';
 import {
@@ -237,12 +239,15 @@ export function dilemmaSavedCard(
   return card(
     [
       textBlock(t(locale, created ? 'dilemma.saved' : 'dilemma.updated', { id: dilemma.id }), { weight: 'Bolder' }),
-      textBlock(`**${dilemma.title}**`),
+      textBlock(`**${literal(dilemma.title)}**`),
       dilemmaFacts(locale, dilemma, municipalities, plans),
     ],
     [submit(t(locale, 'dilemma.open', { id: dilemma.id }), { verb: 'dilemmaOpen', id: dilemma.id })],
   );
 }
+
+/** What a list row shows of a typed text, at most (the dilemma's own card shows it whole). */
+export const LIST_CLIP = { title: 100 } as const;
 
 export interface ListView {
   dilemmas: DilemmaSummary[];
@@ -334,7 +339,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
       separator: true,
       selectAction: open,
       items: [
-        textBlock(`**${d.id}** · ${d.title}`),
+        textBlock(`**${d.id}** · ${literal(clip(d.title, LIST_CLIP.title))}`),
         textBlock(
           t(locale, 'dilemma.meta', {
             theme: themeLabel(locale, d.theme),
@@ -395,7 +400,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
   const body: CardElement[] = [];
   if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Accent' }));
   body.push(
-    heading(`${d.id} · ${d.title}`),
+    heading(`${d.id} · ${literal(d.title)}`),
     textBlock(
       t(locale, 'dilemma.author', {
         name: d.author.name || t(locale, 'dilemma.formerMember'),
@@ -406,28 +411,14 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     ),
   );
   if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { color: 'Warning' }));
-  body.push(dilemmaFacts(locale, d, view.municipalities, view.plans), textBlock(d.description));
-  if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: d.outcome }), { weight: 'Bolder' }));
+  body.push(dilemmaFacts(locale, d, view.municipalities, view.plans), textBlock(literal(d.description)));
+  if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: literal(d.outcome) }), { weight: 'Bolder' }));
   body.push(textBlock(recognisedText(locale, d.recognisedBy.length), { isSubtle: true }));
 
   body.push(subheading(t(locale, 'dilemma.responses')));
   if (view.responses.length === 0) body.push(textBlock(t(locale, view.isAuthor ? 'dilemma.noResponsesOwn' : 'dilemma.noResponses'), { isSubtle: true }));
-  for (const r of view.responses) {
-    const byAuthor = Boolean(r.author.aadObjectId) && r.author.tenantId === d.author.tenantId && r.author.aadObjectId === d.author.aadObjectId;
-    body.push({
-      type: 'Container',
-      separator: true,
-      items: [
-        textBlock(
-          `**${r.author.name || t(locale, 'dilemma.formerMember')}** (${view.organisationName(r.author.organisationId)}) · ${formatMoment(new Date(r.createdAt), locale)}` +
-            (byAuthor ? ` · ${t(locale, 'dilemma.noteMark')}` : '') +
-            (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
-          { size: 'Small' },
-        ),
-        textBlock(r.text, { spacing: 'Small' }),
-      ],
-    });
-  }
+  // The responses go in last, as many as the budget leaves room for (below).
+  const responsesAt = body.length;
 
   const withdrawn = d.status === 'ingetrokken';
   const actions: CardElement[] = [];
@@ -524,6 +515,79 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     // In a personal chat Teams asks for a fresh card when it is shown again, so counts are never stale.
     result.refresh = { action: { type: 'Action.Execute', title: t(locale, 'dilemma.refresh'), verb: 'dilemmaRefresh', data: { id: d.id } } };
   }
+  body.splice(responsesAt, 0, ...responsePage(locale, view, 0, utf16Bytes(result)));
+  return result;
+}
+
+/** Responses on one card at most; "Meer reacties" shows the next ones. */
+export const RESPONSES_PER_PAGE = 10;
+/** Room kept free for what Teams wraps around a card (the activity, its summary). */
+const ENVELOPE_BYTES = 4 * 1024;
+
+function responseElement(locale: Locale, d: Dilemma, r: DilemmaResponse, organisationName: (id: string) => string): CardElement {
+  const byAuthor = Boolean(r.author.aadObjectId) && r.author.tenantId === d.author.tenantId && r.author.aadObjectId === d.author.aadObjectId;
+  return {
+    type: 'Container',
+    separator: true,
+    items: [
+      textBlock(
+        `**${r.author.name || t(locale, 'dilemma.formerMember')}** (${organisationName(r.author.organisationId)}) · ${formatMoment(new Date(r.createdAt), locale)}` +
+          (byAuthor ? ` · ${t(locale, 'dilemma.noteMark')}` : '') +
+          (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
+        { size: 'Small' },
+      ),
+      textBlock(literal(r.text), { spacing: 'Small' }),
+    ],
+  };
+}
+
+/**
+ * The responses from `from` on that fit beside a card of `cardBytes` (at most RESPONSES_PER_PAGE, at least
+ * one), each whole, and "Meer reacties" when more follow. Texts can be long, so the page is cut by size too.
+ */
+function responsePage(
+  locale: Locale,
+  view: Pick<DetailView, 'dilemma' | 'responses' | 'organisationName'>,
+  from: number,
+  cardBytes: number,
+): CardElement[] {
+  const { dilemma: d, responses } = view;
+  const more = (next: number) =>
+    actionSet([submit(t(locale, 'dilemma.moreResponses', { count: responses.length - next }), { verb: 'dilemmaResponses', id: d.id, from: next })]);
+  let room = MESSAGE_BUDGET_BYTES - ENVELOPE_BYTES - cardBytes - utf16Bytes(more(responses.length)) - 2;
+  const shown: CardElement[] = [];
+  let next = from;
+  while (next < responses.length && shown.length < RESPONSES_PER_PAGE) {
+    const element = responseElement(locale, d, responses[next]!, view.organisationName);
+    const bytes = utf16Bytes(element) + 2;
+    if (shown.length > 0 && bytes > room) break;
+    shown.push(element);
+    room -= bytes;
+    next++;
+  }
+  return next < responses.length ? [...shown, more(next)] : shown;
+}
+
+export interface ResponsesView {
+  dilemma: Dilemma;
+  responses: DilemmaResponse[];
+  /** The first response to show (0 is the first). */
+  from: number;
+  organisationName: (id: string) => string;
+}
+
+/** "Meer reacties": the next responses of a dilemma on a card of their own, with a way back to the dilemma. */
+export function dilemmaResponsesCard(locale: Locale, view: ResponsesView): AdaptiveCard {
+  const d = view.dilemma;
+  const from = Math.min(view.from, Math.max(0, view.responses.length - 1));
+  const body: CardElement[] = [heading(`${d.id} · ${literal(d.title)}`)];
+  const result = card(body, [submit(t(locale, 'dilemma.open', { id: d.id }), { verb: 'dilemmaOpen', id: d.id })]);
+  const page = responsePage(locale, view, from, utf16Bytes(result) + 200);
+  const count = page.filter((e) => e.type === 'Container').length;
+  body.push(
+    textBlock(t(locale, 'dilemma.responsesPage', { from: from + 1, to: from + count, total: view.responses.length, id: d.id }), { isSubtle: true }),
+    ...page,
+  );
   return result;
 }
 
@@ -531,7 +595,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
 export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'response' | 'status' | 'outcome', at: Date): AdaptiveCard {
   const line =
     what === 'response'
-      ? t(locale, 'dilemma.noticeResponse', { id: dilemma.id, title: dilemma.title })
+      ? t(locale, 'dilemma.noticeResponse', { id: dilemma.id, title: literal(dilemma.title) })
       : what === 'status'
         ? t(locale, 'dilemma.noticeStatus', { id: dilemma.id, status: statusLabel(locale, dilemma.status) })
         : t(locale, 'dilemma.noticeOutcome', { id: dilemma.id });
@@ -539,7 +603,7 @@ export function authorNoticeCard(locale: Locale, dilemma: Dilemma, what: 'respon
     [
       textBlock(line),
       textBlock(t(locale, 'dilemma.noticeAt', { when: formatMoment(at, locale) }), { isSubtle: true, spacing: 'None', size: 'Small' }),
-      ...(what !== 'response' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: dilemma.outcome }))] : []),
+      ...(what !== 'response' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: literal(dilemma.outcome) }))] : []),
     ],
     [submit(t(locale, 'dilemma.open', { id: dilemma.id }), { verb: 'dilemmaOpen', id: dilemma.id })],
   );

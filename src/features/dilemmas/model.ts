@@ -1,6 +1,8 @@
 // Dilemmas: what members log, recognise and respond to. zod schemas and the types inferred from them.
 import { z } from 'zod';
-import { PLAN_ID_MAX_LENGTH } from '../plans';
+// From plans' model, not its index: plans' index imports the dilemmas capability, and a dilemma module
+// that loaded it would load half-built modules of its own (a require cycle).
+import { PLAN_ID_MAX_LENGTH } from '../plans/model';
 import themeFile from './themes.json';
 
 /** `relatedPlanId` holds any plan id the plans capability makes. */
@@ -134,6 +136,9 @@ export const statusSubmitSchema = z.object({
 
 /** Where a list page starts: the key of the last row the previous page showed (opaque to everyone but the store). */
 export const cursorSchema = z.string().regex(/^[0-9A-Za-z|-]{1,80}$/);
+
+/** "Meer reacties": the detail's responses from this one on (0 is the first). */
+export const responsesSubmitSchema = z.object({ id: dilemmaIdSchema, from: z.number().int().min(0).max(1_000_000) });
 
 export const listSubmitSchema = z.object({
   theme: z.string().max(60).optional(),

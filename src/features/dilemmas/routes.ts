@@ -18,6 +18,7 @@ import {
   dilemmaListCard,
   dilemmaSavedCard,
   dilemmaGoneCard,
+  dilemmaResponsesCard,
   recognitionNotice,
   statusLabel,
   type DilemmaFormOptions,
@@ -34,6 +35,7 @@ import {
   PLAN_DATASET,
   recogniseSubmitSchema,
   responseSubmitSchema,
+  responsesSubmitSchema,
   statusSchema,
   statusSubmitSchema,
   type Dilemma,
@@ -249,6 +251,15 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       {
         verb: 'dilemmaOpen',
         handler: async (turn) => sendCard(turn.context, await openDetail(turn, idSubmitSchema.parse(turn.context.activity.value).id)),
+      },
+
+      {
+        verb: 'dilemmaResponses',
+        handler: async (turn) => {
+          const { id, from } = responsesSubmitSchema.parse(turn.context.activity.value);
+          const { dilemma, responses } = await dilemmas.view(viewerOf(turn), id);
+          await sendCard(turn.context, dilemmaResponsesCard(turn.locale, { dilemma, responses, from, organisationName }));
+        },
       },
 
       {

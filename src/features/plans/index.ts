@@ -1,7 +1,5 @@
 // The plans capability: the region's housing plans, their status and history, regional progress toward the
 // target, the imported plan list, edits by the secretariaat and the wethouder, followers and "Plan zoeken".
-// First, before the imports below: dilemmas (imported here) reads it while this module is still loading.
-export { PLAN_ID_MAX_LENGTH } from './model';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineCapability, type Core, type Need } from '../../capability';
@@ -14,6 +12,9 @@ import { planDigest } from './digest';
 import { PlanService } from './service';
 import { PLAN_TABLES, PlanStore } from './store';
 import { planWorstCases } from './worstCases';
+
+/** How long a plan id can be: what another capability that points to a plan must hold. */
+export { PLAN_ID_MAX_LENGTH } from './model';
 
 /** The invented plans `npm start` puts in an empty store; also the sample file for the import. */
 export const SAMPLE_FILE = path.join(__dirname, 'sample-plans.csv');
