@@ -45,7 +45,7 @@ beforeAll(async () => {
   await seed(leader, 'gespreksleider', 'regio-gooi-en-vechtstreek');
   const report = await bot.app.services.plans.importFile(undefined, planFile());
   expect(report).toMatchObject({ status: 'done', created: PLANS + 1 });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await bot.stop();
 });
