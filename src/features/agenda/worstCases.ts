@@ -60,7 +60,7 @@ export function agendaWorstCases(locale: Locale): WorstCase[] {
     {
       name: 'digest report (30 unreachable people)',
       build: () =>
-        reportCard(locale, new Date(at), { total: 9999, sent: 9999, failed: 9999, unreachable: 9999, pending: 9999, skipped: 9999, read: 9999, unreachablePeople: [] }, Array.from({ length: 60 }, () => widest(200))),
+        reportCard(locale, new Date(at), { total: 9999, sent: 9999, failed: 9999, unreachable: 9999, pending: 9999, skipped: 9999, read: 9999, maybeDouble: 9999, unreachablePeople: [] }, Array.from({ length: 60 }, () => widest(200))),
     },
   ];
 }
