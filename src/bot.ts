@@ -10,6 +10,7 @@ import { answerKnownErrors, answerUnhandledInvoke, withApology } from './core/an
 import { CommandRouter, MAX_COMMAND_LENGTH } from './core/commands';
 import { Identify } from './core/identity';
 import { registerInstallation, rememberPersonalChat } from './core/installation';
+import { registerSearches } from './core/searches';
 import { t, type Locale } from './i18n';
 import { answer, localeFor, sendCard, tenantOf } from './turn';
 
@@ -74,6 +75,7 @@ export function createBot(core: Core, built: Built[], coreRoutes: Routes[] = [])
     openActions: routes.flatMap((r) => r.openActions ?? []),
     executes: routes.flatMap((r) => r.executes ?? []),
   });
+  registerSearches(app, { identify, locale }, routes.flatMap((r) => r.searches ?? []));
   for (const r of routes) r.register?.(app);
 
   app.message(async (context) => context.activity.type === 'message', async (context) => {

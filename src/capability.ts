@@ -134,6 +134,22 @@ export interface ExecuteAction {
   isRefresh?: boolean;
 }
 
+/** One option of a card's dynamic typeahead: what the person reads, and the value the input gets. */
+export interface SearchChoice {
+  title: string;
+  value: string;
+}
+
+/**
+ * Answers the dynamic typeahead of an `Input.ChoiceSet` whose `choices.data` is `{type: 'Data.Query', dataset}`:
+ * Teams sends an `application/search` invoke while the person types. Members only; the core caps the answer
+ * at what Teams shows (15 options).
+ */
+export interface SearchRoute {
+  dataset: string;
+  handler(turn: MemberTurn, query: { text: string; skip: number; top: number }): Promise<SearchChoice[]>;
+}
+
 /** A plain HTTP route the bot serves beside /api/messages (e.g. a calendar file at a signed link). */
 export interface HttpRoute {
   method: 'get' | 'post';
@@ -148,6 +164,8 @@ export interface Routes {
   actions?: CardAction[];
   openActions?: OpenCardAction[];
   executes?: ExecuteAction[];
+  /** Dynamic typeahead in cards (`Data.Query`), one per dataset. */
+  searches?: SearchRoute[];
   http?: HttpRoute[];
   /** For what the declarations above do not cover (message extensions, file uploads). */
   register?(app: BotApp): void;

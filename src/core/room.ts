@@ -75,7 +75,7 @@ export class Room {
 /**
  * Wraps a capability's routes so that, in a group chat or channel, each command, button and Action.Execute
  * runs only when everyone in it is a member for whom `may` holds; otherwise it answers with `pointer` (a
- * sentence sending people to their personal chat). In a personal chat nothing changes.
+ * sentence sending people to their personal chat; a typeahead gets no options). In a personal chat nothing changes.
  */
 export function onlyAmongMembers(room: Room, routes: Routes, may: (member: Member) => boolean, pointer: (locale: Locale) => string): Routes {
   const open = (turn: MemberTurn) => !isShared(turn.context) || room.everyoneMay(turn.context, may);
@@ -89,6 +89,9 @@ export function onlyAmongMembers(room: Room, routes: Routes, may: (member: Membe
     ...(routes.actions ? { actions: routes.actions.map(guard) } : {}),
     ...(routes.executes
       ? { executes: routes.executes.map((e) => ({ ...e, handler: async (turn: MemberTurn) => ((await open(turn)) ? e.handler(turn) : pointer(turn.locale)) })) }
+      : {}),
+    ...(routes.searches
+      ? { searches: routes.searches.map((s) => ({ ...s, handler: async (turn: MemberTurn, query: Parameters<typeof s.handler>[1]) => ((await open(turn)) ? s.handler(turn, query) : []) })) }
       : {}),
   };
 }

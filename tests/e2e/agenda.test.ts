@@ -101,7 +101,31 @@ it('refuses agenda changes from a member who is not secretariaat, and changes no
   expect(await bot.app.services.agenda.meeting(meetingId)).toEqual(before);
   const [memberView] = await bot.say(wethouder, 'agenda');
   expect(readable(memberView)).toContain('Woningbouwafspraken');
-  expect(buttonsOf(memberView).some((b) => String(b.data.verb).startsWith('agenda'))).toBe(false);
+  // A member may open an item to read it whole; nothing that changes the agenda.
+  expect(buttonsOf(memberView).some((b) => String(b.data.verb).startsWith('agenda') && b.data.verb !== 'agendaItem')).toBe(false);
+  const open = buttonsOf(memberView).find((b) => b.data.verb === 'agendaItem')!;
+  const [item] = await bot.submit(wethouder, open.data);
+  expect(readable(item)).toContain('Woningbouwafspraken');
+  expect(buttonsOf(item).some((b) => String(b.data.verb).startsWith('agenda'))).toBe(false);
+});
+
+it('keeps the secretariaat\'s agenda compact: "Bewerken" opens the item\'s own card with its form, saving shows the agenda', async () => {
+  const [agendaView] = await bot.say(secretary, 'agenda');
+  // No form inside the rows: only the one to add an item.
+  expect(JSON.stringify(cardOf(agendaView)).match(/"id":"itemTitle-/g)).toHaveLength(1);
+  const item = (await bot.app.services.agenda.meeting(meetingId)).items.find((i) => i.title === 'Woningbouwafspraken')!;
+  const edit = buttonsOf(agendaView).find((b) => b.data.verb === 'agendaItem' && b.data.itemId === item.id)!;
+  expect(edit.title).toBe('Bewerken');
+  const [itemCard] = await bot.submit(secretary, edit.data);
+  expect(JSON.stringify(cardOf(itemCard))).toContain(`"id":"itemTitle-${item.id}"`);
+  const save = buttonsOf(itemCard).find((b) => b.data.verb === 'agendaSaveItem')!;
+  const [saved] = await bot.submit(
+    secretary,
+    { ...save.data, [`itemType-${item.id}`]: 'bespreking', [`itemTitle-${item.id}`]: 'Woningbouwafspraken 2027', [`itemSummary-${item.id}`]: 'Nieuw.', [`itemSubmittedBy-${item.id}`]: '', [`itemLinks-${item.id}`]: '' },
+    { replyToId: 'item-card' },
+  );
+  expect(readable(saved)).toContain('Woningbouwafspraken 2027');
+  expect(readable(saved)).toContain('opgeslagen');
 });
 
 let dilemmaId = '';

@@ -2,6 +2,8 @@
 import { startTestBot, personalChat, channel, cardOf, readable, buttonsOf, TENANT, type TestBot, type TestUser } from '../helpers/harness';
 import type { Recorded } from '../helpers/connector';
 import type { Role } from '../../src/features/members/model';
+import { MESSAGE_BUDGET_BYTES, utf16Bytes } from '../../src/cards/budget';
+import { LIMITS } from '../../src/features/dilemmas/model';
 
 let bot: TestBot;
 const year = new Date().getFullYear();
@@ -292,6 +294,41 @@ describe('finding and working together', () => {
 
     await bot.submit(author, { verb: 'dilemmaWithdraw', id: own });
     expect(readable((await bot.say(reader, "dilemma's capaciteit"))[0])).not.toContain(own);
+  });
+});
+
+describe('a long discussion', () => {
+  // Each response at the longest allowed, in markdown signs (escaped in the card, so the widest text).
+  const responseText = (n: number) => `Reactie ${String(n).padStart(2, '0')} `.padEnd(LIMITS.response, '*');
+  const texts = (r: Recorded | undefined) => [...readable(r).matchAll(/Reactie (\d\d) /g)].map((m) => Number(m[1]));
+
+  it('pages 30 responses of the longest length with "Meer reacties", each page within Teams\' budget, each response once', async () => {
+    const id = await logDilemma(author, { title: 'Veel *reacties* op [dit] dilemma' });
+    // Through the service (one turn each would mostly measure the author's notices).
+    const member = (await bot.app.services.members.resolve({ tenantId: TENANT, ...reader }))!;
+    for (let n = 1; n <= 30; n++) {
+      await bot.app.services.dilemmas.respond({ member, shared: false }, id, { text: responseText(n), wantsToTalk: false, submissionId: freshId() });
+    }
+    const [detail] = await bot.say(reader, `dilemma ${id}`);
+    expect(utf16Bytes(detail!.activity)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+    // What was typed shows as typed: markdown signs are escaped, not read as bold or a link.
+    expect(JSON.stringify(cardOf(detail))).toContain('Veel \\\\*reacties\\\\* op \\\\[dit\\\\] dilemma');
+    const seen = texts(detail);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThan(30);
+    let more = buttonsOf(detail).find((b) => b.data.verb === 'dilemmaResponses');
+    while (more) {
+      const [page] = await bot.submit(reader, more.data);
+      expect(utf16Bytes(page!.activity)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+      seen.push(...texts(page));
+      more = buttonsOf(page).find((b) => b.data.verb === 'dilemmaResponses');
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // The answer to "Herkenbaar" (the card in place) is the detail too, within the budget.
+    const pressed = await invoke(reader, 'dilemmaRecognise', { id, recognise: true });
+    expect(pressed.card).toBeDefined();
+    expect(utf16Bytes({ type: 'invokeResponse', value: { status: 200, body: { type: 'application/vnd.microsoft.card.adaptive', value: pressed.card } } })).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+    expect(texts({ activity: { attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: pressed.card }] } } as unknown as Recorded)).toEqual(seen.slice(0, texts(detail).length));
   });
 });
 

@@ -23,6 +23,7 @@ const verbs = () => [
   ...routes().flatMap((r) => [...(r.actions ?? []), ...(r.openActions ?? [])].map((a) => a.verb)),
 ];
 const executeVerbs = () => routes().flatMap((r) => (r.executes ?? []).map((e) => e.verb));
+const datasets = () => routes().flatMap((r) => (r.searches ?? []).map((s) => s.dataset));
 const commandWords = () => routes().flatMap((r) => (r.commands ?? []).flatMap((c) => c.words));
 
 /** Text that tries to break out of OData filters, row keys and card JSON. */
@@ -89,6 +90,24 @@ it('answers random Action.Execute invokes and unknown invokes with an invoke res
       expect(result.status).toBe(200);
     }),
     { numRuns: 300 },
+  );
+}, 180_000);
+
+it('answers random typeahead searches (application/search) with an invoke response, never an apology', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...datasets(), 'noSuchDataset'),
+      anyValue,
+      fc.oneof(fc.record({ skip: anyValue, top: anyValue }), anyValue),
+      fc.constantFrom(people.admin, wethouder, stranger),
+      async (dataset, queryText, queryOptions, user) => {
+        const result = await check(bot.activity(user, personalChat(user), { type: 'invoke', name: 'application/search', value: { dataset, queryText, queryOptions } }));
+        expect(result.status).toBe(200);
+        const body = JSON.parse(result.body || '{}') as { value?: { results?: unknown[] } };
+        if (Array.isArray(body.value?.results)) expect(body.value.results.length).toBeLessThanOrEqual(15);
+      },
+    ),
+    { numRuns: 200 },
   );
 }, 180_000);
 

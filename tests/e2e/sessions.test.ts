@@ -2,6 +2,8 @@
 // two members race for the last seat, the loser is promoted when the winner cancels, calendar and CSV links,
 // reminders once, and forged or stale submits.
 import { startTestBot, personalChat, channel, cardOf, readable, buttonsOf, TENANT, testTablePrefix, people, type TestBot, type TestUser } from '../helpers/harness';
+import { literal } from '../../src/cards/markdown';
+import { MESSAGE_BUDGET_BYTES, utf16Bytes } from '../../src/cards/budget';
 import type { Recorded } from '../helpers/connector';
 import { cardProblems } from '../helpers/cards';
 import { Links } from '../../src/core/links';
@@ -391,7 +393,8 @@ describe('after a session, the gespreksleider', () => {
     const opbrengst = 'Samen vroeg rekenen aan grond scheelt maanden.';
     const replies = await botA.submit(linda, { verb: 'sessionOpbrengst', sessionId: started, opbrengst }, { replyToId: 'att' });
     expect(readable(answerTo(linda, replies))).toContain('De opbrengst is opgeslagen.');
-    const notices = [...botA.connector.records.slice(fromA), ...botB.connector.records.slice(fromB)].filter((r) => readable(r).includes(opbrengst));
+    // Typed text shows literally in the card (markdown signs escaped).
+    const notices = [...botA.connector.records.slice(fromA), ...botB.connector.records.slice(fromB)].filter((r) => readable(r).includes(literal(opbrengst)));
     expect(notices.map((r) => r.conversationId)).toEqual([personalChat(marieke).id]);
     expect((await botB.app.services.sessions.opbrengstenNotOnAgenda()).map((o) => o.opbrengst)).toContain(opbrengst);
   });
@@ -399,5 +402,27 @@ describe('after a session, the gespreksleider', () => {
   it('cannot sign anyone up or out any more', async () => {
     expect(readable((await botA.submit(fatima, { verb: 'sessionSignUp', sessionId: started }))[0])).toContain('al begonnen of voorbij');
     expect(readable((await botA.submit(joost, { verb: 'sessionCancelSignUp', sessionId: started }))[0])).toContain('Afmelden kan niet meer');
+  });
+});
+
+describe('a long list of sessions', () => {
+  it('pages the secretariaat\'s "sessies" with "Meer sessies": every upcoming session once, each page within Teams\' budget', async () => {
+    for (let n = 0; n < 17; n++) {
+      const replies = await botA.submit(secretary, form(`many-sessions-${n}`, { title: `Leersessie ${n}`, date: '2027-05-20', deadlineDate: '2027-05-13', capacity: '30' }));
+      expect(readable(answerTo(secretary, replies))).not.toContain('Kijk');
+    }
+    const upcoming = (await botA.app.services.sessions.upcoming((await botA.app.services.members.resolve({ tenantId: TENANT, ...secretary }))!)).length;
+    expect(upcoming).toBeGreaterThanOrEqual(17);
+    const seen: string[] = [];
+    let page: Recorded | undefined = (await botA.say(secretary, 'sessies'))[0];
+    for (let pages = 0; page && pages < 20; pages++) {
+      expect(utf16Bytes(page.activity)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+      expectValidCard(page);
+      seen.push(...buttonsOf(page).filter((b) => b.data.verb === 'sessionAttendees').map((b) => String(b.data.sessionId)));
+      const more: { data: Record<string, unknown> } | undefined = buttonsOf(page).find((b) => b.data.verb === 'sessionList');
+      page = more ? (await botA.submit(secretary, more.data, { replyToId: 'list' }))[0] : undefined;
+    }
+    expect(seen.length).toBe(upcoming);
+    expect(new Set(seen).size).toBe(upcoming);
   });
 });

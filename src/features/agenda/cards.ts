@@ -1,5 +1,6 @@
 // Cards of the agenda and the digest: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, commandButton, fieldError, heading, subheading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { clip, literal } from '../../cards/markdown';
 import { formatDate, formatDateTime, type Locale } from '../../i18n';
 import type { AgendaCandidate, DigestSection } from '../../capability';
 import type { BatchReport } from '../../proactive/outbox';
@@ -7,8 +8,18 @@ import { t } from './messages';
 import { ITEM_TYPES, LIMITS, type AgendaItem, type BoMeeting, type ItemField } from './model';
 import type { ItemProblem } from './service';
 
+/** An item's title as plain text (a standard item's in the reader's language). */
 export function itemTitle(locale: Locale, item: AgendaItem): string {
   return item.standard ? t(locale, `agenda.standard.${item.standard}`) : item.title;
+}
+
+/** What the agenda and the digest show of an item's typed texts, at most; the item's own card shows them whole. */
+export const AGENDA_CLIP = { title: 80, summary: 120, submittedBy: 40, candidate: 60 } as const;
+
+/** An item's title for a card: typed text shown as typed, cut to `max` when given. */
+function titleText(locale: Locale, item: AgendaItem, max?: number): string {
+  const title = itemTitle(locale, item);
+  return item.standard ? title : literal(max ? clip(title, max) : title);
 }
 
 export interface AgendaView {
@@ -35,35 +46,30 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
   if (meeting.place) body.push(textBlock(t(locale, 'agenda.place', { place: meeting.place }), { spacing: 'None' }));
   body.push(textBlock(t(locale, `agenda.status.${meeting.status}`), { isSubtle: true, spacing: 'None' }));
   const editable = view.manage && meeting.status === 'gepland';
+  // One compact row per item: its texts cut short, the whole item (and, for the secretariaat, its edit
+  // form) on its own card. 30 items of the longest texts stay within Teams' budget this way.
   meeting.items.forEach((item, index) => {
+    const ref = { meetingId: meeting.id, itemId: item.id };
+    const open = submit(t(locale, 'agenda.itemFormTitle'), { verb: 'agendaItem', ...ref });
     const parts: CardElement[] = [
-      textBlock(`**${index + 1}. ${itemTitle(locale, item)}**${item.standard ? '' : ` — ${t(locale, `agenda.type.${item.type}`)}`}`),
+      textBlock(`**${index + 1}. ${titleText(locale, item, AGENDA_CLIP.title)}**${item.standard ? '' : ` — ${t(locale, `agenda.type.${item.type}`)}`}`),
     ];
-    if (item.summary) parts.push(textBlock(item.summary, { spacing: 'None', isSubtle: true }));
-    if (item.submittedBy) parts.push(textBlock(t(locale, 'agenda.submittedBy', { by: item.submittedBy }), { spacing: 'None', size: 'Small' }));
-    if (item.links.length) {
-      parts.push(textBlock(`${t(locale, 'agenda.documents')}: ${item.links.map((l, i) => `[${i + 1}](${l})`).join(' · ')}`, { spacing: 'None', size: 'Small' }));
-    }
+    // The secretariaat's rows carry buttons instead of the summary: "Bewerken" shows it whole.
+    if (item.summary && !editable) parts.push(textBlock(literal(clip(item.summary, AGENDA_CLIP.summary)), { spacing: 'None', isSubtle: true }));
+    const small: string[] = [];
+    if (item.submittedBy) small.push(t(locale, 'agenda.submittedBy', { by: literal(clip(item.submittedBy, AGENDA_CLIP.submittedBy)) }));
+    if (item.links.length) small.push(t(locale, 'agenda.documentsCount', { count: item.links.length }));
+    if (small.length) parts.push(textBlock(small.join(' · '), { spacing: 'None', size: 'Small' }));
     if (editable && !item.standard) {
-      const ref = { meetingId: meeting.id, itemId: item.id };
       parts.push(
         actionSet([
           submit(t(locale, 'agenda.up'), { verb: 'agendaMoveItem', ...ref, direction: 'up' }),
           submit(t(locale, 'agenda.down'), { verb: 'agendaMoveItem', ...ref, direction: 'down' }),
-          { type: 'Action.ShowCard', title: t(locale, 'agenda.edit'), card: itemForm(locale, meeting.id, item) },
-          {
-            type: 'Action.ShowCard',
-            title: t(locale, 'agenda.remove'),
-            card: {
-              type: 'AdaptiveCard',
-              body: [textBlock(t(locale, 'agenda.removeConfirm'))],
-              actions: [submit(t(locale, 'agenda.removeYes'), { verb: 'agendaRemoveItem', ...ref })],
-            },
-          },
+          submit(t(locale, 'agenda.edit'), { verb: 'agendaItem', ...ref }),
         ]),
       );
     }
-    body.push({ type: 'Container', separator: true, spacing: 'Medium', items: parts });
+    body.push({ type: 'Container', separator: true, spacing: 'Medium', ...(item.standard || editable ? {} : { selectAction: open }), items: parts });
   });
   const actions: CardElement[] = [];
   if (editable) {
@@ -73,7 +79,7 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
       body.push({
         type: 'Container',
         items: [
-          textBlock(`**${c.source === 'dilemmas' ? t(locale, 'agenda.candidate.dilemmas', { ref: c.ref }) : c.ref}** ${c.title}`),
+          textBlock(`**${c.source === 'dilemmas' ? t(locale, 'agenda.candidate.dilemmas', { ref: c.ref }) : c.ref}** ${literal(clip(c.title, AGENDA_CLIP.candidate))}`),
           actionSet([submit(t(locale, 'agenda.place.button'), { verb: 'agendaPlace', meetingId: meeting.id, capability: c.source, ref: c.ref })]),
         ],
       });
@@ -87,6 +93,52 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
   }
   if (view.manage) actions.push(submit(t(locale, 'agenda.report'), { verb: 'digestReport' }));
   return withSummary(card(body, actions), title);
+}
+
+export interface ItemView {
+  meeting: BoMeeting;
+  item: AgendaItem;
+  /** The secretariaat in their personal chat: the edit form, reorder and remove, while the agenda is open. */
+  manage: boolean;
+}
+
+/** One agenda item whole: what the agenda row cuts short, its documents, and for the secretariaat its form. */
+export function agendaItemCard(locale: Locale, view: ItemView): AdaptiveCard {
+  const { meeting, item } = view;
+  const number = meeting.items.findIndex((i) => i.id === item.id) + 1;
+  const ref = { meetingId: meeting.id, itemId: item.id };
+  const body: CardElement[] = [
+    heading(`${number}. ${titleText(locale, item)}`),
+    textBlock(t(locale, 'agenda.itemOf', { number, date: formatDate(new Date(meeting.startsAt), locale) }), { isSubtle: true, spacing: 'None' }),
+  ];
+  if (!item.standard) body.push(textBlock(t(locale, `agenda.type.${item.type}`), { spacing: 'None' }));
+  if (item.summary) body.push(textBlock(literal(item.summary)));
+  if (item.submittedBy) body.push(textBlock(t(locale, 'agenda.submittedBy', { by: literal(item.submittedBy) }), { size: 'Small' }));
+  if (item.links.length) {
+    body.push(textBlock(`${t(locale, 'agenda.documents')}: ${item.links.map((l, i) => `[${i + 1}](${l})`).join(' · ')}`, { size: 'Small' }));
+  }
+  const back = commandButton(t(locale, 'agenda.backToAgenda'), 'agenda');
+  if (!(view.manage && meeting.status === 'gepland' && !item.standard)) return withSummary(card(body, [back]), itemTitle(locale, item));
+  const form = itemForm(locale, meeting.id, item);
+  body.push({ type: 'Container', separator: true, spacing: 'Large', items: [subheading(t(locale, 'agenda.edit')), ...form.body] });
+  return withSummary(
+    card(body, [
+      ...(form.actions ?? []),
+      submit(t(locale, 'agenda.up'), { verb: 'agendaMoveItem', ...ref, direction: 'up' }),
+      submit(t(locale, 'agenda.down'), { verb: 'agendaMoveItem', ...ref, direction: 'down' }),
+      {
+        type: 'Action.ShowCard',
+        title: t(locale, 'agenda.remove'),
+        card: {
+          type: 'AdaptiveCard',
+          body: [textBlock(t(locale, 'agenda.removeConfirm'))],
+          actions: [submit(t(locale, 'agenda.removeYes'), { verb: 'agendaRemoveItem', ...ref })],
+        },
+      },
+      back,
+    ]),
+    itemTitle(locale, item),
+  );
 }
 
 function newMeetingForm(locale: Locale): CardElement {
@@ -169,13 +221,16 @@ export interface DigestView {
   subscribed?: boolean;
 }
 
+/** A digest line, at most: each capability's section links to the whole thing. */
+export const DIGEST_ITEM_TEXT = 200;
+
 export function digestCard(locale: Locale, view: DigestView): AdaptiveCard {
   const body: CardElement[] = [heading(t(locale, 'digest.title')), textBlock(t(locale, 'digest.intro', { since: formatDate(view.since, locale) }), { isSubtle: true, spacing: 'None' })];
   if (view.meeting) {
     body.push(subheading(t(locale, 'digest.nextMeeting', { date: formatDateTime(new Date(view.meeting.startsAt), locale) })));
     body.push(
       textBlock(
-        view.meeting.items.map((item, i) => `${i + 1}. ${itemTitle(locale, item)}`).join('\n\n'),
+        view.meeting.items.map((item, i) => `${i + 1}. ${titleText(locale, item, AGENDA_CLIP.title)}`).join('\n\n'),
         { spacing: 'Small' },
       ),
     );
@@ -188,7 +243,7 @@ export function digestCard(locale: Locale, view: DigestView): AdaptiveCard {
       body.push({
         type: 'ColumnSet',
         columns: [
-          { type: 'Column', width: 'stretch', items: [textBlock(item.text)] },
+          { type: 'Column', width: 'stretch', items: [textBlock(clip(item.text, DIGEST_ITEM_TEXT))] },
           ...(item.action
             ? [{ type: 'Column', width: 'auto', items: [actionSet([submit(item.action.title, item.action.data)])] }]
             : []),

@@ -9,6 +9,7 @@ import { messages, refuse } from './messages';
 import { agendaRoutes } from './routes';
 import { AgendaService, DIGEST_JOB, DIGEST_SLOT } from './service';
 import { AGENDA_TABLES, AgendaStore } from './store';
+import { agendaWorstCases } from './worstCases';
 
 export const agenda = defineCapability({
   name: 'agenda',
@@ -30,6 +31,7 @@ export const agenda = defineCapability({
       scopes: ['personal'],
     },
   ],
+  worstCases: agendaWorstCases,
   build(core: Core, need: Need) {
     const service = new AgendaService(new AgendaStore(core.tables), {
       audit: core.audit,

@@ -4,7 +4,8 @@ import type { Member } from '../../identity';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { personKey } from '../../storage/keys';
 import type { MemberService } from '../members';
-import { agendaCard, digestCard, itemForm, reportCard } from './cards';
+import { NotFound } from '../../errors';
+import { agendaCard, agendaItemCard, digestCard, itemForm, reportCard } from './cards';
 import { refuse, t } from './messages';
 import { itemRefSchema, itemSubmitSchema, meetingRefSchema, moveSchema, newMeetingSchema, placeSchema } from './model';
 import { BO_ROLES, digestBatch, DIGEST_CHANNEL_KIND, DIGEST_KIND, DIGEST_SLOT, DIGEST_JOB, requireBoRole, requireSecretariaat, type AgendaService } from './service';
@@ -114,6 +115,19 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       },
     ],
     actions: [
+      {
+        // One item whole; for the secretariaat in their personal chat with its edit form ("Bewerken").
+        verb: 'agendaItem',
+        async handler(turn) {
+          requireBoRole(turn.member);
+          const input = itemRefSchema.parse(turn.context.activity.value);
+          const meeting = await agenda.meeting(input.meetingId);
+          const item = meeting.items.find((i) => i.id === input.itemId);
+          if (!item) throw new NotFound('No such agenda item');
+          const manage = turn.member.role === 'secretariaat' && !isShared(turn.context);
+          await sendCard(turn.context, agendaItemCard(turn.locale, { meeting, item, manage }));
+        },
+      },
       {
         verb: 'agendaSaveItem',
         async handler(turn) {

@@ -1,5 +1,6 @@
 // Dilemma cards: the form, confirmation, list, detail and the author's notice. Pure functions of data and locale.
-import { literal } from '../../cards/markdown';
+import { MESSAGE_BUDGET_BYTES, utf16Bytes } from '../../cards/budget';
+import { clip, literal } from '../../cards/markdown';
 import { formatDate, formatMoment, type Locale } from '../../i18n';
 import { t, type DilemmaMessageKey as MessageKey } from './messages';
 import {
@@ -21,6 +22,7 @@ import {
   LIMITS,
   OTHER_PLAN,
   PAGE_SIZE,
+  PLAN_DATASET,
   REGION_WIDE,
   SECRETARIAAT_STATUSES,
   STATUSES,
@@ -82,18 +84,28 @@ export interface DilemmaFormOptions {
   values?: DilemmaFormValues;
   problems?: Partial<Record<DilemmaField, FieldProblem | 'truncated'>>;
   editId?: string;
-  /** The plan list (when the plans capability is there): the form offers it as a choice. */
+  /**
+   * With a plan list (the plans capability), the form offers a plan choice: Teams finds plans as one types
+   * (typeahead); these few are offered by themselves, for clients without it (the chosen plan among them).
+   */
   plans?: PlanChoice[];
+}
+
+/** A plan choice that Teams fills as one types (`Data.Query`), with a short static list for other clients. */
+function planChoiceSet(id: string, label: string, choices: Array<{ title: string; value: string }>, extra: CardElement): CardElement {
+  return choiceSet(id, label, choices, { style: 'filtered', 'choices.data': { type: 'Data.Query', dataset: PLAN_DATASET }, ...extra });
 }
 
 export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): AdaptiveCard {
   const v = options.values ?? {};
   const problems = options.problems ?? {};
-  const problem = (field: DilemmaField, max?: number): CardElement[] => {
+  // The field's own limit fills "{max}" in every sentence that names one.
+  const problem = (field: DilemmaField): CardElement[] => {
     const p = problems[field];
     if (!p) return [];
     const key = field === 'municipalities' && p === 'required' ? 'dilemma.problem.municipalitiesRequired' : (`dilemma.problem.${p}` as MessageKey);
-    return [fieldError(t(locale, key, max ? { max } : {}), field)];
+    const max = (LIMITS as Partial<Record<string, number>>)[field];
+    return [fieldError(t(locale, key, max === undefined ? {} : { max }), field)];
   };
   const body: CardElement[] = [
     heading(options.editId ? t(locale, 'dilemma.editTitle', { id: options.editId }) : t(locale, 'dilemma.formTitle')),
@@ -111,7 +123,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
       errorMessage: t(locale, 'dilemma.problem.required'),
       value: v.title ?? '',
     },
-    ...problem('title', LIMITS.title),
+    ...problem('title'),
     {
       type: 'Input.Text',
       id: 'description',
@@ -122,7 +134,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
       errorMessage: t(locale, 'dilemma.problem.required'),
       value: v.description ?? '',
     },
-    ...problem('description', LIMITS.description),
+    ...problem('description'),
     choiceSet(
       'theme',
       t(locale, 'dilemma.field.theme'),
@@ -141,7 +153,7 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
     ...problem('municipalities'),
     ...planFields(locale, options.plans, v),
     ...problem('relatedPlanId'),
-    ...problem('relatedPlan', LIMITS.relatedPlan),
+    ...problem('relatedPlan'),
     choiceSet(
       'visibility',
       t(locale, 'dilemma.field.visibility'),
@@ -186,11 +198,11 @@ function planFields(locale: Locale, plans: PlanChoice[] | undefined, v: DilemmaF
   if (!plans) return [text(t(locale, 'dilemma.field.relatedPlan'))];
   const chosen = v.relatedPlanId && plans.some((p) => p.id === v.relatedPlanId) ? v.relatedPlanId : v.relatedPlan ? OTHER_PLAN : undefined;
   return [
-    choiceSet(
+    planChoiceSet(
       'relatedPlanId',
       t(locale, 'dilemma.field.planChoice'),
       [...plans.map((p) => ({ title: p.name, value: p.id })), { title: t(locale, 'dilemma.otherPlan'), value: OTHER_PLAN }],
-      { style: 'filtered', placeholder: t(locale, 'dilemma.choosePlan'), ...(chosen ? { value: chosen } : {}) },
+      { placeholder: t(locale, 'dilemma.choosePlan'), ...(chosen ? { value: chosen } : {}) },
     ),
     text(t(locale, 'dilemma.field.relatedPlanOther')),
   ];
@@ -228,12 +240,15 @@ export function dilemmaSavedCard(
   return card(
     [
       textBlock(t(locale, created ? 'dilemma.saved' : 'dilemma.updated', { id: dilemma.id }), { weight: 'Bolder' }),
-      textBlock(`**${dilemma.title}**`),
+      textBlock(`**${literal(dilemma.title)}**`),
       dilemmaFacts(locale, dilemma, municipalities, plans),
     ],
     [submit(t(locale, 'dilemma.open', { id: dilemma.id }), { verb: 'dilemmaOpen', id: dilemma.id })],
   );
 }
+
+/** What a list row shows of a typed text, at most (the dilemma's own card shows it whole). */
+export const LIST_CLIP = { title: 100 } as const;
 
 export interface ListView {
   dilemmas: DilemmaSummary[];
@@ -297,8 +312,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
     },
     ...(view.plans
       ? [
-          choiceSet('plan', t(locale, 'dilemma.filter.plan'), [all, ...view.plans.map((p) => ({ title: p.name, value: p.id }))], {
-            style: 'filtered',
+          planChoiceSet('plan', t(locale, 'dilemma.filter.plan'), [all, ...view.plans.map((p) => ({ title: p.name, value: p.id }))], {
             value: f.plan ?? ANY,
           }),
         ]
@@ -326,7 +340,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
       separator: true,
       selectAction: open,
       items: [
-        textBlock(`**${d.id}** · ${d.title}`),
+        textBlock(`**${d.id}** · ${literal(clip(d.title, LIST_CLIP.title))}`),
         textBlock(
           t(locale, 'dilemma.meta', {
             theme: themeLabel(locale, d.theme),
@@ -398,7 +412,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
   const body: CardElement[] = [];
   if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Accent' }));
   body.push(
-    heading(`${d.id} · ${d.title}`),
+    heading(`${d.id} · ${literal(d.title)}`),
     textBlock(
       t(locale, 'dilemma.author', {
         by: personWithOrganisation(locale, d.author, view.organisationName),
@@ -408,28 +422,14 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     ),
   );
   if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { color: 'Warning' }));
-  body.push(dilemmaFacts(locale, d, view.municipalities, view.plans), textBlock(d.description));
-  if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: d.outcome }), { weight: 'Bolder' }));
+  body.push(dilemmaFacts(locale, d, view.municipalities, view.plans), textBlock(literal(d.description)));
+  if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: literal(d.outcome) }), { weight: 'Bolder' }));
   body.push(textBlock(recognisedText(locale, d.recognisedBy.length), { isSubtle: true }));
 
   body.push(subheading(t(locale, 'dilemma.responses')));
   if (view.responses.length === 0) body.push(textBlock(t(locale, view.isAuthor ? 'dilemma.noResponsesOwn' : 'dilemma.noResponses'), { isSubtle: true }));
-  for (const r of view.responses) {
-    const byAuthor = Boolean(r.author.aadObjectId) && r.author.tenantId === d.author.tenantId && r.author.aadObjectId === d.author.aadObjectId;
-    body.push({
-      type: 'Container',
-      separator: true,
-      items: [
-        textBlock(
-          `${personWithOrganisation(locale, r.author, view.organisationName, true)} · ${formatMoment(new Date(r.createdAt), locale)}` +
-            (byAuthor ? ` · ${t(locale, 'dilemma.noteMark')}` : '') +
-            (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
-          { size: 'Small' },
-        ),
-        textBlock(r.text, { spacing: 'Small' }),
-      ],
-    });
-  }
+  // The responses go in last, as many as the budget leaves room for (below).
+  const responsesAt = body.length;
 
   const withdrawn = d.status === 'ingetrokken';
   const actions: CardElement[] = [];
@@ -526,6 +526,79 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
     // In a personal chat Teams asks for a fresh card when it is shown again, so counts are never stale.
     result.refresh = { action: { type: 'Action.Execute', title: t(locale, 'dilemma.refresh'), verb: 'dilemmaRefresh', data: { id: d.id } } };
   }
+  body.splice(responsesAt, 0, ...responsePage(locale, view, 0, utf16Bytes(result)));
+  return result;
+}
+
+/** Responses on one card at most; "Meer reacties" shows the next ones. */
+export const RESPONSES_PER_PAGE = 10;
+/** Room kept free for what Teams wraps around a card (the activity, its summary). */
+const ENVELOPE_BYTES = 4 * 1024;
+
+function responseElement(locale: Locale, d: Dilemma, r: DilemmaResponse, organisationName: (id: string) => string): CardElement {
+  const byAuthor = Boolean(r.author.aadObjectId) && r.author.tenantId === d.author.tenantId && r.author.aadObjectId === d.author.aadObjectId;
+  return {
+    type: 'Container',
+    separator: true,
+    items: [
+      textBlock(
+        `${personWithOrganisation(locale, r.author, organisationName, true)} · ${formatMoment(new Date(r.createdAt), locale)}` +
+          (byAuthor ? ` · ${t(locale, 'dilemma.noteMark')}` : '') +
+          (r.wantsToTalk ? ` · ${t(locale, 'dilemma.wantsToTalk')}` : ''),
+        { size: 'Small' },
+      ),
+      textBlock(literal(r.text), { spacing: 'Small' }),
+    ],
+  };
+}
+
+/**
+ * The responses from `from` on that fit beside a card of `cardBytes` (at most RESPONSES_PER_PAGE, at least
+ * one), each whole, and "Meer reacties" when more follow. Texts can be long, so the page is cut by size too.
+ */
+function responsePage(
+  locale: Locale,
+  view: Pick<DetailView, 'dilemma' | 'responses' | 'organisationName'>,
+  from: number,
+  cardBytes: number,
+): CardElement[] {
+  const { dilemma: d, responses } = view;
+  const more = (next: number) =>
+    actionSet([submit(t(locale, 'dilemma.moreResponses', { count: responses.length - next }), { verb: 'dilemmaResponses', id: d.id, from: next })]);
+  let room = MESSAGE_BUDGET_BYTES - ENVELOPE_BYTES - cardBytes - utf16Bytes(more(responses.length)) - 2;
+  const shown: CardElement[] = [];
+  let next = from;
+  while (next < responses.length && shown.length < RESPONSES_PER_PAGE) {
+    const element = responseElement(locale, d, responses[next]!, view.organisationName);
+    const bytes = utf16Bytes(element) + 2;
+    if (shown.length > 0 && bytes > room) break;
+    shown.push(element);
+    room -= bytes;
+    next++;
+  }
+  return next < responses.length ? [...shown, more(next)] : shown;
+}
+
+export interface ResponsesView {
+  dilemma: Dilemma;
+  responses: DilemmaResponse[];
+  /** The first response to show (0 is the first). */
+  from: number;
+  organisationName: (id: string) => string;
+}
+
+/** "Meer reacties": the next responses of a dilemma on a card of their own, with a way back to the dilemma. */
+export function dilemmaResponsesCard(locale: Locale, view: ResponsesView): AdaptiveCard {
+  const d = view.dilemma;
+  const from = Math.min(view.from, Math.max(0, view.responses.length - 1));
+  const body: CardElement[] = [heading(`${d.id} · ${literal(d.title)}`)];
+  const result = card(body, [submit(t(locale, 'dilemma.open', { id: d.id }), { verb: 'dilemmaOpen', id: d.id })]);
+  const page = responsePage(locale, view, from, utf16Bytes(result) + 200);
+  const count = page.filter((e) => e.type === 'Container').length;
+  body.push(
+    textBlock(t(locale, 'dilemma.responsesPage', { from: from + 1, to: from + count, total: view.responses.length, id: d.id }), { isSubtle: true }),
+    ...page,
+  );
   return result;
 }
 
@@ -559,7 +632,7 @@ export function authorNoticeCard(
     [
       textBlock(line),
       textBlock(t(locale, 'dilemma.noticeAt', { when: formatMoment(at, locale) }), { isSubtle: true, spacing: 'None', size: 'Small' }),
-      ...(what !== 'response' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: dilemma.outcome }))] : []),
+      ...(what !== 'response' && dilemma.outcome ? [textBlock(t(locale, 'dilemma.outcome', { outcome: literal(dilemma.outcome) }))] : []),
     ],
     [submit(t(locale, 'dilemma.open', { id: dilemma.id }), { verb: 'dilemmaOpen', id: dilemma.id })],
   );

@@ -7,6 +7,7 @@ import { messages, refuse } from './messages';
 import { dilemmaNotifier, dilemmaRoutes } from './routes';
 import { DilemmaService } from './service';
 import { DILEMMA_TABLES, DilemmaStore } from './store';
+import { dilemmaWorstCases } from './worstCases';
 
 export const dilemmas = defineCapability({
   name: 'dilemmas',
@@ -62,6 +63,7 @@ export const dilemmas = defineCapability({
     return service;
   },
   routes: (service, core, need) => dilemmaRoutes(service, need(members), core),
+  worstCases: dilemmaWorstCases,
   // Other processes' changes reach this process's lists every DILEMMA_REFRESH_MS.
   jobs: (service) => service.reader,
   privacy: (service) => ({

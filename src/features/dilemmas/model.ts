@@ -1,8 +1,20 @@
 // Dilemmas: what members log, recognise and respond to. zod schemas and the types inferred from them.
 import { z } from 'zod';
+// From plans' model, not its index: plans' index imports the dilemmas capability, and a dilemma module
+// that loaded it would load half-built modules of its own (a require cycle).
+import { PLAN_ID_MAX_LENGTH } from '../plans/model';
 import themeFile from './themes.json';
 
-export const LIMITS = { title: 120, description: 4000, relatedPlan: 120, relatedPlanId: 60, response: 2000, outcome: 1000, search: 200 } as const;
+/** `relatedPlanId` holds any plan id the plans capability makes. */
+export const LIMITS = {
+  title: 120,
+  description: 4000,
+  relatedPlan: 120,
+  relatedPlanId: PLAN_ID_MAX_LENGTH,
+  response: 2000,
+  outcome: 1000,
+  search: 200,
+} as const;
 
 const themeEntry = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), nl: z.string().min(1), en: z.string().min(1) });
 export const THEMES = z.object({ themes: z.array(themeEntry).min(1) }).parse(themeFile).themes;
@@ -17,6 +29,9 @@ export const ANY = 'alle';
 
 /** The plan choice "another plan (type it below)": the free-text field says which. */
 export const OTHER_PLAN = 'ander';
+
+/** The typeahead dataset of the plan choices in the form and the list filter (Teams asks the bot as one types). */
+export const PLAN_DATASET = 'dilemmaPlans';
 
 /** "Regio-breed": the dilemma concerns the whole region rather than named municipalities. */
 export const REGION_WIDE = 'regio';
@@ -121,6 +136,9 @@ export const statusSubmitSchema = z.object({
 
 /** Where a list page starts: the key of the last row the previous page showed (opaque to everyone but the store). */
 export const cursorSchema = z.string().regex(/^[0-9A-Za-z|-]{1,80}$/);
+
+/** "Meer reacties": the detail's responses from this one on (0 is the first). */
+export const responsesSubmitSchema = z.object({ id: dilemmaIdSchema, from: z.number().int().min(0).max(1_000_000) });
 
 export const listSubmitSchema = z.object({
   theme: z.string().max(60).optional(),

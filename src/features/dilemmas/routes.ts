@@ -20,6 +20,7 @@ import {
   dilemmaListCard,
   dilemmaSavedCard,
   dilemmaGoneCard,
+  dilemmaResponsesCard,
   recognitionNotice,
   statusLabel,
   type DilemmaFormOptions,
@@ -33,8 +34,10 @@ import {
   LIMITS,
   listSubmitSchema,
   OTHER_PLAN,
+  PLAN_DATASET,
   recogniseSubmitSchema,
   responseSubmitSchema,
+  responsesSubmitSchema,
   statusSchema,
   statusSubmitSchema,
   type Dilemma,
@@ -107,7 +110,6 @@ export function dilemmaNotifier(outbox: Outbox, members: MemberService, service:
 export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, core: Core): Routes {
   const municipalities = () => members.listOrganisations().filter((o) => o.kind === 'gemeente');
   const organisationName = (id: string) => members.organisationName(id);
-  const plans = () => dilemmas.planChoices();
 
   function detail(
     turn: MemberTurn,
@@ -125,7 +127,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       organisationName,
       municipalities: municipalities(),
       responseSubmissionId: randomUUID(),
-      ...planList(),
+      ...planOf(dilemma),
       ...extra,
     });
   }
@@ -135,17 +137,23 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
     return detail(turn, dilemma, responses, notice ? { notice } : {});
   }
 
-  /** The plan list for a card, when there is one. */
-  function planList(): { plans?: Array<{ id: string; name: string }> } {
-    const list = plans();
+  /** The few plans a form or list offers by itself (the chosen ones among them), when there is a plan list. */
+  function planList(...chosen: Array<string | undefined>): { plans?: Array<{ id: string; name: string }> } {
+    const list = dilemmas.planFallback(chosen.filter((id): id is string => Boolean(id)));
     return list ? { plans: list } : {};
+  }
+
+  /** The dilemma's plan, for its name on a card. */
+  function planOf(dilemma: Dilemma): { plans?: Array<{ id: string; name: string }> } {
+    const plan = dilemmas.planNamed(dilemma.relatedPlanId);
+    return plan ? { plans: [plan] } : {};
   }
 
   function form(locale: Locale, values?: DilemmaFormValues, editId?: string): AdaptiveCard {
     return dilemmaFormCard(locale, {
       submissionId: randomUUID(),
       municipalities: municipalities(),
-      ...planList(),
+      ...planList(values?.relatedPlanId),
       ...(values ? { values } : {}),
       ...(editId ? { editId } : {}),
     });
@@ -167,7 +175,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       filter,
       organisationName,
       municipalities: municipalities(),
-      ...planList(),
+      ...planList(filter.plan),
     });
     await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
   }
@@ -188,7 +196,8 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       title: clip('title'),
       description: clip('description'),
       relatedPlan: clip('relatedPlan'),
-      relatedPlanId: submitted.relatedPlanId.slice(0, 80),
+      // One more than a plan id may have, so an overlong one is refused rather than cut to another id.
+      relatedPlanId: submitted.relatedPlanId.slice(0, LIMITS.relatedPlanId + 1),
       theme: submitted.theme.slice(0, 60),
       municipalities: submitted.municipalities.slice(0, 500),
       visibility: submitted.visibility.slice(0, 20),
@@ -200,7 +209,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
         dilemmaFormCard(locale, {
           submissionId: submitted.submissionId,
           municipalities: municipalities(),
-          ...planList(),
+          ...planList(values.relatedPlanId),
           values,
           ...(p ? { problems: p } : {}),
           ...(submitted.editId ? { editId: submitted.editId } : {}),
@@ -223,7 +232,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       : await dilemmas.create(turn.member, raw, submitted.submissionId);
     if (result.status === 'invalid') return void (await again(result.problems));
     if (result.status === 'busy') return void (await context.sendActivity(t(locale, 'dilemma.busy')));
-    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities(), plans()));
+    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities(), planOf(result.dilemma).plans));
     if (result.created) core.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
   }
 
@@ -262,6 +271,15 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       {
         verb: 'dilemmaOpen',
         handler: async (turn) => sendCard(turn.context, await openDetail(turn, idSubmitSchema.parse(turn.context.activity.value).id)),
+      },
+
+      {
+        verb: 'dilemmaResponses',
+        handler: async (turn) => {
+          const { id, from } = responsesSubmitSchema.parse(turn.context.activity.value);
+          const { dilemma, responses } = await dilemmas.view(viewerOf(turn), id);
+          await sendCard(turn.context, dilemmaResponsesCard(turn.locale, { dilemma, responses, from, organisationName }));
+        },
       },
 
       {
@@ -346,6 +364,14 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
           const notice = t(turn.locale, 'dilemma.statusChanged', { id: updated.id, status: statusLabel(turn.locale, updated.status) });
           await replaceCard(turn.context, await openDetail(turn, input.id, notice));
         },
+      },
+    ],
+    // The plan choice in the form and the list filter: Teams asks while one types.
+    searches: [
+      {
+        dataset: PLAN_DATASET,
+        handler: async (turn, query) =>
+          mayUseDilemmas(turn.member) ? dilemmas.searchPlans(query.text, query.skip, query.top).map((p) => ({ title: p.name, value: p.id })) : [],
       },
     ],
     // Answered through the invoke response only: Teams also sends these by itself (a card's refresh).

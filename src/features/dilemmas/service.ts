@@ -4,6 +4,7 @@ import type { AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
 import { searchWords } from './words';
+import { fold } from '../../text';
 import { samePerson, type Member, type PersonId } from '../../identity';
 import {
   dilemmaInputSchema,
@@ -50,6 +51,9 @@ export interface Notifier {
 }
 
 /** The roles that log and read dilemmas (a gespreksleider does not). */
+/** Plans a card offers by itself for clients without typeahead (the rest are found by typing). */
+export const PLAN_FALLBACK = 10;
+
 export const DILEMMA_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
 
 export function mayUseDilemmas(member: Member): boolean {
@@ -112,6 +116,42 @@ export class DilemmaService {
   /** The plans to choose from, or undefined when no plan list is known. */
   planChoices(): Array<{ id: string; name: string }> | undefined {
     return this.plans?.choices();
+  }
+
+  /** The plan with this id, when the plan list has it. */
+  planNamed(id: string): { id: string; name: string } | undefined {
+    return id ? this.plans?.choices().find((p) => p.id === id) : undefined;
+  }
+
+  /**
+   * The short list a card offers by itself, for Teams clients without dynamic typeahead: the plans already
+   * chosen, then the first of the list, at most `max` in all. Undefined when no plan list is known.
+   */
+  planFallback(chosen: readonly string[], max = PLAN_FALLBACK): Array<{ id: string; name: string }> | undefined {
+    const all = this.plans?.choices();
+    if (!all) return undefined;
+    const picked = all.filter((p) => chosen.includes(p.id));
+    return [...picked, ...all.filter((p) => !chosen.includes(p.id))].slice(0, Math.max(max, picked.length));
+  }
+
+  /**
+   * Plans with a word in their name that starts with each word typed (case and accents do not matter), names
+   * that start with the first word first; the first `top` after `skip`. Answers a card's typeahead from the
+   * plan list in memory.
+   */
+  searchPlans(text: string, skip: number, top: number): Array<{ id: string; name: string }> {
+    const all = this.plans?.choices() ?? [];
+    const split = (s: string) => fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const words = split(text).slice(0, 5);
+    if (!words.length) return all.slice(skip, skip + top);
+    const starts: Array<{ id: string; name: string }> = [];
+    const rest: Array<{ id: string; name: string }> = [];
+    for (const p of all) {
+      const name = split(p.name);
+      if (!words.every((w) => name.some((n) => n.startsWith(w)))) continue;
+      (name[0]!.startsWith(words[0]!) ? starts : rest).push(p);
+    }
+    return [...starts, ...rest].slice(skip, skip + top);
   }
 
   /** Loads the dilemma lists into memory and keeps them fresh (the capability's background job). */

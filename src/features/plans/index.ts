@@ -13,6 +13,9 @@ import { PlanService } from './service';
 import { PLAN_TABLES, PlanStore } from './store';
 import { planWorstCases } from './worstCases';
 
+/** How long a plan id can be: what another capability that points to a plan must hold. */
+export { PLAN_ID_MAX_LENGTH } from './model';
+
 /** The invented plans `npm start` puts in an empty store; also the sample file for the import. */
 export const SAMPLE_FILE = path.join(__dirname, 'sample-plans.csv');
 

@@ -80,7 +80,14 @@ export const changerSchema = z.object({
 });
 export type Changer = z.infer<typeof changerSchema>;
 
-export const planIdSchema = z.string().regex(/^[a-z0-9-]{2,60}:[a-z0-9-]{1,100}$/);
+/** A plan id is "<municipality>:<name>", each part cut to its length. */
+const PLAN_ID_PARTS = { municipality: 60, name: 100 } as const;
+/** The longest plan id: other capabilities that point to a plan (a dilemma) hold this many characters. */
+export const PLAN_ID_MAX_LENGTH = PLAN_ID_PARTS.municipality + 1 + PLAN_ID_PARTS.name;
+
+export const planIdSchema = z
+  .string()
+  .regex(new RegExp(`^[a-z0-9-]{2,${PLAN_ID_PARTS.municipality}}:[a-z0-9-]{1,${PLAN_ID_PARTS.name}}$`));
 
 export const planSchema = z.object({
   id: planIdSchema,
@@ -126,8 +133,8 @@ export function planId(municipality: string, name: string): string {
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
-      .slice(0, 100) || 'plan';
-  return `${part(municipality).slice(0, 60)}:${part(name)}`;
+      .slice(0, PLAN_ID_PARTS.name) || 'plan';
+  return `${part(municipality).slice(0, PLAN_ID_PARTS.municipality)}:${part(name)}`;
 }
 
 // ---- Card submits: everything from Teams is unknown until these have parsed it. ----

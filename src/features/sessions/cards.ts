@@ -1,5 +1,6 @@
 // Session cards: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, choiceSet, fieldError, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { clip, literal } from '../../cards/markdown';
 import { formatter, TIME_ZONE, type Locale } from '../../i18n';
 import { ROLES, type Role } from '../../identity';
 import { t } from './messages';
@@ -39,7 +40,16 @@ function seatsLine(locale: Locale, session: Session): string {
     : t(locale, 'session.seatsLeft', { count: left, capacity: session.capacity });
 }
 
+/** Sessions on one list card; "Meer sessies" shows the next ones. */
+export const SESSIONS_PER_PAGE = 6;
+/** People per attendee card (signed up and waiting each); the whole list is the CSV. */
+export const ATTENDEES_PER_PAGE = 25;
+/** What a list shows of a text, at most; the whole text is on the session's form and notices (people: the CSV). */
+export const LIST_CLIP = { description: 300, location: 120, host: 80, facilitatorName: 80, opbrengst: 300, personName: 60, organisation: 40 } as const;
+
 export interface ListOptions {
+  /** The first session to show (0 is the first). */
+  from?: number;
   /** Which list this is, so a button pressed on it can show the same list again. */
   list: 'upcoming' | 'mine' | 'led';
   role: Role;
@@ -55,13 +65,13 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
   const { session, status } = view;
   const lines: CardElement[] = [
     textBlock(`${t(locale, `session.series.${session.series}`)} · ${session.id}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
-    textBlock(session.title, { weight: 'Bolder', size: 'Medium', spacing: 'None' }),
+    textBlock(literal(session.title), { weight: 'Bolder', size: 'Medium', spacing: 'None' }),
     textBlock(whenText(session, locale), { spacing: 'Small' }),
-    textBlock(t(locale, 'session.where', { location: session.location }), { spacing: 'None' }),
+    textBlock(t(locale, 'session.where', { location: literal(clip(session.location, LIST_CLIP.location)) }), { spacing: 'None' }),
   ];
-  if (session.hostOrganisation) lines.push(textBlock(t(locale, 'session.host', { host: session.hostOrganisation }), { spacing: 'None', isSubtle: true }));
-  if (session.facilitatorName) lines.push(textBlock(t(locale, 'session.facilitator', { name: session.facilitatorName }), { spacing: 'None', isSubtle: true }));
-  if (session.description) lines.push(textBlock(session.description, { spacing: 'Small', size: 'Small', maxLines: 4 }));
+  if (session.hostOrganisation) lines.push(textBlock(t(locale, 'session.host', { host: literal(clip(session.hostOrganisation, LIST_CLIP.host)) }), { spacing: 'None', isSubtle: true }));
+  if (session.facilitatorName) lines.push(textBlock(t(locale, 'session.facilitator', { name: literal(clip(session.facilitatorName, LIST_CLIP.facilitatorName)) }), { spacing: 'None', isSubtle: true }));
+  if (session.description) lines.push(textBlock(literal(clip(session.description, LIST_CLIP.description)), { spacing: 'Small', size: 'Small', maxLines: 4 }));
   if (status === 'open' || status === 'vol') {
     lines.push(textBlock(seatsLine(locale, session), { spacing: 'Small', weight: 'Bolder', color: status === 'vol' ? 'Warning' : 'Good' }));
     lines.push(textBlock(t(locale, 'session.deadline', { date: dayText(session.signupDeadline, locale) }), { spacing: 'None', size: 'Small', isSubtle: true }));
@@ -76,9 +86,10 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
     const mine = view.mine.state === 'bevestigd' ? t(locale, 'session.youConfirmed') : t(locale, 'session.youWaiting', { position: view.mine.position });
     lines.push(textBlock(mine, { color: 'Accent', weight: 'Bolder', spacing: 'Small' }));
   }
-  if (session.opbrengst && options.list === 'led') lines.push(textBlock(t(locale, 'session.opbrengstCurrent', { text: session.opbrengst }), { size: 'Small' }));
+  if (session.opbrengst && options.list === 'led') lines.push(textBlock(t(locale, 'session.opbrengstCurrent', { text: literal(clip(session.opbrengst, LIST_CLIP.opbrengst)) }), { size: 'Small' }));
 
-  const ref = { sessionId: session.id, list: options.list };
+  // The page goes along, so the list that comes back after a button shows the same sessions.
+  const ref = { sessionId: session.id, list: options.list, ...(options.from ? { from: options.from } : {}) };
   const buttons: CardElement[] = [];
   const started = status === 'voorbij' || Date.now() >= Date.parse(session.startsAt);
   if (!view.mine && (status === 'open' || status === 'vol') && session.audience.includes(options.role)) {
@@ -122,8 +133,12 @@ export function sessionListCard(locale: Locale, views: SessionView[], options: L
   if (options.notice) body.push(textBlock(options.notice, { color: 'Good', weight: 'Bolder' }));
   if (options.list === 'upcoming') body.push(textBlock(t(locale, 'session.listIntro'), { isSubtle: true }));
   if (!views.length) body.push(textBlock(t(locale, empty)));
-  for (const view of views) body.push(sessionBlock(locale, view, options));
+  const from = Math.min(options.from ?? 0, Math.max(0, views.length - 1));
+  const page = views.slice(from, from + SESSIONS_PER_PAGE);
+  for (const view of page) body.push(sessionBlock(locale, view, { ...options, from }));
+  const next = from + page.length;
   const actions = options.administers && options.list === 'upcoming' ? [submit(t(locale, 'session.new'), { verb: 'sessionNew' })] : [];
+  if (next < views.length) actions.push(submit(t(locale, 'session.more', { count: views.length - next }), { verb: 'sessionList', list: options.list, from: next }));
   const c = card(body, actions);
   // The notice first when there is one, so the chat list shows what just happened.
   c.fallbackText = options.notice ?? t(locale, title);
@@ -242,43 +257,54 @@ export interface AttendeeOptions {
   csv?: { url: string; minutes: number };
   started: boolean;
   notice?: string;
+  /** The first person of each list to show (0 is the first). */
+  from?: number;
 }
 
+/** A person on the attendee card: name and organisation cut short (whole in the CSV). */
 function person(locale: Locale, r: Registration, organisationName: (id: string) => string): string {
-  return `${r.name} (${organisationName(r.organisationId)})`;
+  return `${literal(clip(r.name, LIST_CLIP.personName))} (${literal(clip(organisationName(r.organisationId), LIST_CLIP.organisation))})`;
+}
+
+/** The people of an attendee page: signed up and waiting from the same place in each list. */
+export function attendeePage(a: Attendees, from: number): { from: number; confirmed: Registration[]; waiting: Registration[]; more: boolean } {
+  const start = Math.max(0, Math.min(from, Math.max(a.confirmed.length, a.waiting.length) - 1));
+  const end = start + ATTENDEES_PER_PAGE;
+  return { from: start, confirmed: a.confirmed.slice(start, end), waiting: a.waiting.slice(start, end), more: end < Math.max(a.confirmed.length, a.waiting.length) };
 }
 
 export function attendeesCard(locale: Locale, a: Attendees, options: AttendeeOptions): AdaptiveCard {
   const { session } = a;
-  const body: CardElement[] = [heading(t(locale, 'session.attendeesTitle', { title: session.title })), textBlock(whenText(session, locale), { isSubtle: true })];
+  const page = attendeePage(a, options.from ?? 0);
+  const numbered = (list: Registration[], mark: (r: Registration) => string) =>
+    list.map((r, i) => `${page.from + i + 1}. ${person(locale, r, options.organisationName)}${mark(r)}`).join('\n');
+  const body: CardElement[] = [heading(t(locale, 'session.attendeesTitle', { title: literal(session.title) })), textBlock(whenText(session, locale), { isSubtle: true })];
   if (options.notice) body.push(textBlock(options.notice, { color: 'Good', weight: 'Bolder' }));
+  const paged = page.from > 0 || page.more;
+  if (paged) {
+    const total = Math.max(a.confirmed.length, a.waiting.length);
+    body.push(textBlock(t(locale, 'session.pageOf', { from: page.from + 1, to: Math.min(page.from + ATTENDEES_PER_PAGE, total), total }), { isSubtle: true, size: 'Small' }));
+  }
   body.push(textBlock(t(locale, 'session.confirmedHeader', { count: a.confirmed.length, capacity: session.capacity }), { weight: 'Bolder', spacing: 'Medium' }));
   body.push(
-    a.confirmed.length
-      ? textBlock(
-          a.confirmed
-            .map((r, i) => `${i + 1}. ${person(locale, r, options.organisationName)}${r.attended ? ` · ${t(locale, 'session.attendedMark')}` : ''}`)
-            .join('\n'),
-        )
+    page.confirmed.length
+      ? textBlock(numbered(page.confirmed, (r) => (r.attended ? ` · ${t(locale, 'session.attendedMark')}` : '')))
       : textBlock(t(locale, 'session.nobody'), { isSubtle: true }),
   );
   body.push(textBlock(t(locale, 'session.waitingHeader', { count: a.waiting.length }), { weight: 'Bolder', spacing: 'Medium' }));
-  body.push(
-    a.waiting.length
-      ? textBlock(a.waiting.map((r, i) => `${i + 1}. ${person(locale, r, options.organisationName)}`).join('\n'))
-      : textBlock(t(locale, 'session.nobody'), { isSubtle: true }),
-  );
+  body.push(page.waiting.length ? textBlock(numbered(page.waiting, () => '')) : textBlock(t(locale, 'session.nobody'), { isSubtle: true }));
   const actions: CardElement[] = [];
   if (options.started && session.state !== 'geannuleerd') {
-    if (a.confirmed.length) {
+    if (page.confirmed.length) {
+      // Attendance for the people on this page; saving it leaves the other pages as they are.
       body.push(
         choiceSet(
           'attended',
           t(locale, 'session.attendanceLabel'),
-          a.confirmed.map((r) => ({ title: person(locale, r, options.organisationName), value: personKeyOf(r) })),
-          { isMultiSelect: true, style: 'expanded', value: a.confirmed.filter((r) => r.attended).map((r) => personKeyOf(r)).join(','), spacing: 'Large' },
+          page.confirmed.map((r) => ({ title: person(locale, r, options.organisationName), value: personKeyOf(r) })),
+          { isMultiSelect: true, style: 'expanded', value: page.confirmed.filter((r) => r.attended).map((r) => personKeyOf(r)).join(','), spacing: 'Large' },
         ),
-        actionSet([submit(t(locale, 'session.attendanceSave'), { verb: 'sessionAttendance', sessionId: session.id })]),
+        actionSet([submit(t(locale, 'session.attendanceSave'), { verb: 'sessionAttendance', sessionId: session.id, ...(page.from ? { from: page.from } : {}) })]),
       );
     }
     body.push(
@@ -288,13 +314,14 @@ export function attendeesCard(locale: Locale, a: Attendees, options: AttendeeOpt
   } else if (session.state !== 'geannuleerd') {
     body.push(textBlock(t(locale, 'session.attendanceLater'), { isSubtle: true, size: 'Small', spacing: 'Medium' }));
   }
+  if (page.more) actions.push(submit(t(locale, 'session.morePeople'), { verb: 'sessionAttendees', sessionId: session.id, from: page.from + ATTENDEES_PER_PAGE }));
   if (options.csv) actions.push({ type: 'Action.OpenUrl', title: t(locale, 'session.csv', { minutes: options.csv.minutes }), url: options.csv.url });
   return card(body, actions);
 }
 
 export function noticeCard(locale: Locale, notice: SessionNotice, calendarUrl?: string): AdaptiveCard {
   const s = notice.session;
-  const vars = { title: s.title, date: whenText(s, locale), location: s.location };
+  const vars = { title: literal(s.title), date: whenText(s, locale), location: literal(s.location) };
   const text = {
     promoted: t(locale, 'session.noticePromoted', vars),
     cancelled: t(locale, 'session.noticeCancelled', vars),
@@ -303,8 +330,8 @@ export function noticeCard(locale: Locale, notice: SessionNotice, calendarUrl?: 
     opbrengst: t(locale, 'session.noticeOpbrengst', vars),
   }[notice.kind];
   const body: CardElement[] = [textBlock(text, { weight: 'Bolder' })];
-  if (notice.kind === 'opbrengst') body.push(textBlock(s.opbrengst));
-  else if (notice.kind !== 'cancelled') body.push(textBlock(whenText(s, locale)), textBlock(t(locale, 'session.where', { location: s.location }), { spacing: 'None' }));
+  if (notice.kind === 'opbrengst') body.push(textBlock(literal(s.opbrengst)));
+  else if (notice.kind !== 'cancelled') body.push(textBlock(whenText(s, locale)), textBlock(t(locale, 'session.where', { location: literal(s.location) }), { spacing: 'None' }));
   const actions: CardElement[] = [];
   if (calendarUrl && (notice.kind === 'promoted' || notice.kind === 'moved' || notice.kind === 'reminder')) {
     actions.push({ type: 'Action.OpenUrl', title: t(locale, 'session.calendar'), url: calendarUrl });

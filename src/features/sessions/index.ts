@@ -8,6 +8,7 @@ import { sessionLink, sessionMessenger, sessionRoutes } from './routes';
 import { opbrengstCandidates, sessionDigest } from './digest';
 import { seedDrafts } from './seed';
 import { SessionService } from './service';
+import { sessionWorstCases } from './worstCases';
 import { SESSION_TABLES, SessionStore } from './store';
 
 export const sessions = defineCapability({
@@ -35,6 +36,7 @@ export const sessions = defineCapability({
       scopes: ['personal'],
     },
   ],
+  worstCases: sessionWorstCases,
   build(core: Core, need: Need) {
     const registry = need(members);
     const service: SessionService = new SessionService(

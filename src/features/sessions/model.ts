@@ -147,5 +147,5 @@ export const sessionFormSubmitSchema = z.object({
 });
 export type SessionFormSubmit = z.infer<typeof sessionFormSubmitSchema>;
 
-export const attendanceSubmitSchema = z.object({ sessionId: sessionIdSchema, attended: text });
+export const attendanceSubmitSchema = z.object({ sessionId: sessionIdSchema, attended: text, from: z.number().int().min(0).max(100_000).optional() });
 export const opbrengstSubmitSchema = z.object({ sessionId: sessionIdSchema, opbrengst: text });

@@ -10,8 +10,9 @@ import type { Outbox, OutboxMessage } from '../../proactive/outbox';
 import type { PersonId } from '../../identity';
 import { errorFields, type Logger } from '../../log';
 import type { MemberService } from '../members';
-import { attendeesCard, dayText, noticeCard, sessionFormCard, sessionListCard, valuesOf, type FormValues } from './cards';
+import { attendeePage, attendeesCard, dayText, noticeCard, sessionFormCard, sessionListCard, valuesOf, type FormValues } from './cards';
 import { attendeesCsv } from './csv';
+import { personKeyOf } from './store';
 import { sessionIcs } from './ics';
 import { tokenOf } from '../../core/links';
 import { refuse, t } from './messages';
@@ -75,7 +76,8 @@ export function sessionMessenger(outbox: Outbox, service: () => SessionService, 
   };
 }
 
-const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional() }).passthrough();
+const fromSchema = z.number().int().min(0).max(100_000).optional();
+const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional(), from: fromSchema }).passthrough();
 
 /**
  * In a group chat or channel, sessions (who leads them, where, who waits) are shown only when every person in it
@@ -88,7 +90,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
 function unguardedRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
   const calendarUrl = (id: string) => sessionLink(core, 'ics', id);
 
-  async function listCard(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led', notice?: string): Promise<AdaptiveCard> {
+  async function listCard(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led', notice?: string, from?: number): Promise<AdaptiveCard> {
     const { member } = turn;
     let views: SessionView[] =
       list === 'led' ? await sessions.ledBy(member) : list === 'mine' ? await sessions.mine(member) : await sessions.upcoming(member);
@@ -96,6 +98,7 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
     if (isShared(turn.context)) views = views.map(({ mine: _mine, ...rest }) => rest);
     return sessionListCard(turn.locale, views, {
       list,
+      ...(from ? { from } : {}),
       role: member.role,
       calendarUrl,
       ...(notice ? { notice } : {}),
@@ -111,10 +114,10 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
 
   /** After a button on a list: the fresh list with a line on top (personal chat), or just the line (shared). */
   async function answerOnList(turn: MemberTurn, notice: string): Promise<void> {
-    const { list } = listSchema.parse(turn.context.activity.value);
+    const { list, from } = listSchema.parse(turn.context.activity.value);
     if (isShared(turn.context)) return void (await turn.context.sendActivity(notice));
     const fallback = turn.member.role === 'gespreksleider' ? 'led' : 'upcoming';
-    await replaceCard(turn.context, await listCard(turn, list ?? fallback, notice));
+    await replaceCard(turn.context, await listCard(turn, list ?? fallback, notice, from));
   }
 
   async function personalOnly(turn: MemberTurn): Promise<boolean> {
@@ -129,9 +132,10 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
       .map((m) => ({ tenantId: m.tenantId, aadObjectId: m.aadObjectId, name: m.name }));
   }
 
-  async function attendeesFor(turn: MemberTurn, id: string, notice?: string): Promise<AdaptiveCard> {
+  async function attendeesFor(turn: MemberTurn, id: string, notice?: string, from?: number): Promise<AdaptiveCard> {
     const a = await sessions.attendees(turn.member, id);
     return attendeesCard(turn.locale, a, {
+      ...(from ? { from } : {}),
       organisationName: (o) => members.organisationName(o),
       started: Date.parse(a.session.startsAt) <= Date.now(),
       ...(turn.member.role === 'secretariaat'
@@ -261,6 +265,16 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
     ],
     actions: [
       {
+        // "Meer sessies": the next page of the same list, in place of the card.
+        verb: 'sessionList',
+        handler: async (turn) => {
+          const { list, from } = listSchema.parse(turn.context.activity.value);
+          const fallback = turn.member.role === 'gespreksleider' ? 'led' : 'upcoming';
+          if (list === 'mine' && (await personalOnly(turn))) return;
+          await replaceCard(turn.context, await listCard(turn, list ?? fallback, undefined, from));
+        },
+      },
+      {
         verb: 'sessionSignUp',
         handler: async (turn) => {
           // Only the session comes from the card: who signs up is always the person who pressed.
@@ -284,9 +298,9 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
       {
         verb: 'sessionAttendees',
         handler: async (turn) => {
-          const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
+          const { sessionId, from } = sessionRefSubmitSchema.extend({ from: fromSchema }).parse(turn.context.activity.value);
           if (await personalOnly(turn)) return;
-          await sendCard(turn.context, await attendeesFor(turn, sessionId));
+          await sendCard(turn.context, await attendeesFor(turn, sessionId, undefined, from));
         },
       },
       {
@@ -335,9 +349,11 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
           const input = attendanceSubmitSchema.parse(turn.context.activity.value);
           if (await personalOnly(turn)) return;
           const keys = input.attended.split(',').map((k) => k.trim()).filter(Boolean).slice(0, LIMITS.capacity + 1);
-          const a = await sessions.setAttendance(turn.member, input.sessionId, keys);
+          // The card held the people of one page: only they change.
+          const page = attendeePage(await sessions.attendees(turn.member, input.sessionId), input.from ?? 0);
+          const a = await sessions.setAttendance(turn.member, input.sessionId, keys, page.confirmed.map((r) => personKeyOf(r)));
           const count = a.confirmed.filter((r) => r.attended).length;
-          await replaceCard(turn.context, await attendeesFor(turn, input.sessionId, t(turn.locale, 'session.attendanceSaved', { count })));
+          await replaceCard(turn.context, await attendeesFor(turn, input.sessionId, t(turn.locale, 'session.attendanceSaved', { count }), input.from));
         },
       },
       {

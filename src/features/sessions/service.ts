@@ -567,12 +567,14 @@ export class SessionService {
   // ---------------------------------------------------------------- after the session (gespreksleider)
 
   /** Marks who attended (the others confirmed did not). From the start of the session on. */
-  async setAttendance(actor: Member, id: string, attendedKeys: string[]): Promise<Attendees> {
+  /** `among`: the people whose attendance is set (one page of the list); all confirmed ones when left out. */
+  async setAttendance(actor: Member, id: string, attendedKeys: string[], among?: string[]): Promise<Attendees> {
     const session = await this.get(id);
     this.requireManager(actor, session);
     if (Date.parse(session.startsAt) > this.now().getTime()) throw refuse.rule('notStarted');
     const regs = await this.store.registrations(id);
-    const confirmed = regs.filter((r) => r.value.state === 'bevestigd');
+    const scope = among ? new Set(among) : undefined;
+    const confirmed = regs.filter((r) => r.value.state === 'bevestigd' && (!scope || scope.has(r.person)));
     const known = new Set(confirmed.map((r) => r.person));
     // A forged or stale choice (someone not confirmed) is refused before anything is written.
     if (attendedKeys.some((k) => !known.has(k))) throw refuse.rule('notConfirmed');
