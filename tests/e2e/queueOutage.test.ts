@@ -82,7 +82,7 @@ it('keeps every notice made while the queue is away and delivers each exactly on
   expect(await bot.app.worker.settle()).toBe(true);
   const notices = toAuthor();
   expect(notices).toHaveLength(RESPONSES);
-  expect(notices.every((r) => readable(r).includes(`nieuwe reactie op je dilemma ${id}`))).toBe(true);
+  expect(notices.every((r) => readable(r).includes(`reageerde op je dilemma ${id}`))).toBe(true);
   expect(events.some((e) => e.event === 'outbox.swept' && (e.requeued ?? 0) > 0)).toBe(true);
   expect(await readyz()).toMatchObject({ status: 200, body: { status: 'ready', queue: 'ok' } });
 }, 120_000);
