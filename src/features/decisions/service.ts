@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditSink } from '../../core/audit';
 import { NotFound, Refusal } from '../../errors';
-import { TIME_ZONE, formatter } from '../../i18n';
+import { TIME_ZONE, formatDate, formatter } from '../../i18n';
 import type { Member, PersonId } from '../../identity';
 import { samePerson } from '../../identity';
 import type { OutboxMessage } from '../../proactive/outbox';
@@ -205,7 +205,9 @@ export class DecisionService {
     const viewer = { member: actor, shared: false };
     try {
       const { dilemma } = await this.deps.dilemmas.get(viewer, id);
-      if (dilemma.status === 'nieuw' || dilemma.status === 'geagendeerd' || dilemma.status === 'besproken') {
+      // The first decision on the item moves it; later ones on the same item leave its outcome as it is, so
+      // the author hears once (the secretariaat can still edit the outcome on the dilemma itself).
+      if (dilemma.status === 'nieuw' || dilemma.status === 'geagendeerd') {
         await this.deps.dilemmas.setStatus(viewer, id, 'besproken', outcome);
       }
     } catch (err) {
@@ -342,7 +344,8 @@ export class DecisionService {
     const since = meetings.filter((m) => m.startsAt < meeting.startsAt).at(-1)?.startsAt ?? '';
     return {
       meeting,
-      done: agreements.filter((d) => d.status === 'gedaan' && d.doneAt >= since),
+      // Done after the meeting before it, or made at that meeting (and so done since it was agreed).
+      done: agreements.filter((d) => d.status === 'gedaan' && (d.doneAt >= since || d.meetingAt >= since)),
       open: agreements.filter((d) => d.status === 'open').sort(byDue),
     };
   }
@@ -409,7 +412,8 @@ export class DecisionService {
 export function actielijstSummary(done: Decision[], open: Decision[], today: string, organisationName: (id: string) => string): string {
   const overdue = open.filter((d) => isOverdue(d, today)).length;
   const owner = (d: Decision) => (d.ownerName ? `${d.ownerName}, ${organisationName(d.ownerOrganisationId)}` : organisationName(d.ownerOrganisationId));
-  const line = (d: Decision, what: string) => `${what}: ${d.text.replace(/\s+/g, ' ').slice(0, 80)} (${owner(d)}, ${d.dueDate})`;
+  const due = (d: Decision) => formatDate(new Date(`${d.dueDate}T12:00:00Z`), 'nl');
+  const line = (d: Decision, what: string) => `${what}: ${d.text.replace(/\s+/g, ' ').slice(0, 80)} (${owner(d)}, ${due(d)})`;
   const head = `Gedaan sinds de vorige BO: ${done.length}. Nog open: ${open.length}${overdue ? `, waarvan ${overdue} over tijd` : ''}.`;
   const lines = [head, ...done.map((d) => line(d, 'Gedaan')), ...open.map((d) => line(d, isOverdue(d, today) ? 'Over tijd' : 'Open'))];
   let out = '';
