@@ -20,16 +20,7 @@ export const decisions = defineCapability({
   tables: Object.values(DECISION_TABLES),
   messages,
   refusals: refuse,
-  manifestCommands: [
-    {
-      title: 'acties',
-      description: {
-        nl: 'Zie je open afspraken uit de BO, en die van je organisatie. Klaar? Zet ze op gedaan.',
-        en: 'See your open agreements from the BO, and your organisation’s. Done? Mark them done.',
-      },
-      scopes: ['personal'],
-    },
-  ],
+  // No Teams command menu entry: the personal menu holds ten commands already; `acties` is a button on the welcome card.
   build(core: Core, need: Need) {
     const service: DecisionService = new DecisionService(new DecisionStore(core.tables), {
       agenda: need(agenda),
