@@ -2,7 +2,7 @@
 // DecisionService calls, cards out. Thin. Everything here is for the personal chat: agreements name people.
 import type { Request, Response } from 'restify';
 import type { Core, MemberTurn, Routes } from '../../capability';
-import { tokenOf } from '../../core/links';
+import { tokenOf, type Links } from '../../core/links';
 import { NotFound } from '../../errors';
 import { formatDate, type Locale } from '../../i18n';
 import type { Member } from '../../identity';
@@ -27,6 +27,11 @@ export function registerNotices(outbox: Outbox, service: () => DecisionService):
     const decision = await service().forNotice(data.id, kind as NoticeKind);
     return decision ? cardActivity(noticeCard(locale, decision, kind, (id) => service().organisationName(id))) : undefined;
   });
+}
+
+/** The signed link to a meeting's besluitenlijst, with or without personal names, in a language. */
+export function besluitenlijstLink(links: Links, meetingId: string, withNames: boolean, locale: Locale, minutes: number): string {
+  return links.url(DOCUMENT_PATH, DOCUMENT_PURPOSE, { m: meetingId, n: withNames ? '1' : '0', l: locale }, minutes * 60_000);
 }
 
 const documentSubmitSchema = meetingRefSubmitSchema.extend({ anonymous: z.boolean() });
@@ -168,7 +173,7 @@ export function decisionRoutes(service: DecisionService, core: Core): Routes {
           const meeting = await service.meetingFor(turn.member, input.meetingId);
           if (!meeting) throw new NotFound('No such meeting');
           const minutes = core.config.decisions.linkMinutes;
-          const url = core.links.url(DOCUMENT_PATH, DOCUMENT_PURPOSE, { m: meeting.id, n: input.anonymous ? '0' : '1', l: turn.locale }, minutes * 60_000);
+          const url = besluitenlijstLink(core.links, meeting.id, !input.anonymous, turn.locale, minutes);
           await sendCard(turn.context, documentLinkCard(turn.locale, meeting, url, input.anonymous, minutes));
         },
       },
