@@ -1,6 +1,6 @@
 // The besluitenlijst of one meeting as a Word document (the `docx` library), per agenda item its decisions and
 // agreements. Without names, an agreement shows only the owning organisation: such lists are often made public.
-import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import type { Paragraph as ParagraphType } from 'docx';
 import { formatDate, type Locale } from '../../i18n';
 import type { BoMeeting } from '../agenda';
 import { ownerText } from './cards';
@@ -22,9 +22,11 @@ const standardTitles: Record<string, { nl: string; en: string }> = {
 };
 
 export async function besluitenlijst(input: DocumentInput): Promise<Buffer> {
+  // Loaded on the first download, not at start: the library is large and most processes never need it.
+  const { Document, HeadingLevel, Packer, Paragraph, TextRun } = await import('docx');
   const { meeting, decisions, locale } = input;
   const day = (iso: string) => formatDate(new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso), locale);
-  const children: Paragraph[] = [
+  const children: ParagraphType[] = [
     new Paragraph({ text: t(locale, 'doc.title'), heading: HeadingLevel.TITLE }),
     new Paragraph({ text: t(locale, 'doc.meeting', { date: day(meeting.startsAt), place: meeting.place }) }),
   ];
