@@ -61,7 +61,7 @@ it('records an agreement, tells its owner once, reminds once, puts the actielijs
   expect(textOf(notice)).toContain('Stel een voorstel op voor de grens van betaalbare koop in 2027');
   const [recorded] = await app.services.decisions.all();
   expect(recorded).toMatchObject({ meetingId: meeting.id, itemId: item.id, ownerAadObjectId: marieke.aadObjectId, dueDate: due, status: 'open' });
-  await app.services.outbox.drain();
+  await app.worker.settle();
   expect(inChat(marieke, session.botFrames(mark)).filter((f) => textOf(f).includes('Nieuwe afspraak'))).toHaveLength(1);
 
   // The daily check, twice at one moment (two instances) and once more (a restart): one reminder.
@@ -71,7 +71,6 @@ it('records an agreement, tells its owner once, reminds once, puts the actielijs
   await Promise.all([app.services.scheduler.fire(schedule, moment), app.services.scheduler.fire(schedule, moment)]);
   await app.services.outbox.runJob('decisions.reminders', { slot: moment.toISOString() });
   await session.waitFor((fs) => inChat(marieke, fs).some((f) => textOf(f).includes('Herinnering')), mark, 'reminder');
-  await app.services.outbox.drain();
   await app.worker.settle();
   expect(inChat(marieke, session.botFrames(mark)).filter((f) => textOf(f).includes('Herinnering'))).toHaveLength(1);
 

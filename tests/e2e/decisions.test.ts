@@ -36,7 +36,6 @@ function openUrl(r: Recorded | undefined): string {
 }
 
 async function settle() {
-  await bot.app.services.outbox.drain();
   await bot.app.worker.settle();
 }
 
