@@ -6,8 +6,9 @@ import { dilemmas } from './features/dilemmas';
 import { plans } from './features/plans';
 import { sessions } from './features/sessions';
 import { agenda } from './features/agenda';
+import { decisions } from './features/decisions';
 
-export const CAPABILITIES = [members, dilemmas, plans, sessions, agenda] as const;
+export const CAPABILITIES = [members, dilemmas, plans, sessions, agenda, decisions] as const;
 
 export type CapabilityServices = ServicesOf<typeof CAPABILITIES>;
 

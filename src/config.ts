@@ -16,6 +16,20 @@ const guidList = list.pipe(
   z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a GUID')),
 );
 
+/** A cron pattern of five fields, read in Amsterdam time by the scheduler. */
+const cronPattern = z
+  .string()
+  .trim()
+  .regex(/^(\S+\s+){4}\S+$/, 'must be a cron pattern of five fields, e.g. "0 8 * * 1"')
+  .refine((pattern) => {
+    try {
+      new Cron(pattern, { paused: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a valid cron pattern, e.g. "0 8 * * 1" (Monday 08:00)');
+
 const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -85,19 +99,7 @@ const envSchema = z
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
     TEAMS_SERVICE_URL: z.string().trim().url().default('https://smba.trafficmanager.net/emea/'),
-    DIGEST_SCHEDULE: z
-      .string()
-      .trim()
-      .regex(/^(\S+\s+){4}\S+$/, 'must be a cron pattern of five fields, e.g. "0 8 * * 1"')
-      .refine((pattern) => {
-        try {
-          new Cron(pattern, { paused: true });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'is not a valid cron pattern, e.g. "0 8 * * 1" (Monday 08:00)')
-      .default('0 8 * * 1'),
+    DIGEST_SCHEDULE: cronPattern.default('0 8 * * 1'),
     DIGEST_DAYS_BEFORE_MEETING: z.coerce.number().int().min(0).max(30).default(3),
     DIGEST_CHANNEL_ID: z.string().trim().max(300).default(''),
     SCHEDULER: z.enum(['on', 'off']).default('on'),
@@ -106,6 +108,12 @@ const envSchema = z
     SESSION_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(24),
     SESSION_CALENDAR_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     SESSION_JOB_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+
+    // Decisions and agreements: when reminders are checked (cron, Amsterdam time) and how many days before
+    // the due date an owner is reminded; how long a besluitenlijst link works.
+    DECISIONS_REMINDER_SCHEDULE: cronPattern.default('0 8 * * *'),
+    DECISIONS_REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+    DECISIONS_LINK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   })
   .superRefine((env, ctx) => {
     if (!env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
@@ -172,6 +180,16 @@ export interface Config {
   proactive: ProactiveSettings;
   digest: DigestSettings;
   sessions: SessionSettings;
+  decisions: DecisionSettings;
+}
+
+export interface DecisionSettings {
+  /** When open agreements are checked for a reminder (cron, Amsterdam time). */
+  reminderSchedule: string;
+  /** Days before the due date that the owner is reminded (once). */
+  reminderDays: number;
+  /** Minutes a besluitenlijst download link works. */
+  linkMinutes: number;
 }
 
 export interface ProactiveSettings {
@@ -284,6 +302,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderHours: e.SESSION_REMINDER_HOURS,
       calendarLinkDays: e.SESSION_CALENDAR_LINK_DAYS,
       jobIntervalMs: e.SESSION_JOB_SECONDS * 1000,
+    },
+    decisions: {
+      reminderSchedule: e.DECISIONS_REMINDER_SCHEDULE,
+      reminderDays: e.DECISIONS_REMINDER_DAYS,
+      linkMinutes: e.DECISIONS_LINK_MINUTES,
     },
   };
 }

@@ -107,6 +107,10 @@ it('refuses the secretariaat-only card actions to every other role, with valid d
     { verb: 'dilemmaStatus', id, status: 'geagendeerd', outcome: '' },
     { verb: 'privacyEraseMember', target },
     { verb: 'auditPage' },
+    { verb: 'decisionRecord', meetingId: 'BO-2026-03-02', decisionItem: 'abcdef12', decisionKind: 'besluit', decisionText: 'Ingebroken', decisionOwner: '', decisionDue: '' },
+    { verb: 'decisionDocument', meetingId: 'BO-2026-03-02', anonymous: false },
+    { verb: 'agreementEdit', id: 'A-0000000000' },
+    { verb: 'agreementChange', id: 'A-0000000000', agreementOwner: 'o:huizen', agreementDue: '2026-05-01' },
   ];
   for (const role of ROLES.filter((r) => r !== 'secretariaat')) {
     for (const value of secretariaatOnly) {

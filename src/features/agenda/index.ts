@@ -68,3 +68,4 @@ export const agenda = defineCapability({
 });
 
 export type { AgendaService } from './service';
+export { meetingIdSchema, type BoMeeting, type AgendaItem } from './model';

@@ -153,6 +153,11 @@ export class AgendaService {
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0];
   }
 
+  /** Every meeting, oldest first (the decisions capability finds the last and the next BO here). */
+  async meetings(): Promise<BoMeeting[]> {
+    return (await this.store.listMeetings()).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  }
+
   async meeting(id: string): Promise<BoMeeting> {
     const meeting = await this.store.getMeeting(id);
     if (!meeting) throw new NotFound('No such meeting');
