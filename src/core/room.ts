@@ -3,7 +3,7 @@
 // otherwise the capability answers with a short pointer to the personal chat.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Directory, MemberTurn, Routes } from '../capability';
-import type { Locale } from '../i18n';
+import { t, type Locale } from '../i18n';
 import type { Member } from '../identity';
 import { errorFields, type Logger } from '../log';
 import { isShared, tenantOf } from '../turn';
@@ -14,6 +14,9 @@ interface Person {
 }
 
 const MAX_ROSTER = 2_000;
+
+/** Whether everyone who reads along may see something: 'unknown' when Teams could not say who reads along. */
+export type RoomVerdict = 'yes' | 'no' | 'unknown';
 
 export class Room {
   private readonly cache = new Map<string, { people: Person[] | undefined; until: number }>();
@@ -26,18 +29,24 @@ export class Room {
   ) {}
 
   /**
-   * True in a personal chat; in a shared one only when Teams names everyone in it and each is a member for
-   * whom `may` holds. When the roster cannot be had, the answer is no: nothing is shown to unknown readers.
+   * 'yes' in a personal chat; in a shared one 'yes' only when Teams names everyone in it and each is a member
+   * for whom `may` holds, 'no' when someone is not. When the roster cannot be had (Teams failed, or someone
+   * in it has no name), the answer is 'unknown', which callers treat as no: nothing goes to unknown readers.
    */
-  async everyoneMay(context: TurnContext, may: (member: Member) => boolean): Promise<boolean> {
-    if (!isShared(context)) return true;
+  async verdict(context: TurnContext, may: (member: Member) => boolean): Promise<RoomVerdict> {
+    if (!isShared(context)) return 'yes';
     const people = await this.roster(context);
-    if (!people?.length) return false;
+    if (!people?.length) return 'unknown';
     for (const person of people) {
       const member = await this.directory().resolve({ ...person, name: '' });
-      if (!member || !may(member)) return false;
+      if (!member || !may(member)) return 'no';
     }
-    return true;
+    return 'yes';
+  }
+
+  /** True only when everyone who reads along may see it (see `verdict`). */
+  async everyoneMay(context: TurnContext, may: (member: Member) => boolean): Promise<boolean> {
+    return (await this.verdict(context, may)) === 'yes';
   }
 
   private async roster(context: TurnContext): Promise<Person[] | undefined> {
@@ -53,7 +62,7 @@ export class Room {
         const page = await TeamsInfo.getPagedMembers(context, 500, token);
         for (const m of page.members) {
           if (!m.aadObjectId) {
-            // Someone Teams cannot name (an anonymous or federated participant): treat the room as open.
+            // Someone Teams cannot name (an anonymous or federated participant): who reads along is unknown.
             people = undefined;
             break;
           }
@@ -78,17 +87,25 @@ export class Room {
  * sentence sending people to their personal chat; a typeahead gets no options). In a personal chat nothing changes.
  */
 export function onlyAmongMembers(room: Room, routes: Routes, may: (member: Member) => boolean, pointer: (locale: Locale) => string): Routes {
-  const open = (turn: MemberTurn) => !isShared(turn.context) || room.everyoneMay(turn.context, may);
+  /** Undefined when the route may run; else the sentence to answer with. */
+  const refusal = async (turn: MemberTurn): Promise<string | undefined> => {
+    if (!isShared(turn.context)) return undefined;
+    const verdict = await room.verdict(turn.context, may);
+    return verdict === 'yes' ? undefined : verdict === 'no' ? pointer(turn.locale) : t(turn.locale, 'room.unknown');
+  };
   const guard = <T extends { handler(turn: MemberTurn): Promise<void> }>(route: T): T => ({
     ...route,
-    handler: async (turn: MemberTurn) => ((await open(turn)) ? route.handler(turn) : void (await turn.context.sendActivity(pointer(turn.locale)))),
+    handler: async (turn: MemberTurn) => {
+      const refused = await refusal(turn);
+      return refused === undefined ? route.handler(turn) : void (await turn.context.sendActivity(refused));
+    },
   });
   return {
     ...routes,
     ...(routes.commands ? { commands: routes.commands.map(guard) } : {}),
     ...(routes.actions ? { actions: routes.actions.map(guard) } : {}),
     ...(routes.executes
-      ? { executes: routes.executes.map((e) => ({ ...e, handler: async (turn: MemberTurn) => ((await open(turn)) ? e.handler(turn) : pointer(turn.locale)) })) }
+      ? { executes: routes.executes.map((e) => ({ ...e, handler: async (turn: MemberTurn) => (await refusal(turn)) ?? e.handler(turn) })) }
       : {}),
     ...(routes.searches
       ? { searches: routes.searches.map((s) => ({ ...s, handler: async (turn: MemberTurn, query: Parameters<typeof s.handler>[1]) => ((await open(turn)) ? s.handler(turn, query) : []) })) }

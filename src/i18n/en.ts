@@ -34,6 +34,7 @@ export const en: Record<MessageKey, string> = {
   'access.personalOnly': 'You are not on the BO Wonen list yet. Open a personal chat with BO Wonen and request access there.',
   'access.askFirst': 'You are not on the BO Wonen list yet. Type "help" in this chat to request access.',
   'refused.noIdentity': 'Teams did not tell us who you are. Open BO Wonen in Teams with your work account and try again.',
+  'room.unknown': 'I cannot check right now who is in this conversation, so I show nothing here. Look in your personal chat with BO Wonen, or try again later.',
   'error.unknownButton': 'This button does not work (any more). Type "help" for the menu.',  'audit.menu': 'Audit log',
   'audit.title': 'Audit log',
   'audit.intro': 'Every change by the secretariat and every erasure of data, newest first.',

@@ -390,6 +390,26 @@ describe('who is in the room', () => {
     expect(readable(reply)).not.toContain('geen BO-lid');
   });
 
+  it('shows nothing when Teams cannot say who is in the chat, and says why in one sentence', async () => {
+    const slowTeams = { id: '19:slow@thread.tacv2;messageid=9', type: 'groupChat' as const };
+    bot.connector.rostersFailing.add(slowTeams.id);
+    const [reply] = await bot.say(reader, "<at>BO Wonen</at> dilemma's", slowTeams);
+    expect(readable(reply)).toBe('Ik kan nu niet nagaan wie er in dit gesprek zitten. Daarom laat ik hier niets zien. Kijk in je persoonlijke chat met BO Wonen, of probeer het straks opnieuw.');
+    expect(cardOf(reply)).toBeUndefined();
+    const pressed = await bot.submit(reader, { verb: 'dilemmaList', theme: 'alle' }, { conversation: slowTeams });
+    expect(cardOf(pressed[0])).toBeUndefined();
+    expect(readable(pressed[0])).toContain('niet nagaan wie er in dit gesprek zitten');
+  });
+
+  it('shows nothing in a chat with someone Teams cannot name (a guest without an account)', async () => {
+    const withAnonymous = { id: '19:anonymous@thread.tacv2;messageid=9', type: 'groupChat' as const };
+    await bot.say(author, '<at>BO Wonen</at> hulp', withAnonymous);
+    bot.connector.addToRoster(withAnonymous.id, { id: '29:anonymous', name: 'Anonieme deelnemer' });
+    const [reply] = await bot.say(reader, "<at>BO Wonen</at> dilemma's", withAnonymous);
+    expect(cardOf(reply)).toBeUndefined();
+    expect(readable(reply)).toContain('niet nagaan wie er in dit gesprek zitten');
+  });
+
   it('does not show a withdrawn dilemma in a shared chat, not even to its author', async () => {
     const membersOnly = { id: '19:authors@thread.tacv2;messageid=9', type: 'groupChat' as const };
     const [form] = await bot.say(author, 'dilemma');

@@ -25,6 +25,8 @@ export class FakeConnector {
   readonly records: Recorded[] = [];
   /** Who is in each conversation or team (by id); the harness adds everyone who speaks there. */
   readonly rosters = new Map<string, RosterEntry[]>();
+  /** Rosters Teams cannot give now (it answers 503 for them), as when Teams is slow or down. */
+  readonly rostersFailing = new Set<string>();
   serviceUrl = '';
   fault: FaultPlan | undefined;
   /** Messages refused as Teams refuses them: 413 MessageSizeTooBig above its limit (UTF-16 of the JSON). */
@@ -56,7 +58,9 @@ export class FakeConnector {
     }
     const members = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(url.pathname);
     if (req.method === 'GET' && members) {
-      const roster = this.rosters.get(decodeURIComponent(members[1]!));
+      const rosterId = decodeURIComponent(members[1]!);
+      if (this.rostersFailing.has(rosterId)) return send(503, { error: { code: 'ServiceUnavailable', message: 'roster not available' } });
+      const roster = this.rosters.get(rosterId);
       return roster ? send(200, { members: roster }) : send(404, { error: { code: 'ConversationNotFound', message: 'no roster' } });
     }
     if (!m) return send(404, { error: { code: 'NotFound', message: url.pathname } });

@@ -284,3 +284,23 @@ describe('finding a plan typed as one word', () => {
     expect(index.find('zonnewijzerhoff')).toMatchObject({ kind: 'one', plan: { name: 'Zonnewijzerhof' } });
   });
 });
+
+describe('plan search keeps its promises', () => {
+  const index = new PlanIndex();
+  for (const p of [plan('Spoorlaan'), plan('Spoorzicht'), plan('Annas Hoeve', 'huizen'), plan('Annas Hof', 'laren'), plan('Weide')]) index.put({ plan: p, etag: '' });
+
+  it('offers a choice when two names match equally well, instead of opening the first', () => {
+    const found = index.find('spoor');
+    expect(found.kind).toBe('several');
+    expect(found.kind === 'several' && found.plans.map((p) => p.name).sort()).toEqual(['Spoorlaan', 'Spoorzicht']);
+  });
+
+  it('opens the nearer name typed as one word, not a farther one', () => {
+    // "annashoev" is one letter from "Annas Hoeve" and two from "Annas Hof".
+    expect(index.find('annashoev')).toMatchObject({ kind: 'one', plan: { name: 'Annas Hoeve' } });
+  });
+
+  it('finds a short name with two letters swapped', () => {
+    expect(index.find('wiede')).toMatchObject({ kind: 'one', plan: { name: 'Weide' } });
+  });
+});
