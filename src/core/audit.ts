@@ -81,7 +81,8 @@ export class AuditLog implements AuditSink {
       partitionKey: PARTITION,
       rowKey,
       at: at.toISOString(),
-      actor: JSON.stringify(record.actor),
+      // Who, and nothing more: a caller may hand over a whole member (organisation, role, dates).
+      actor: JSON.stringify({ tenantId: record.actor.tenantId, aadObjectId: record.actor.aadObjectId, name: record.actor.name }),
       capability: record.capability,
       action: record.action,
       target: record.target,

@@ -133,12 +133,13 @@ export class AgendaService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private async record(actor: Member, action: string, target: string, after?: unknown): Promise<void> {
+  private async record(actor: Member, action: string, target: string, before: unknown, after: unknown): Promise<void> {
     await this.deps.audit?.record({
       actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       capability: 'agenda',
       action,
       target,
+      ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
     });
   }
@@ -192,7 +193,7 @@ export class AgendaService {
     };
     if (!(await this.store.createMeeting(meeting))) throw refuse.rule('meetingExists');
     this.recent.meeting.clear();
-    await this.record(actor, 'meeting.created', meeting.id, { startsAt: meeting.startsAt, place: meeting.place });
+    await this.record(actor, 'meeting.created', meeting.id, undefined, { startsAt: meeting.startsAt, place: meeting.place });
     return meeting;
   }
 
@@ -214,11 +215,13 @@ export class AgendaService {
     if (!checked.ok) return { status: 'invalid', problems: checked.problems };
     const input = checked.input;
     const at = this.now().toISOString();
+    let before: AgendaItem | undefined;
     const meeting = await this.change(meetingId, (current) => {
       if (itemId) {
         const existing = current.items.find((i) => i.id === itemId);
         if (!existing) throw new NotFound('No such item');
         if (existing.standard) throw refuse.rule('standardItem');
+        before = existing;
         return { ...current, items: current.items.map((i) => (i.id === itemId ? { ...i, ...input } : i)) };
       }
       if (current.items.length >= LIMITS.items) throw refuse.rule('tooManyItems');
@@ -229,15 +232,22 @@ export class AgendaService {
       items.splice(rondvraag >= 0 ? rondvraag : items.length, 0, item);
       return { ...current, items, addedAt: { ...current.addedAt, [item.id]: at } };
     });
-    await this.record(actor, itemId ? 'agenda.itemChanged' : 'agenda.itemAdded', meetingId, { type: input.type, title: input.title, ...(source ? { source } : {}) });
+    const changed = before as AgendaItem | undefined;
+    await this.record(
+      actor,
+      itemId ? 'agenda.itemChanged' : 'agenda.itemAdded',
+      itemId ? `${meetingId}/${itemId}` : meetingId,
+      changed && { type: changed.type, title: changed.title },
+      { type: input.type, title: input.title, ...(source ? { source } : {}) },
+    );
     return { status: 'saved', meeting };
   }
 
   async moveItem(actor: Member, meetingId: string, itemId: string, direction: 'up' | 'down'): Promise<BoMeeting> {
     requireSecretariaat(actor);
-    let moved = false;
+    let moved: { from: number; to: number } | undefined;
     const meeting = await this.change(meetingId, (current) => {
-      moved = false;
+      moved = undefined;
       const index = current.items.findIndex((i) => i.id === itemId);
       if (index < 0) throw new NotFound('No such item');
       if (current.items[index]!.standard) throw refuse.rule('standardItem');
@@ -247,11 +257,13 @@ export class AgendaService {
       if (!neighbour || neighbour.standard) return undefined;
       const items = [...current.items];
       [items[index], items[target]] = [items[target]!, items[index]!];
-      moved = true;
+      moved = { from: index, to: target };
       return { ...current, items };
     });
-    // "Omhoog" on the first item that may move changes nothing, so the logboek gets no line for it.
-    if (moved) await this.record(actor, 'agenda.itemMoved', `${meetingId}/${itemId}`, { direction });
+    const places = moved as { from: number; to: number } | undefined;
+    // "Omhoog" on the first item that may move changes nothing, so the logboek gets no line for it. Places are
+    // counted from 1, as on the card.
+    if (places) await this.record(actor, 'agenda.itemMoved', `${meetingId}/${itemId}`, { place: places.from + 1 }, { place: places.to + 1, direction });
     return meeting;
   }
 
@@ -265,7 +277,7 @@ export class AgendaService {
       const { [itemId]: _gone, ...addedAt } = current.addedAt;
       return { ...current, items: current.items.filter((i) => i.id !== itemId), addedAt };
     });
-    if (before && !before.standard) await this.record(actor, 'agenda.itemRemoved', `${meetingId}/${itemId}`, { title: before.title, type: before.type });
+    if (before && !before.standard) await this.record(actor, 'agenda.itemRemoved', `${meetingId}/${itemId}`, { title: before.title, type: before.type }, null);
     return meeting;
   }
 
@@ -277,7 +289,7 @@ export class AgendaService {
       current.status === 'gepland' ? { ...current, status: 'vastgesteld', updatedAt: this.now().toISOString() } : undefined,
     );
     if (!meeting) throw new NotFound('No such meeting');
-    await this.record(actor, 'agenda.fixed', meetingId);
+    await this.record(actor, 'agenda.fixed', meetingId, { status: 'gepland' }, { status: meeting.status });
     return meeting;
   }
 

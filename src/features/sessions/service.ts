@@ -532,18 +532,19 @@ export class SessionService {
       if (Date.parse(found.value.endsAt) <= this.now().getTime()) throw refuse.rule('past');
       const next: Session = { ...found.value, state: 'geannuleerd', revision: found.value.revision + 1, updatedAt: this.now().toISOString() };
       await this.store.commit({ value: next, etag: found.etag }, []);
-      return next;
+      return { next, was: found.value.state };
     });
     if (!cancelled) return this.get(id);
-    await this.record(actor, 'session.cancelled', id);
-    await this.tellEveryone(cancelled, 'cancelled');
-    return cancelled;
+    await this.record(actor, 'session.cancelled', id, { state: cancelled.was }, { state: cancelled.next.state });
+    await this.tellEveryone(cancelled.next, 'cancelled');
+    return cancelled.next;
   }
 
   /** Closes sign-up before the deadline (or opens it again); people already signed up or waiting keep their place. */
   async setSignUpOpen(actor: Member, id: string, open: boolean): Promise<Session> {
     requireSecretariaat(actor);
-    return this.retrying(id, async () => {
+    let was: Session['state'] | undefined;
+    const session = await this.retrying(id, async () => {
       const found = await this.store.getSession(id);
       if (!found) throw new NotFound('No such session');
       if (found.value.state === 'geannuleerd') throw refuse.rule('cancelled');
@@ -551,9 +552,11 @@ export class SessionService {
       if (found.value.state === state) return found.value;
       const next: Session = { ...found.value, state, updatedAt: this.now().toISOString() };
       await this.store.commit({ value: next, etag: found.etag }, []);
-      await this.record(actor, open ? 'session.signUpOpened' : 'session.signUpClosed', id);
+      was = found.value.state;
       return next;
     });
+    if (was !== undefined) await this.record(actor, open ? 'session.signUpOpened' : 'session.signUpClosed', id, { state: was }, { state: session.state });
+    return session;
   }
 
   private async tellEveryone(session: Session, kind: 'moved' | 'cancelled', skip: Registration[] = []): Promise<void> {
@@ -581,7 +584,8 @@ export class SessionService {
     const wanted = new Set(attendedKeys);
     const changed = confirmed.filter((r) => r.value.attended !== wanted.has(r.person));
     for (const r of changed) await this.store.setAttended(id, r.person, wanted.has(r.person));
-    if (changed.length) await this.record(actor, 'session.attendance', id, undefined, { attended: wanted.size, of: confirmed.length });
+    const before = confirmed.filter((r) => r.value.attended).length;
+    if (changed.length) await this.record(actor, 'session.attendance', id, { attended: before, of: confirmed.length }, { attended: wanted.size, of: confirmed.length });
     return this.attendees(actor, id);
   }
 
@@ -594,6 +598,7 @@ export class SessionService {
     if (!clean) throw refuse.rule('opbrengstEmpty');
     if (clean.length > LIMITS.opbrengst) throw refuse.rule('opbrengstTooLong', { max: LIMITS.opbrengst });
     let changed = false;
+    let was = '';
     const updated = await this.retrying(id, async () => {
       const found = await this.store.getSession(id);
       if (!found) throw new NotFound('No such session');
@@ -604,10 +609,11 @@ export class SessionService {
       const next: Session = { ...found.value, opbrengst: clean, opbrengstAt: this.now().toISOString(), updatedAt: this.now().toISOString() };
       await this.store.commit({ value: next, etag: found.etag }, []);
       changed = true;
+      was = found.value.opbrengst;
       return next;
     });
     if (changed) {
-      await this.record(actor, 'session.opbrengst', id, undefined, { opbrengst: updated.opbrengst });
+      await this.record(actor, 'session.opbrengst', id, { opbrengst: was }, { opbrengst: updated.opbrengst });
       const regs = (await this.store.registrations(id)).map((r) => r.value).filter((r) => r.state === 'bevestigd');
       const anyMarked = regs.some((r) => r.attended);
       await Promise.all(regs.filter((r) => !anyMarked || r.attended).map((r) => this.messenger.later(r, { kind: 'opbrengst', session: updated })));

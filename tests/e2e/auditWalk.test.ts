@@ -1,0 +1,171 @@
+// The audit proof: every change the secretariaat can make (each secretariaat verb of the authorization
+// matrix) leaves exactly one row in the logboek, with who did it, what, on what, and before and after.
+import type { AuditEntry } from '../../src/core/audit';
+import { SessionStore } from '../../src/features/sessions/store';
+import type { Member } from '../../src/identity';
+import { people, startTestBot, TENANT, type TestBot } from '../helpers/harness';
+
+let bot: TestBot;
+let admin: Member;
+const wethouder = { aadObjectId: 'adadadad-0000-4000-8000-000000000001', name: 'Wies Wethouder' };
+const applicant = { aadObjectId: 'adadadad-0000-4000-8000-000000000002', name: 'Aart Aanvrager' };
+const PLAN_CSV = 'naam;gemeente;totaal;sociale huur;middenhuur;betaalbare koop;overig;fase\nAuditplan;Huizen;60;20;20;10;10;initiatief\n';
+
+/**
+ * How a verb's row must look: a creation has only an "after", a removal only a "before" (and an erasure
+ * neither: what was erased may not stay in the logboek); every other change has both.
+ */
+type Kind = 'creates' | 'changes' | 'removes' | 'erases';
+
+interface Step {
+  /** The secretariaat verb (or command) of the authorization matrix this step stands for. */
+  verb: string;
+  action: string;
+  kind: Kind;
+  /** A change in another capability the verb also makes (and records there), e.g. a placed dilemma's status. */
+  alsoChanges?: string;
+  run(): Promise<unknown>;
+}
+
+const seen = new Set<string>();
+async function newRows(): Promise<AuditEntry[]> {
+  const rows: AuditEntry[] = [];
+  for await (const e of bot.app.services.audit.all()) if (!seen.has(e.id)) rows.push(e);
+  rows.forEach((r) => seen.add(r.id));
+  return rows;
+}
+
+let meetingId = '';
+let itemId = '';
+let dilemmaId = '';
+let sessionId = '';
+let planId = '';
+const target = { tenantId: TENANT, aadObjectId: applicant.aadObjectId };
+
+const sessionForm = (title: string) => ({
+  series: 'themasessie', title, description: 'Proef.', date: '2027-06-10', startTime: '10:00', endTime: '12:00', deadlineDate: '2027-06-03',
+  location: 'Regiokantoor', hostOrganisation: 'Regio', facilitatorName: 'Extern', facilitator: '', capacity: '10', audience: ['wethouder'],
+});
+
+const steps: Step[] = [
+  { verb: 'agendaNewMeeting', action: 'meeting.created', kind: 'creates', run: async () => (meetingId = (await bot.app.services.agenda.createMeeting(admin, new Date(Date.now() + 30 * 86_400_000), 'Regiokantoor')).id) },
+  {
+    verb: 'agendaSaveItem', action: 'agenda.itemAdded', kind: 'creates',
+    run: async () => {
+      const result = await bot.app.services.agenda.saveItem(admin, meetingId, undefined, { type: 'bespreking', title: 'Woondeal', summary: '', submittedBy: '', links: [] });
+      if (result.status !== 'saved') throw new Error('item not saved');
+      itemId = result.meeting.items.find((i) => i.title === 'Woondeal')!.id;
+    },
+  },
+  { verb: 'agendaSaveItem', action: 'agenda.itemChanged', kind: 'changes', run: () => bot.app.services.agenda.saveItem(admin, meetingId, itemId, { type: 'besluitvorming', title: 'Woondeal MRA', summary: '', submittedBy: '', links: [] }) },
+  {
+    verb: 'agendaPlace', action: 'agenda.itemAdded', kind: 'creates', alsoChanges: 'dilemma.statusChanged',
+    run: async () => {
+      const author = (await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: wethouder.aadObjectId, name: '' }))!;
+      const { dilemma } = (await bot.app.services.dilemmas.create(
+        author,
+        { title: 'Netcongestie', description: 'Geen aansluiting.', theme: 'netcongestie', municipalities: ['huizen'], relatedPlan: '', visibility: 'members', wantsAgenda: true },
+        'audit-walk-dilemma',
+      )) as { dilemma: { id: string } };
+      dilemmaId = dilemma.id;
+      await newRows(); // the wethouder's dilemma is not the secretariaat's change
+      await bot.app.services.agenda.place(admin, meetingId, 'dilemmas', dilemmaId);
+    },
+  },
+  { verb: 'agendaMoveItem', action: 'agenda.itemMoved', kind: 'changes', run: () => bot.app.services.agenda.moveItem(admin, meetingId, itemId, 'down') },
+  { verb: 'agendaRemoveItem', action: 'agenda.itemRemoved', kind: 'removes', run: () => bot.app.services.agenda.removeItem(admin, meetingId, itemId) },
+  { verb: 'agendaFix', action: 'agenda.fixed', kind: 'changes', run: () => bot.app.services.agenda.fix(admin, meetingId) },
+  { verb: 'dilemmaStatus', action: 'dilemma.statusChanged', kind: 'changes', run: () => bot.app.services.dilemmas.setStatus({ member: admin, shared: false }, dilemmaId, 'besproken', 'Afspraak gemaakt.') },
+  {
+    verb: 'file upload (plan list)', action: 'plans.imported', kind: 'creates',
+    run: async () => {
+      await bot.app.services.plans.importFile(admin, Buffer.from(PLAN_CSV, 'utf8'));
+      planId = (await bot.app.services.plans.list(admin)).plans.find((p) => p.name === 'Auditplan')!.id;
+    },
+  },
+  {
+    verb: 'planSave', action: 'plan.updated', kind: 'changes',
+    run: async () => {
+      const plan = await bot.app.services.plans.get(admin, planId);
+      await bot.app.services.plans.update(admin, {
+        id: planId, revision: plan.revision, phase: 'haalbaarheid', total: '60', socialRent: '20', midRent: '20', affordablePurchase: '10', other: '10', startConstruction: '', delivery: '',
+      });
+    },
+  },
+  {
+    verb: 'sessionSave', action: 'session.created', kind: 'creates',
+    run: async () => {
+      const created = await bot.app.services.sessions.create(admin, sessionForm('Auditsessie'), 'audit-walk-session');
+      if (created.status !== 'saved') throw new Error(`session not created: ${JSON.stringify(created)}`);
+      sessionId = created.session.id;
+    },
+  },
+  { verb: 'sessionSave', action: 'session.edited', kind: 'changes', run: () => bot.app.services.sessions.edit(admin, sessionId, sessionForm('Auditsessie, nieuwe titel')) },
+  { verb: 'sessionSignUpState', action: 'session.signUpClosed', kind: 'changes', run: () => bot.app.services.sessions.setSignUpOpen(admin, sessionId, false) },
+  { verb: 'sessionSignUpState', action: 'session.signUpOpened', kind: 'changes', run: () => bot.app.services.sessions.setSignUpOpen(admin, sessionId, true) },
+  {
+    verb: 'sessionAttendance', action: 'session.attendance', kind: 'changes',
+    run: async () => {
+      const author = (await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: wethouder.aadObjectId, name: '' }))!;
+      await bot.app.services.sessions.signUp(author, sessionId);
+      // The session has begun: move it an hour into the past in storage, as time would.
+      const store = new SessionStore(bot.app.tables);
+      const found = (await store.getSession(sessionId))!;
+      const hourAgo = Date.now() - 3_600_000;
+      await store.commit({ value: { ...found.value, startsAt: new Date(hourAgo).toISOString(), endsAt: new Date(hourAgo + 7_200_000).toISOString() }, etag: found.etag }, []);
+      await bot.app.services.sessions.setAttendance(admin, sessionId, [`${TENANT}|${wethouder.aadObjectId}`]);
+    },
+  },
+  { verb: 'sessionOpbrengst', action: 'session.opbrengst', kind: 'changes', run: () => bot.app.services.sessions.recordOpbrengst(admin, sessionId, 'Vroeg samen rekenen helpt.') },
+  {
+    verb: 'sessionCancel', action: 'session.cancelled', kind: 'changes',
+    run: async () => {
+      const created = await bot.app.services.sessions.create(admin, sessionForm('Te annuleren'), 'audit-walk-cancel');
+      if (created.status !== 'saved') throw new Error('session not created');
+      await newRows(); // its creation was asserted above
+      await bot.app.services.sessions.cancelSession(admin, created.session.id);
+    },
+  },
+  {
+    verb: 'decideAccess', action: 'access.approved', kind: 'changes',
+    run: async () => {
+      await bot.app.services.members.requestAccess({ ...target, name: applicant.name }, { organisationId: 'huizen', role: 'wethouder' });
+      await bot.app.services.members.decide(admin, target, 'approved');
+    },
+  },
+  { verb: 'changeRole', action: 'member.roleChanged', kind: 'changes', run: () => bot.app.services.members.changeRole(admin, target, 'directeur-bestuurder') },
+  { verb: 'removeMember', action: 'member.removed', kind: 'removes', run: () => bot.app.services.members.removeMember(admin, target) },
+  { verb: 'privacyEraseMember', action: 'privacy.erased.secretariaat', kind: 'erases', run: () => bot.app.services.privacy.eraseAll(target, admin, 'secretariaat') },
+];
+
+beforeAll(async () => {
+  bot = await startTestBot();
+  await bot.app.services.members.seed([{ tenantId: TENANT, aadObjectId: wethouder.aadObjectId, name: wethouder.name, organisationId: 'huizen', role: 'wethouder' }]);
+  await bot.say(people.admin, 'help');
+  admin = (await bot.app.services.members.resolve({ tenantId: TENANT, aadObjectId: people.admin.aadObjectId, name: '' }))!;
+  await newRows();
+});
+afterAll(async () => {
+  await bot.stop();
+});
+
+it('records each secretariaat change once, with who, what, on what, before and after', async () => {
+  for (const step of steps) {
+    await step.run();
+    const rows = await newRows();
+    const expected = [step.action, ...(step.alsoChanges ? [step.alsoChanges] : [])].sort();
+    expect({ verb: step.verb, actions: rows.map((r) => r.action).sort() }).toEqual({ verb: step.verb, actions: expected });
+    for (const other of rows.filter((r) => r.action !== step.action)) {
+      expect({ verb: step.verb, action: other.action, actor: other.actor.aadObjectId, before: other.before !== undefined, after: other.after !== undefined }).toEqual({
+        verb: step.verb, action: other.action, actor: people.admin.aadObjectId, before: true, after: true,
+      });
+    }
+    const row = rows.find((r) => r.action === step.action);
+    expect({ verb: step.verb, actor: row!.actor }).toEqual({ verb: step.verb, actor: { tenantId: TENANT, aadObjectId: people.admin.aadObjectId, name: admin.name } });
+    expect({ verb: step.verb, target: row!.target.length > 0 }).toEqual({ verb: step.verb, target: true });
+    const wants = { before: step.kind === 'changes' || step.kind === 'removes', after: step.kind === 'changes' || step.kind === 'creates' };
+    const has = { before: row!.before !== undefined && row!.before !== null, after: row!.after !== undefined && row!.after !== null };
+    expect({ verb: step.verb, action: step.action, ...has }).toEqual({ verb: step.verb, action: step.action, ...wants });
+    if (step.kind === 'changes') expect({ verb: step.verb, same: JSON.stringify(row!.before) === JSON.stringify(row!.after) }).toEqual({ verb: step.verb, same: false });
+  }
+});
