@@ -8,6 +8,7 @@ import { unknownCommandCard, welcomeCard } from './cards/welcome';
 import { registerActions } from './core/actions';
 import { answerKnownErrors, answerUnhandledInvoke, withApology } from './core/answers';
 import { CommandRouter, MAX_COMMAND_LENGTH } from './core/commands';
+import { applyAudience } from './core/guard';
 import { Identify } from './core/identity';
 import { registerInstallation, rememberPersonalChat } from './core/installation';
 import { registerSearches } from './core/searches';
@@ -40,7 +41,8 @@ export function createBot(core: Core, built: Built[], coreRoutes: Routes[] = [])
   // tables, so a turn costs only the reads its route makes.
   const app = new BotApplication({ startTypingTimer: false, longRunningMessages: false, removeRecipientMention: true });
 
-  const routes = [...built.map((b) => b.routes), ...coreRoutes];
+  // Every route with its declared audience applied: no handler runs for someone it is not for.
+  const routes = [...built.map((b) => b.routes), ...coreRoutes].map((r) => applyAudience(core.room, r));
   const menu = routes.flatMap((r) => r.menu ?? []);
   const help: Command = {
     words: [],
@@ -74,9 +76,10 @@ export function createBot(core: Core, built: Built[], coreRoutes: Routes[] = [])
     actions: routes.flatMap((r) => r.actions ?? []),
     openActions: routes.flatMap((r) => r.openActions ?? []),
     executes: routes.flatMap((r) => r.executes ?? []),
+    files: routes.flatMap((r) => r.files ?? []),
+    searchExtensions: routes.flatMap((r) => r.searchExtensions ?? []),
   });
   registerSearches(app, { identify, locale }, routes.flatMap((r) => r.searches ?? []));
-  for (const r of routes) r.register?.(app);
 
   app.message(async (context) => context.activity.type === 'message', async (context) => {
     const text = context.activity.text ?? '';

@@ -1,7 +1,7 @@
 // The contract every capability (a folder under src/features/) fulfils: what it owns and what it offers.
 // The bot holds a list of these (src/capabilities.ts); adding a capability is a folder and a line there.
-import type { Application, TurnState } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import type { Application, Query, TurnState } from '@microsoft/teams-ai';
+import type { MessagingExtensionResult, TurnContext } from 'botbuilder';
 import type { Request, Response } from 'restify';
 import type { AdaptiveCard } from './cards/adaptive';
 import type { Config } from './config';
@@ -91,7 +91,37 @@ export interface PersonTurn {
   locale: Locale;
 }
 
-export interface Command {
+/**
+ * Where a route runs. 'personal': only in a personal chat. 'members': in a group chat or channel only when
+ * Teams names everyone in it and each is a member the route is for (an unknown roster counts as no). 'open':
+ * anywhere; the handler then shows only what anyone there may see.
+ */
+export type Where = 'personal' | 'members' | 'open';
+
+/** Who a route is for. The core applies it before the handler runs; the service checks the roles again. */
+export interface Audience {
+  /** The roles it is for; without, every member. */
+  roles?: readonly Role[];
+  where: Where;
+}
+
+/** A capability's own words for the core's refusals; without them the core's general sentences are used. */
+export interface RefusalWords {
+  /** The person's role is not among the route's roles. */
+  role?(locale: Locale): string;
+  /** A 'personal' route used in a shared chat. */
+  personalOnly?(locale: Locale): string;
+  /** A 'members' route in a shared chat where someone may not see it. */
+  notEveryone?(locale: Locale): string;
+}
+
+/** Fields every member route has: who it is for, and its own refusal words, when they differ from its capability's. */
+interface Guarded {
+  audience?: Audience;
+  refusals?: RefusalWords;
+}
+
+export interface Command extends Guarded {
   /** The first word that picks this command (lower case), e.g. ['plannen']. */
   words: readonly string[];
   handler(turn: MemberTurn): Promise<void>;
@@ -110,7 +140,7 @@ export interface MenuItem {
 }
 
 /** An Action.Submit whose data carries `verb`; runs for members only. */
-export interface CardAction {
+export interface CardAction extends Guarded {
   verb: string;
   handler(turn: MemberTurn): Promise<void>;
 }
@@ -126,7 +156,7 @@ export interface OpenCardAction {
  * response: a card that replaces theirs, or a sentence. Teams also sends these by itself (a card's refresh),
  * so nothing is posted to the chat. `gone` replaces an old card whose content the person may no longer see.
  */
-export interface ExecuteAction {
+export interface ExecuteAction extends Guarded {
   verb: string;
   handler(turn: MemberTurn): Promise<AdaptiveCard | string>;
   gone?(locale: Locale): AdaptiveCard;
@@ -145,7 +175,7 @@ export interface SearchChoice {
  * Teams sends an `application/search` invoke while the person types. Members only; the core caps the answer
  * at what Teams shows (15 options).
  */
-export interface SearchRoute {
+export interface SearchRoute extends Guarded {
   dataset: string;
   handler(turn: MemberTurn, query: { text: string; skip: number; top: number }): Promise<SearchChoice[]>;
 }
@@ -158,7 +188,27 @@ export interface HttpRoute {
   handler(req: Request, res: Response): Promise<void>;
 }
 
+/** A file sent to the bot in a chat (Teams' file download info); the handler reads the activity's attachments. */
+export interface FileUpload extends Guarded {
+  /** Whether this route takes these attachments (e.g. by content type). */
+  accepts(attachments: ReadonlyArray<{ contentType: string }>): boolean;
+  handler(turn: MemberTurn): Promise<void>;
+}
+
+/** A search message extension (the compose box or the command bar): Teams' query and, optionally, a chosen item. */
+export interface SearchExtension extends Guarded {
+  /** The command id in the app manifest. */
+  commandId: string;
+  query(turn: MemberTurn, query: Query<Record<string, unknown>>): Promise<MessagingExtensionResult>;
+  /** A result the person picked (its preview's `tap.value`). */
+  select?(turn: MemberTurn, item: unknown): Promise<MessagingExtensionResult>;
+}
+
 export interface Routes {
+  /** Who the routes below are for, unless a route says otherwise. The core applies it before each handler. */
+  audience: Audience;
+  /** The capability's own words when the core refuses one of its routes. */
+  refusals?: RefusalWords;
   menu?: MenuItem[];
   commands?: Command[];
   actions?: CardAction[];
@@ -166,9 +216,9 @@ export interface Routes {
   executes?: ExecuteAction[];
   /** Dynamic typeahead in cards (`Data.Query`), one per dataset. */
   searches?: SearchRoute[];
+  files?: FileUpload[];
+  searchExtensions?: SearchExtension[];
   http?: HttpRoute[];
-  /** For what the declarations above do not cover (message extensions, file uploads). */
-  register?(app: BotApp): void;
 }
 
 /** Who is acting: provided by exactly one capability (members), used by the core on every turn. */

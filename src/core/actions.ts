@@ -1,7 +1,8 @@
-// Card actions of every capability: Action.Submit for members and for newcomers, and Action.Execute answered
-// through the invoke response only (never a chat post: Teams sends these by itself for a card's refresh).
+// Card actions, file uploads and message extensions of every capability: Action.Submit for members and for
+// newcomers, Action.Execute answered through the invoke response only (never a chat post: Teams sends these by
+// itself for a card's refresh). Every member route arrives here with its declared audience applied (guard.ts).
 import type { TurnContext } from 'botbuilder';
-import type { BotApp, CardAction, ExecuteAction, MemberTurn, OpenCardAction } from '../capability';
+import type { BotApp, CardAction, ExecuteAction, FileUpload, MemberTurn, OpenCardAction, SearchExtension } from '../capability';
 import { AccessDenied, NotFound } from '../errors';
 import { t, type Locale } from '../i18n';
 import { answerExecute, isShared, knownErrorMessage, personOf } from '../turn';
@@ -24,7 +25,7 @@ function executeOf(context: TurnContext): { verb: string; data: unknown } | unde
 export function registerActions(
   app: BotApp,
   deps: ActionDeps,
-  routes: { actions: CardAction[]; openActions: OpenCardAction[]; executes: ExecuteAction[] },
+  routes: { actions: CardAction[]; openActions: OpenCardAction[]; executes: ExecuteAction[]; files: FileUpload[]; searchExtensions: SearchExtension[] },
 ): void {
   const { identify, locale } = deps;
 
@@ -77,4 +78,39 @@ export function registerActions(
     },
     true,
   );
+
+  for (const upload of routes.files) {
+    app.activity(
+      async (context) => context.activity.type === 'message' && upload.accepts(context.activity.attachments ?? []),
+      async (context) => {
+        const lang = locale(context);
+        const member = await identify.memberOrOnboard(context, lang);
+        if (!member) return;
+        await answerKnownErrors(context, lang, () => upload.handler({ context, member, locale: lang, args: '' }));
+      },
+    );
+  }
+
+  const notMember = (lang: Locale) => ({ type: 'message' as const, text: t(lang, 'access.personalOnly') });
+  for (const extension of routes.searchExtensions) {
+    app.messageExtensions.query(extension.commandId, async (context, _state, query) => {
+      const lang = locale(context);
+      const member = await identify.memberIfKnown(context);
+      if (!member) return notMember(lang);
+      return extension.query({ context, member, locale: lang, args: '' }, query);
+    });
+  }
+  // Teams' selectItem invoke names no command, so one extension at most may take it.
+  const selecting = routes.searchExtensions.filter((e) => e.select);
+  if (selecting.length > 1) throw new Error('Only one message extension can take a chosen item (selectItem)');
+  const chooser = selecting[0];
+  if (chooser?.select) {
+    const select = chooser.select;
+    app.messageExtensions.selectItem(async (context, _state, item) => {
+      const lang = locale(context);
+      const member = await identify.memberIfKnown(context);
+      if (!member) return notMember(lang);
+      return select({ context, member, locale: lang, args: '' }, item);
+    });
+  }
 }

@@ -27,6 +27,8 @@ export function auditRoutes(core: Core, audit: AuditLog): Routes {
     await (replace ? replaceCard(context, view) : sendCard(context, view));
   }
   return {
+    audience: { roles: ['secretariaat'], where: 'personal' },
+    refusals: { personalOnly: (locale) => t(locale, 'audit.personalOnly') },
     menu: [{ label: (locale) => t(locale, 'audit.menu'), command: 'logboek', roles: ['secretariaat'], group: 'manage' }],
     commands: [{ words: ['logboek', 'audit'], handler: (turn) => show(turn, undefined, false) }],
     actions: [{ verb: 'auditPage', handler: (turn) => show(turn, pageSchema.parse(turn.context.activity.value).after, true) }],

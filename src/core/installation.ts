@@ -1,5 +1,5 @@
 // Installation bookkeeping: remember where the bot is (personal chats, group chats, channels), so it can
-// reach people and channels later, and forget it when it is removed.
+// reach people and channels later, and forget it when it is removed; and count read receipts of what the outbox sent.
 import { TurnContext } from 'botbuilder';
 import type { BotApp, Core } from '../capability';
 import { t } from '../i18n';
@@ -59,4 +59,17 @@ export function registerInstallation(app: BotApp, core: Core): void {
   app.conversationUpdate('teamDeleted', async (context) => {
     await references.remove(context.activity.conversation.id);
   });
+
+  // Teams sends these from personal chats when people allow read receipts: the outbox counts what was read.
+  app.activity(
+    async (context) => context.activity.type === 'event' && context.activity.name === READ_RECEIPT,
+    async (context) => {
+      const last = (context.activity.value as { lastReadMessageId?: unknown } | undefined)?.lastReadMessageId;
+      if (typeof last !== 'string' || !/^\d{1,20}$/.test(last) || context.activity.conversation?.conversationType !== 'personal') return;
+      const marked = await core.outbox.markRead(context.activity.conversation.id, last);
+      if (marked) log.info({ event: 'digest.read', marked }, 'read receipt counted');
+    },
+  );
 }
+
+const READ_RECEIPT = 'application/vnd.microsoft.readReceipt';

@@ -87,6 +87,8 @@ export class Privacy {
       await sendCard(context, confirmCard(locale));
     };
     return {
+      audience: { where: 'personal' },
+      refusals: { personalOnly: (locale) => t(locale, 'privacy.personalOnly') },
       commands: [
         { words: ['mijn gegevens', 'my data'], handler: overview },
         { words: ['verwijder mijn gegevens', 'delete my data'], handler: askErase },

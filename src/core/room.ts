@@ -1,9 +1,8 @@
 // Who is in the room: in a group chat or channel the bot does not know who reads along. Member-only content
 // is shown there only when every person in it is a member who may read it (roster from Teams, cached briefly);
-// otherwise the capability answers with a short pointer to the personal chat.
+// the core's guard (guard.ts) asks the room before a route declared for members runs in a shared chat.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Directory, MemberTurn, Routes } from '../capability';
-import { t, type Locale } from '../i18n';
+import type { Directory } from '../capability';
 import type { Member } from '../identity';
 import { errorFields, type Logger } from '../log';
 import { isShared, tenantOf } from '../turn';
@@ -79,36 +78,4 @@ export class Room {
     this.cache.set(key, { people, until: Date.now() + this.ttlMs });
     return people;
   }
-}
-
-/**
- * Wraps a capability's routes so that, in a group chat or channel, each command, button and Action.Execute
- * runs only when everyone in it is a member for whom `may` holds; otherwise it answers with `pointer` (a
- * sentence sending people to their personal chat; a typeahead gets no options). In a personal chat nothing changes.
- */
-export function onlyAmongMembers(room: Room, routes: Routes, may: (member: Member) => boolean, pointer: (locale: Locale) => string): Routes {
-  /** Undefined when the route may run; else the sentence to answer with. */
-  const refusal = async (turn: MemberTurn): Promise<string | undefined> => {
-    if (!isShared(turn.context)) return undefined;
-    const verdict = await room.verdict(turn.context, may);
-    return verdict === 'yes' ? undefined : verdict === 'no' ? pointer(turn.locale) : t(turn.locale, 'room.unknown');
-  };
-  const guard = <T extends { handler(turn: MemberTurn): Promise<void> }>(route: T): T => ({
-    ...route,
-    handler: async (turn: MemberTurn) => {
-      const refused = await refusal(turn);
-      return refused === undefined ? route.handler(turn) : void (await turn.context.sendActivity(refused));
-    },
-  });
-  return {
-    ...routes,
-    ...(routes.commands ? { commands: routes.commands.map(guard) } : {}),
-    ...(routes.actions ? { actions: routes.actions.map(guard) } : {}),
-    ...(routes.executes
-      ? { executes: routes.executes.map((e) => ({ ...e, handler: async (turn: MemberTurn) => (await refusal(turn)) ?? e.handler(turn) })) }
-      : {}),
-    ...(routes.searches
-      ? { searches: routes.searches.map((s) => ({ ...s, handler: async (turn: MemberTurn, query: Parameters<typeof s.handler>[1]) => ((await open(turn)) ? s.handler(turn, query) : []) })) }
-      : {}),
-  };
 }

@@ -33,6 +33,9 @@ export const nl = {
   'access.personalOnly': 'Je staat nog niet op de lijst van BO Wonen. Open een persoonlijke chat met BO Wonen en vraag daar toegang aan.',
   'access.askFirst': 'Je staat nog niet op de lijst van BO Wonen. Typ "hulp" in deze chat om toegang te vragen.',
   'refused.noIdentity': 'Teams gaf niet mee wie je bent. Open BO Wonen in Teams met je werkaccount en probeer het opnieuw.',
+  'guard.personalOnly': 'Dit doe je in je persoonlijke chat met BO Wonen.',
+  'guard.notEveryone': 'Niet iedereen in dit gesprek mag dit zien. Kijk in je persoonlijke chat met BO Wonen.',
+  'guard.notForRole': 'Dit is niet voor jouw functie. Typ "hulp" om te zien wat je kunt doen.',
   'room.unknown': 'Ik kan nu niet nagaan wie er in dit gesprek zitten. Daarom laat ik hier niets zien. Kijk in je persoonlijke chat met BO Wonen, of probeer het straks opnieuw.',
   'error.unknownButton': 'Deze knop werkt niet (meer). Typ "hulp" voor het menu.',
 

@@ -24,7 +24,7 @@ afterAll(async () => {
 
 /** Every sentence a refusal can have, from the capabilities' declared refusals and the core. */
 function refusalSentences(): string[] {
-  const out = [catalogs.nl['error.notAllowed']];
+  const out = [catalogs.nl['error.notAllowed'], catalogs.nl['guard.notForRole']];
   for (const b of bot.app.built) {
     const own = b.capability.messages.nl as Record<string, string>;
     for (const key of Object.values(b.capability.refusals?.declared ?? {})) out.push(own[key] ?? catalogs.nl[key as keyof typeof catalogs.nl]);
@@ -32,10 +32,15 @@ function refusalSentences(): string[] {
   return out.filter(Boolean).map((s) => s.replace(/\{\w+\}.*$/, ''));
 }
 
-/** The commands and, from the menus, which roles each is meant for (no roles: every member). */
+/**
+ * The commands and which roles each is meant for (no roles: every member): its menu button's roles, else the
+ * audience it declares (the core applies that before the handler runs).
+ */
 function commandMatrix(): Array<[string, readonly Role[] | undefined]> {
   const menuRoles = new Map(bot.app.routes.flatMap((r) => (r.menu ?? []).map((m) => [m.command, m.roles] as const)));
-  return bot.app.routes.flatMap((r) => (r.commands ?? []).map((c) => [c.words[0]!, menuRoles.get(c.words[0]!)] as [string, readonly Role[] | undefined]));
+  return bot.app.routes.flatMap((r) =>
+    (r.commands ?? []).map((c) => [c.words[0]!, menuRoles.get(c.words[0]!) ?? (c.audience ?? r.audience).roles] as [string, readonly Role[] | undefined]),
+  );
 }
 
 it('answers every command for each role as its menu says: content for the roles it is for, a refusal for others', async () => {

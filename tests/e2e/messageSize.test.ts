@@ -25,6 +25,7 @@ const oversized = defineCapability({
   routes: (_service, core) => {
     core.outbox.renderer('oversized.notice', async () => cardActivity(huge()));
     return {
+      audience: { where: 'open' },
       commands: [
         { words: ['grootkaart'], handler: async ({ context }) => sendCard(context, huge()) },
         {

@@ -378,6 +378,6 @@ describe('"Plan zoeken" message extension', () => {
 
   it('tells a non-member how to get access', async () => {
     const result = await query(user(9, 'Onbekend'), 'heide');
-    expect(result.body).toContain('nog geen toegang');
+    expect(result.body).toContain('Je staat nog niet op de lijst van BO Wonen');
   });
 });

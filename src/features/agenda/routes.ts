@@ -1,5 +1,6 @@
 // Agenda and digest commands and card actions: Teams in, AgendaService calls, cards out. Thin on purpose.
-import type { Core, MemberTurn, Routes } from '../../capability';
+import type { CardAction, Core, MemberTurn, Routes } from '../../capability';
+import type { Locale } from '../../i18n';
 import type { Member } from '../../identity';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { personKey } from '../../storage/keys';
@@ -10,8 +11,6 @@ import { refuse, t } from './messages';
 import { itemRefSchema, itemSubmitSchema, meetingRefSchema, moveSchema, newMeetingSchema, placeSchema } from './model';
 import { BO_ROLES, digestBatch, DIGEST_CHANNEL_KIND, DIGEST_KIND, DIGEST_SLOT, DIGEST_JOB, requireBoRole, requireSecretariaat, type AgendaService } from './service';
 
-const READ_RECEIPT = 'application/vnd.microsoft.readReceipt';
-
 /** The secretariaat's buttons work only in their personal chat. */
 function requireManager(turn: MemberTurn): void {
   requireSecretariaat(turn.member);
@@ -19,7 +18,12 @@ function requireManager(turn: MemberTurn): void {
 }
 
 export function agendaRoutes(agenda: AgendaService, members: MemberService, core: Core): Routes {
-  const { outbox, log } = core;
+  const { outbox } = core;
+  /** The secretariaat's buttons, in their personal chat only. */
+  const manage = {
+    audience: { roles: ['secretariaat'], where: 'personal' },
+    refusals: { role: (locale: Locale) => t(locale, 'agenda.secretariaatOnly') },
+  } satisfies Pick<CardAction, 'audience' | 'refusals'>;
 
   outbox.renderer(DIGEST_KIND, async ({ data, recipient, locale }) => {
     if ('conversationId' in recipient) return undefined;
@@ -77,6 +81,8 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
   }
 
   return {
+    audience: { roles: BO_ROLES, where: 'open' },
+    refusals: { role: (locale) => t(locale, 'agenda.notForRole'), personalOnly: (locale) => t(locale, 'agenda.personalOnly') },
     menu: [
       { label: (locale) => t(locale, 'menu.agenda'), command: 'agenda', roles: BO_ROLES, group: 'meetings' },
       { label: (locale) => t(locale, 'menu.digest'), command: 'digest', roles: BO_ROLES, group: 'meetings' },
@@ -130,6 +136,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       },
       {
         verb: 'agendaSaveItem',
+        ...manage,
         async handler(turn) {
           requireManager(turn);
           const input = itemSubmitSchema.parse(turn.context.activity.value);
@@ -152,6 +159,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       },
       {
         verb: 'agendaMoveItem',
+        ...manage,
         async handler(turn) {
           requireManager(turn);
           const input = moveSchema.parse(turn.context.activity.value);
@@ -161,6 +169,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       },
       {
         verb: 'agendaRemoveItem',
+        ...manage,
         async handler(turn) {
           requireManager(turn);
           const input = itemRefSchema.parse(turn.context.activity.value);
@@ -170,6 +179,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       },
       {
         verb: 'agendaFix',
+        ...manage,
         async handler(turn) {
           requireManager(turn);
           const input = meetingRefSchema.parse(turn.context.activity.value);
@@ -179,6 +189,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       },
       {
         verb: 'agendaPlace',
+        ...manage,
         async handler(turn) {
           requireManager(turn);
           const input = placeSchema.parse(turn.context.activity.value);
@@ -188,6 +199,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       },
       {
         verb: 'agendaNewMeeting',
+        ...manage,
         async handler(turn) {
           requireManager(turn);
           const input = newMeetingSchema.parse(turn.context.activity.value);
@@ -197,20 +209,8 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
           await showAgenda(turn, true);
         },
       },
-      { verb: 'digestReport', handler: (turn) => showReport(turn, true) },
+      { verb: 'digestReport', ...manage, handler: (turn) => showReport(turn, true) },
     ],
-    register(app) {
-      // Teams sends these from personal chats when people allow read receipts: count what they have read.
-      app.activity(
-        async (context) => context.activity.type === 'event' && context.activity.name === READ_RECEIPT,
-        async (context) => {
-          const last = (context.activity.value as { lastReadMessageId?: unknown } | undefined)?.lastReadMessageId;
-          if (typeof last !== 'string' || !/^\d{1,20}$/.test(last) || context.activity.conversation?.conversationType !== 'personal') return;
-          const marked = await outbox.markRead(context.activity.conversation.id, last);
-          if (marked) log.info({ event: 'digest.read', marked }, 'read receipt counted');
-        },
-      );
-    },
   };
 }
 

@@ -1,7 +1,6 @@
 // Dilemma commands and card actions: Teams in, DilemmaService calls, cards out. Thin on purpose.
 import { randomUUID } from 'node:crypto';
 import type { Core, MemberTurn, Routes } from '../../capability';
-import { onlyAmongMembers } from '../../core/room';
 import type { Locale } from '../../i18n';
 import { z } from 'zod';
 import { samePerson } from '../../identity';
@@ -244,7 +243,9 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
   }
 
   // In a group chat or channel, dilemmas show only when everyone in it may read them (Teams' roster).
-  return onlyAmongMembers(core.room, {
+  return {
+    audience: { roles: DILEMMA_ROLES, where: 'members' },
+    refusals: { role: (locale) => t(locale, 'dilemma.notForRole'), notEveryone: (locale) => t(locale, 'dilemma.notEveryone') },
     menu: [
       { label: (locale) => t(locale, 'menu.dilemmaNew'), command: 'dilemma', roles: DILEMMA_ROLES, group: 'dilemmas' },
       { label: (locale) => t(locale, 'menu.dilemmaList'), command: "dilemma's", roles: DILEMMA_ROLES, group: 'dilemmas' },
@@ -391,7 +392,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
         gone: (locale) => dilemmaGoneCard(locale),
       },
     ],
-  }, mayUseDilemmas, (locale) => t(locale, 'dilemma.notEveryone'));
+  };
 }
 
 /** The data of an Action.Execute (teams-ai puts it under value.action.data). */

@@ -94,6 +94,9 @@ export function memberRoutes(members: MemberService, core: Core): Routes {
   }
 
   return {
+    // Beheer shows the member list and open requests: the secretariaat, in a personal chat.
+    audience: { roles: ['secretariaat'], where: 'personal' },
+    refusals: { personalOnly: (locale) => t(locale, 'admin.personalOnly') },
     menu: [{ label: (locale) => t(locale, 'menu.admin'), command: 'beheer', roles: ['secretariaat'], group: 'manage' }],
     commands: [
       {

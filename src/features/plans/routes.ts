@@ -2,11 +2,10 @@
 // Teams in, PlanService calls, cards out. Thin on purpose.
 import { CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResult, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { BotApp, Core, MemberTurn, Routes } from '../../capability';
-import { answerKnownErrors } from '../../core/answers';
+import type { Audience, Core, MemberTurn, Routes, SearchExtension } from '../../capability';
 import { Refusal } from '../../errors';
 import type { Member, PersonId } from '../../identity';
-import { localeFor, cardActivity, isShared, personOf, replaceCard, sendCard } from '../../turn';
+import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import type { Outbox } from '../../proactive/outbox';
 import type { Logger } from '../../log';
 import { errorFields } from '../../log';
@@ -255,40 +254,20 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
     );
   }
 
-  async function memberOf(context: TurnContext): Promise<Member | undefined> {
-    const person = personOf(context);
-    return person ? members.resolve(person) : undefined;
-  }
-
-  function register(app: BotApp): void {
-    const locale = (context: TurnContext) => localeFor(context, core.config.locale);
-
-    app.activity(
-      async (context) => context.activity.type === 'message' && (context.activity.attachments ?? []).some((a) => a.contentType === FILE_DOWNLOAD_INFO),
-      async (context) => {
-        const lang = locale(context);
-        const member = await memberOf(context);
-        if (!member) return void (await context.sendActivity(t(lang, 'plan.search.noAccess')));
-        await answerKnownErrors(context, lang, () => receiveFile(context, member, lang));
-      },
+  const extensionResult = (attachments: MessagingExtensionAttachment[]): MessagingExtensionResult => ({
+    type: 'result',
+    attachmentLayout: 'list',
+    attachments,
+  });
+  const standalone = (lang: Locale, plan: Plan) =>
+    CardFactory.adaptiveCard(
+      planCard(lang, { plan, municipalityName: municipalityName(plan.municipality), affordablePurchaseLimit: settings.affordablePurchaseLimit, standalone: true }),
     );
 
-    const extensionResult = (attachments: MessagingExtensionAttachment[]): MessagingExtensionResult => ({
-      type: 'result',
-      attachmentLayout: 'list',
-      attachments,
-    });
-    const standalone = (lang: Locale, plan: Plan) =>
-      CardFactory.adaptiveCard(
-        planCard(lang, { plan, municipalityName: municipalityName(plan.municipality), affordablePurchaseLimit: settings.affordablePurchaseLimit, standalone: true }),
-      );
-
-    app.messageExtensions.query('planSearch', async (context, _state, query) => {
-      const lang = locale(context);
-      const member = await memberOf(context);
-      if (!member) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
-      if (!mayReadPlans(member)) return { type: 'message', text: t(lang, 'plan.notForRole') };
-      const parameters = query.parameters as Record<string, unknown>;
+  const planSearch: SearchExtension = {
+    commandId: 'planSearch',
+    async query({ member, locale: lang }, query) {
+      const parameters = query.parameters;
       // With initialRun Teams first asks with the parameter initialRun="true", not the search field: show the
       // biggest plans then, as for an empty search.
       const typed = Object.entries(parameters).find(([name]) => name !== 'initialRun')?.[1];
@@ -313,13 +292,8 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
           },
         })),
       );
-    });
-
-    app.messageExtensions.selectItem(async (context, _state, item) => {
-      const lang = locale(context);
-      const member = await memberOf(context);
-      if (!member) return { type: 'message', text: t(lang, 'plan.search.noAccess') };
-      if (!mayReadPlans(member)) return { type: 'message', text: t(lang, 'plan.notForRole') };
+    },
+    async select({ member, locale: lang }, item) {
       const parsed = z.object({ planId: z.string().max(200) }).safeParse(item);
       if (!parsed.success) return { type: 'message', text: t(lang, 'plan.search.none') };
       try {
@@ -327,8 +301,8 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
       } catch {
         return { type: 'message', text: t(lang, 'plan.search.none') };
       }
-    });
-  }
+    },
+  };
 
   const follow = async (turn: MemberTurn) => {
     const input = planFollowSubmitSchema.parse(turn.context.activity.value);
@@ -339,7 +313,11 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
     await replaceCard(turn.context, await cardFor(turn, plan, line));
   };
 
+  const personal: Audience = { roles: PLAN_ROLES, where: 'personal' };
   return {
+    // Plans are no secret among colleagues: open wherever asked; editing only in a personal chat.
+    audience: { roles: PLAN_ROLES, where: 'open' },
+    refusals: { role: (locale) => t(locale, 'plan.notForRole'), personalOnly: (locale) => t(locale, 'plan.edit.personalOnly') },
     menu: [
       { label: (locale) => t(locale, 'menu.plans'), command: 'plannen', roles: PLAN_ROLES, group: 'plans' },
       { label: (locale) => t(locale, 'menu.progress'), command: 'voortgang', roles: PLAN_ROLES, group: 'plans' },
@@ -362,18 +340,27 @@ export function planRoutes(plans: PlanService, members: MemberService, dilemmas:
       },
       {
         verb: 'planEdit',
+        audience: personal,
         handler: async (turn) => {
           const { id } = planOpenSubmitSchema.parse(turn.context.activity.value);
           if (isShared(turn.context)) return void (await turn.context.sendActivity(t(turn.locale, 'plan.edit.personalOnly')));
           await sendCard(turn.context, planEditCard(turn.locale, { plan: await plans.forEdit(turn.member, id) }));
         },
       },
-      { verb: 'planSave', handler: save },
+      { verb: 'planSave', audience: personal, handler: save },
       {
         verb: 'planList',
         handler: async (turn) => showList(turn, planListSubmitSchema.parse(turn.context.activity.value).municipality ?? '', true),
       },
     ],
-    register,
+    files: [
+      {
+        audience: { roles: ['secretariaat'], where: 'personal' },
+        refusals: { role: (locale) => t(locale, 'plan.import.secretariaatOnly'), personalOnly: (locale) => t(locale, 'plan.import.personalOnly') },
+        accepts: (attachments) => attachments.some((a) => a.contentType === FILE_DOWNLOAD_INFO),
+        handler: ({ context, member, locale }) => receiveFile(context, member, locale),
+      },
+    ],
+    searchExtensions: [planSearch],
   };
 }

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type { Core, MemberTurn, Routes } from '../../capability';
-import { onlyAmongMembers } from '../../core/room';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import { NotFound } from '../../errors';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
@@ -84,10 +83,6 @@ const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional
  * is a member (Teams' roster); otherwise every session command and button there points to the personal chat.
  */
 export function sessionRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
-  return onlyAmongMembers(core.room, unguardedRoutes(sessions, members, core), () => true, (locale) => t(locale, 'session.notEveryone'));
-}
-
-function unguardedRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
   const calendarUrl = (id: string) => sessionLink(core, 'ics', id);
 
   async function listCard(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led', notice?: string, from?: number): Promise<AdaptiveCard> {
@@ -248,6 +243,9 @@ function unguardedRoutes(sessions: SessionService, members: MemberService, core:
   }
 
   return {
+    // Who leads a session, where, who waits: in a shared chat only when everyone in it is a member.
+    audience: { where: 'members' },
+    refusals: { notEveryone: (locale) => t(locale, 'session.notEveryone') },
     menu: [
       // Everyone: members see the sessions to sign up for, a gespreksleider the sessions they lead.
       { label: (l) => t(l, 'menu.sessions'), command: 'sessies', group: 'meetings' },

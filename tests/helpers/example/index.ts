@@ -51,6 +51,7 @@ export const counter = defineCapability({
   manifestCommands: [{ title: 'teller', description: { nl: 'Tel één op.', en: 'Count one up.' }, scopes: ['personal'] }],
   build: (core: Core) => new CounterService(core),
   routes: (service) => ({
+    audience: { where: 'open' },
     menu: [{ label: (locale) => t(locale, 'counter.menu'), command: 'teller' }],
     commands: [
       {
