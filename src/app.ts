@@ -124,7 +124,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     room,
     outbox,
     scheduler,
-    contributions: { digest: [], agendaCandidates: [] },
+    contributions: { digest: [], agendaCandidates: [], choices: {} },
   };
   const built = await buildCapabilities(capabilities, core);
   directory = directoryOf(built);

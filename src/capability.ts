@@ -68,9 +68,17 @@ export interface AgendaCandidate {
   onPlaced?(meetingId: string): Promise<void>;
 }
 
+/** One choice in a list a capability offers others (e.g. a plan for the dilemma form). */
+export interface Choice {
+  id: string;
+  name: string;
+}
+
 export interface Contributions {
   digest: Array<{ capability: string; source: DigestSource }>;
   agendaCandidates: Array<{ capability: string; list: (actor: Member) => Promise<AgendaCandidate[]> }>;
+  /** Lists of choices by name (e.g. 'plans'), offered by a capability; empty until every capability is built. */
+  choices: Record<string, () => Choice[]>;
 }
 
 export type BotApp = Application<TurnState>;
@@ -280,6 +288,8 @@ export interface Capability<S = unknown, N extends string = string> {
   privacy(service: S): PrivacyHooks;
   /** Its part of each person's digest (the agenda capability composes them, in list order). */
   digest?(service: S, need: Need): DigestSource;
+  /** Lists of choices it offers others, by name (read through `core.contributions.choices` once all are built). */
+  choices?(service: S): Record<string, () => Choice[]>;
   /** Things the secretariaat may put on the next BO agenda (the agenda capability lists them). */
   agendaCandidates?(service: S, need: Need): (actor: Member) => Promise<AgendaCandidate[]>;
   /** Its messages at the largest data its model allows, in the given language (for the worst-case test). */
@@ -328,6 +338,7 @@ export async function buildCapabilities(list: readonly Capability<any, string>[]
     const name = b.capability.name;
     if (b.capability.digest) core.contributions.digest.push({ capability: name, source: b.capability.digest(b.service, need) });
     if (b.capability.agendaCandidates) core.contributions.agendaCandidates.push({ capability: name, list: b.capability.agendaCandidates(b.service, need) });
+    Object.assign(core.contributions.choices, b.capability.choices?.(b.service));
   }
   return built;
 }

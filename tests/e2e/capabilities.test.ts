@@ -136,3 +136,25 @@ describe('dependencies point down', () => {
     expect(up).toEqual([]);
   });
 });
+
+describe('capabilities meet only through each other\'s index.ts', () => {
+  const features = path.resolve(__dirname, '../../src/features');
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') ? [full] : [];
+    });
+
+  it.each(files(features).map((f) => [path.relative(features, f)]))('%s imports another capability only through its index.ts', (relative) => {
+    const own = relative.split(path.sep)[0]!;
+    const text = readFileSync(path.join(features, relative), 'utf8');
+    const specs = [...text.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1]!).filter((spec) => spec.startsWith('.'));
+    const deep = specs.filter((spec) => {
+      const target = path.relative(features, path.resolve(path.dirname(path.join(features, relative)), spec));
+      if (target.startsWith('..')) return false; // the core, below the features
+      const [capability, ...rest] = target.split(path.sep);
+      return capability !== own && !(rest.length === 0 || (rest.length === 1 && rest[0] === 'index'));
+    });
+    expect(deep).toEqual([]);
+  });
+});

@@ -25,6 +25,8 @@ const input = (title: string, extra: Record<string, unknown> = {}) => ({
 });
 
 let service: DilemmaService;
+/** The plan list the plans capability would offer (none until a test sets it). */
+let planList: Array<{ id: string; name: string }> | undefined;
 let clock = Date.parse('2026-03-01T09:00:00Z');
 let submission = 0;
 
@@ -44,6 +46,8 @@ beforeAll(async () => {
     async (a) => member(a.aadObjectId),
     // Each change a second later, so "newest first" is visible in the order.
     () => new Date((clock += 1000)),
+    undefined,
+    () => planList,
   );
 });
 
@@ -119,7 +123,7 @@ describe('filters follow every change', () => {
   });
 
   it('lists a dilemma under its plan of the plan list, newest first', async () => {
-    service.usePlans({ choices: () => [{ id: 'plan-oostereng', name: 'Oostereng' }, { id: 'plan-larenweg', name: 'Larenweg' }] });
+    planList = [{ id: 'plan-oostereng', name: 'Oostereng' }, { id: 'plan-larenweg', name: 'Larenweg' }];
     await create(author, 'Bij Oostereng 1', { relatedPlanId: 'plan-oostereng' });
     await create(author, 'Bij Larenweg', { relatedPlanId: 'plan-larenweg' });
     await create(author, 'Bij Oostereng 2', { relatedPlanId: 'plan-oostereng' });

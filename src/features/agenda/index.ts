@@ -2,9 +2,8 @@
 // digest every member gets: personal, on a schedule, through the outbox (once each, within Teams' limits).
 import { defineCapability, type Core, type Need } from '../../capability';
 import { cronTimes } from '../../proactive/scheduler';
-import { dilemmas } from '../dilemmas';
 import { members } from '../members';
-import { agendaDigest, dilemmaCandidates } from './contributions';
+import { agendaDigest } from './contributions';
 import { messages, refuse } from './messages';
 import { agendaRoutes } from './routes';
 import { AgendaService, DIGEST_JOB, DIGEST_SLOT } from './service';
@@ -36,7 +35,6 @@ export const agenda = defineCapability({
     const service = new AgendaService(new AgendaStore(core.tables), {
       audit: core.audit,
       members: need(members),
-      dilemmas: need(dilemmas),
       contributions: core.contributions,
       enqueueMany: (list) => core.outbox.enqueueMany(list, 32),
       digestHistory: (before, max) => core.scheduler.history(DIGEST_SLOT, before, max),
@@ -56,7 +54,6 @@ export const agenda = defineCapability({
   },
   routes: (service, core, need) => agendaRoutes(service, need(members), core),
   digest: (service) => agendaDigest(service),
-  agendaCandidates: (_service, need) => dilemmaCandidates(need(dilemmas)),
   async seed(service, _core, need) {
     const [admin] = await need(members).secretariaat();
     if (admin) await service.seed(admin);

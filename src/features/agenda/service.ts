@@ -8,8 +8,6 @@ import type { Member, PersonId } from '../../identity';
 import { personKey } from '../../storage/keys';
 import type { OutboxMessage } from '../../proactive/outbox';
 import { momentOn } from '../../proactive/scheduler';
-import type { DilemmaService } from '../dilemmas';
-import type { DilemmaSummary, ListFilter } from '../dilemmas/model';
 import type { MemberService } from '../members';
 import { refuse } from './messages';
 import { itemInputSchema, LIMITS, type AgendaItem, type BoMeeting, type ItemField, type ItemInput, type ItemType, STANDARD_ITEMS } from './model';
@@ -54,7 +52,6 @@ export interface AgendaDeps {
   /** Where the secretariaat's changes to meetings and agendas are recorded (the core's audit trail). */
   audit?: AuditSink;
   members: MemberService;
-  dilemmas: DilemmaService;
   contributions: Contributions;
   /** Puts many messages in the outbox (the digest's fan-out). */
   enqueueMany(messages: OutboxMessage[]): Promise<unknown>;
@@ -88,28 +85,6 @@ class Recent<T> {
 
 const RECENT_MS = 3_000;
 
-/** How far back a digest looks for new dilemmas, and how many it reads at most (pages of the newest-first list). */
-const DIGEST_LOOKBACK_DAYS = 35;
-const DIGEST_MAX_DILEMMAS = 200;
-
-/** The newest dilemmas a viewer may see, page by page, until they are older than the look-back or the cap. */
-export async function newestDilemmas(
-  dilemmas: DilemmaService,
-  viewer: { member: Member; shared: boolean },
-  filter: ListFilter,
-): Promise<DilemmaSummary[]> {
-  const oldest = new Date(Date.now() - DIGEST_LOOKBACK_DAYS * 24 * 3_600_000).toISOString();
-  const out: DilemmaSummary[] = [];
-  let after: string | undefined;
-  do {
-    const page = await dilemmas.list(viewer, filter, after);
-    out.push(...page.items);
-    after = page.next;
-    if (page.items.some((d) => d.createdAt < oldest)) break;
-  } while (after && out.length < DIGEST_MAX_DILEMMAS);
-  return out.filter((d) => d.createdAt >= oldest);
-}
-
 export class AgendaService {
   /** For rendering many digests at once; changes made here clear them. */
   readonly recent = {
@@ -120,11 +95,6 @@ export class AgendaService {
       return new Map(all.map((m) => [personKey(m.tenantId, m.aadObjectId), m]));
     }),
     unsubscribed: new Recent(RECENT_MS, () => this.store.unsubscribed()),
-    /** Every dilemma the secretariaat sees; each reader's view is cut from it with the dilemmas' own canSee. */
-    dilemmas: new Recent(RECENT_MS, async () => {
-      const [admin] = await this.deps.members.secretariaat();
-      return admin ? newestDilemmas(this.deps.dilemmas, { member: admin, shared: false }, {}) : [];
-    }),
   };
 
   constructor(
@@ -319,7 +289,6 @@ export class AgendaService {
    */
   async place(actor: Member, meetingId: string, capability: string, ref: string, type: ItemType = 'bespreking'): Promise<BoMeeting> {
     requireSecretariaat(actor);
-    this.recent.dilemmas.clear();
     const meeting = await this.meeting(meetingId);
     const candidate = (await this.candidates(actor, meeting)).find((c) => c.source === capability && c.ref === ref);
     if (!candidate) {

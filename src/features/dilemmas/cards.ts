@@ -16,7 +16,7 @@ import {
   type AdaptiveCard,
   type CardElement,
 } from '../../cards/adaptive';
-import type { Organisation } from '../members/model';
+import type { Organisation } from '../members';
 import {
   ANY,
   LIMITS,

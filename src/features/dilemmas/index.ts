@@ -3,6 +3,7 @@
 import { defineCapability, type Core, type Need } from '../../capability';
 import { errorFields } from '../../log';
 import { members } from '../members';
+import { dilemmaCandidates, dilemmaDigest } from './contributions';
 import { messages, refuse } from './messages';
 import { dilemmaNotifier, dilemmaRoutes } from './routes';
 import { DilemmaService } from './service';
@@ -55,6 +56,7 @@ export const dilemmas = defineCapability({
       (author) => registry.resolve({ tenantId: author.tenantId, aadObjectId: author.aadObjectId, name: author.name }),
       undefined,
       core.audit,
+      () => core.contributions.choices.plans?.(),
     );
     // Stores from before lists were kept in memory had index tables; nothing reads them any more.
     if ((await service.retireOldIndex()) > 0) core.log.info({ event: 'dilemmas.oldIndexDropped' }, 'old dilemma list index dropped');
@@ -64,6 +66,8 @@ export const dilemmas = defineCapability({
   },
   routes: (service, core, need) => dilemmaRoutes(service, need(members), core),
   worstCases: dilemmaWorstCases,
+  digest: (service, need) => dilemmaDigest(service, need(members)),
+  agendaCandidates: (service) => dilemmaCandidates(service),
   // Other processes' changes reach this process's lists every DILEMMA_REFRESH_MS.
   jobs: (service) => service.reader,
   privacy: (service) => ({

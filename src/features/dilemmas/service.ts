@@ -1,5 +1,6 @@
 // Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
 import { NotFound } from '../../errors';
+import type { Choice } from '../../capability';
 import type { AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
@@ -24,11 +25,6 @@ import {
 } from './model';
 import type { DilemmaStore, SubmissionKind } from './store';
 import type { DilemmaReadModel } from './readModel';
-
-/** The plan list, as the plans capability offers it (set at build time with usePlans). */
-export interface PlanChoices {
-  choices(): Array<{ id: string; name: string }>;
-}
 
 /** Who is looking, and where: in a shared chat or channel, confidential dilemmas stay out, whoever asks. */
 export interface Viewer {
@@ -95,8 +91,6 @@ function matches(filter: ListFilter, s: DilemmaSummary): boolean {
 }
 
 export class DilemmaService {
-  private plans?: PlanChoices;
-
   constructor(
     private readonly store: DilemmaStore,
     private readonly municipalityIds: () => string[],
@@ -106,16 +100,13 @@ export class DilemmaService {
     private readonly now: () => Date = () => new Date(),
     /** Where the secretariaat's status changes are recorded (the core's audit trail). */
     private readonly audit?: AuditSink,
+    /** The plan list as the plans capability offers it (wired by the core once every capability is built). */
+    private readonly plans: () => Choice[] | undefined = () => undefined,
   ) {}
 
-  /** The plans capability hands over its plan list at build time; the form then offers it as a choice. */
-  usePlans(plans: PlanChoices): void {
-    this.plans = plans;
-  }
-
   /** The plans to choose from, or undefined when no plan list is known. */
-  planChoices(): Array<{ id: string; name: string }> | undefined {
-    return this.plans?.choices();
+  planChoices(): Choice[] | undefined {
+    return this.plans();
   }
 
   /** The plan with this id, when the plan list has it. */

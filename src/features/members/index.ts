@@ -50,3 +50,4 @@ export const members = defineCapability({
 });
 
 export type { MemberService } from './service';
+export type { Organisation } from './model';

@@ -55,10 +55,10 @@ export const plans = defineCapability({
       core.audit,
     );
     await service.load();
-    // The dilemma form offers the real plans.
-    need(dilemmas).usePlans({ choices: () => service.choices() });
     return service;
   },
+  // The dilemma form offers the real plans.
+  choices: (service) => ({ plans: () => service.choices() }),
   digest: (service, need) => planDigest(service, (id) => need(members).organisationName(id)),
   routes: (service, core, need) => planRoutes(service, need(members), need(dilemmas), core),
   worstCases: (locale) => planWorstCases(locale),
