@@ -164,14 +164,22 @@ async function runFailingTurn(dir: string, connector: FakeConnector, extraEnv: R
     });
     expect(res.status).toBeLessThan(300);
   } finally {
+    // Stopped whatever happened; a bot that does not stop on SIGTERM within 10 s is killed.
     child.kill('SIGTERM');
-    await exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 10_000)));
+    if ((await Promise.race([exited, late])) === 'late') {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    clearTimeout(timer);
   }
   return { stdout, stderr, report: JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as GuardReport };
 }
 
+/** Waits for the bot's health check, at most 90 s: well below the tests' own timeout, so a slow start says why. */
 async function waitForHealth(port: number, stderr: () => string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
     } catch {
@@ -189,6 +197,9 @@ function apologyCode(connector: FakeConnector): string {
   if (!code) throw new Error(`no apology with a code among: ${texts.join(' | ')}`);
   return code;
 }
+
+// Each test starts the bot as a child process (tsx compiles it first): slow on a busy machine.
+jest.setTimeout(180_000);
 
 let dir: string;
 let connector: FakeConnector;

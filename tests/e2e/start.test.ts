@@ -11,11 +11,47 @@ import { readPlaygroundFile } from '../../scripts/playground';
 
 const root = path.resolve(__dirname, '../..');
 
+// Each launch compiles and starts child processes; on a busy machine that takes a while (deadlines stay below).
+jest.setTimeout(90_000);
+
 interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
 }
+
+/** Every launcher a test started and that has not exited yet: stopped after each test, whatever happened. */
+const running = new Set<{ child: ReturnType<typeof spawn>; done: Promise<Run> }>();
+
+/** Waits at most `ms` for the run to end; true when it did. */
+async function ended(run: { done: Promise<Run> }, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const result = await Promise.race([run.done.then(() => true as const), late]);
+  clearTimeout(timer);
+  return result;
+}
+
+afterEach(async () => {
+  // Ctrl-C first (the launcher then stops Azurite and the Playground itself); if it hangs, end its whole group.
+  for (const run of [...running]) {
+    if (!run.child.pid) continue;
+    try {
+      process.kill(-run.child.pid, 'SIGINT');
+    } catch {
+      /* already gone */
+    }
+    if (!(await ended(run, 10_000))) {
+      try {
+        process.kill(-run.child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      await ended(run, 5_000);
+    }
+  }
+  running.clear();
+});
 
 function launch(env: Record<string, string>, args: string[] = ['--no-playground']) {
   const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/start.ts', ...args], {
@@ -28,19 +64,28 @@ function launch(env: Record<string, string>, args: string[] = ['--no-playground'
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a test can end the launcher and everything it started, even when it hangs.
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<Run>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  const run = { child, done };
+  running.add(run);
+  void done.then(() => running.delete(run));
   return { child, done, output: () => stdout };
 }
 
-async function waitFor(run: { output: () => string }, text: string, ms = 30_000): Promise<void> {
+/** Waits until the launcher printed `text`, at most `ms` (keep it below the test's own timeout). */
+async function waitFor(run: { output: () => string }, text: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!run.output().includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
+
+/** A launcher that starts Azurite and the bot can take long on a busy machine: well above the deadlines above. */
+const STARTING_TEST_MS = 120_000;
 
 async function occupy(port: number): Promise<net.Server> {
   const server = net.createServer();
@@ -89,8 +134,7 @@ it('starts on embedded Azurite, answers /healthz, and stops everything on Ctrl-C
   const port = await freePort();
   const azuritePort = await freePort();
   const run = launch({ PORT: String(port), AZURITE_PORT: String(azuritePort), AZURITE_QUEUE_PORT: String(await freePort()) });
-  const deadline = Date.now() + 30_000;
-  while (!run.output().includes('BO Wonen is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(run, 'BO Wonen is running');
   expect(run.output()).toContain(`http://127.0.0.1:${port}/api/messages`);
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   run.child.kill('SIGINT');
@@ -104,7 +148,7 @@ it('starts on embedded Azurite, answers /healthz, and stops everything on Ctrl-C
   });
   probe.destroy();
   expect(refused).toBe(true);
-});
+}, STARTING_TEST_MS);
 
 it('keeps a message for someone who is not typing, and shows it when that person starts', async () => {
   // One data folder for both starts, as on a developer's machine.
@@ -162,6 +206,6 @@ it('keeps a message for someone who is not typing, and shows it when that person
     expect((JSON.parse(digest!) as { actionConversationId?: string }).actionConversationId).toBe('personal-chat-marieke');
   } finally {
     second.child.kill('SIGINT');
-    await second.done;
+    await ended(second, 20_000);
   }
 }, 600_000);
