@@ -1,0 +1,47 @@
+// Mutation testing of the guard modules (npm run mutate): StrykerJS changes one small thing at a time in the
+// code that keeps BO Wonen's promises and runs the proofs; a change no test notices is a surviving mutant.
+// Not part of .ci/run (it takes long); a habit after changing a guard. Line ranges point at the guard inside
+// a larger file: check them when that file moves.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // Only the proofs of these modules (in-process: no child processes, no Playground).
+    config: {
+      testMatch: [
+        '**/tests/unit/plans.test.ts',
+        '**/tests/unit/dilemmas.test.ts',
+        '**/tests/unit/sessions.test.ts',
+        '**/tests/integration/sessions.test.ts',
+        '**/tests/e2e/audience.test.ts',
+        '**/tests/e2e/auditWalk.test.ts',
+        '**/tests/e2e/privacyWalk.test.ts',
+        '**/tests/e2e/authorization.test.ts',
+      ],
+      maxWorkers: 1,
+    },
+    enableFindRelatedTests: false,
+  },
+  mutate: [
+    'src/core/guard.ts',
+    'src/core/room.ts',
+    'src/core/privacy.ts',
+    'src/core/audit.ts',
+    'src/features/plans/search.ts',
+    // canSee: who may see a dilemma
+    'src/features/dilemmas/service.ts:66-77',
+    // seat allocation: sign-up, withdrawal, the waiting list
+    'src/features/sessions/service.ts:220-345',
+    // the tenant gate
+    'src/bot.ts:90-97',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  timeoutMS: 60_000,
+  reporters: ['clear-text', 'progress', 'html'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
