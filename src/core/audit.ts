@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { odataString } from '../storage/keys';
+import { csvDocument } from './csv';
 import type { Tables } from '../storage/tables';
 
 export const AUDIT_TABLE = 'Audit';
@@ -122,13 +123,8 @@ function toEntry(row: z.infer<typeof rowSchema>): AuditEntry {
 
 /** The audit trail as CSV (semicolons, as Dutch Excel opens it), one line per entry. */
 export function auditCsv(entries: AuditEntry[]): string {
-  const cell = (value: unknown) => {
-    const text = value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-    // A leading = + - @ would make a spreadsheet run it as a formula.
-    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-    return `"${safe.replace(/"/g, '""')}"`;
-  };
-  const lines = [['tijd', 'wie', 'onderdeel', 'wat', 'waarop', 'voor', 'na'].map(cell).join(';')];
-  for (const e of entries) lines.push([e.at, e.actor.name || e.actor.aadObjectId, e.capability, e.action, e.target, e.before, e.after].map(cell).join(';'));
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  const text = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+  const rows = [['tijd', 'wie', 'onderdeel', 'wat', 'waarop', 'voor', 'na']];
+  for (const e of entries) rows.push([e.at, e.actor.name || e.actor.aadObjectId, e.capability, e.action, e.target, e.before, e.after].map(text));
+  return csvDocument(rows);
 }

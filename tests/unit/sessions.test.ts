@@ -1,6 +1,7 @@
 // Session pieces without storage: Amsterdam time, the .ics text, signed links, CSV safety, and card validity.
 import { attendeesCard, noticeCard, sessionFormCard, sessionListCard, whenText } from '../../src/features/sessions/cards';
-import { attendeesCsv, csvField } from '../../src/features/sessions/csv';
+import { csvField } from '../../src/core/csv';
+import { attendeesCsv } from '../../src/features/sessions/csv';
 import { escapeText, fold, sessionIcs } from '../../src/features/sessions/ics';
 import type { Registration, Session } from '../../src/features/sessions/model';
 import { seedDrafts } from '../../src/features/sessions/seed';

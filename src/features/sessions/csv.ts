@@ -1,13 +1,8 @@
 // The attendee list as CSV for a spreadsheet: semicolons and a byte-order mark, as Dutch Excel expects.
+import { csvDocument } from '../../core/csv';
 import type { Locale } from '../../i18n';
 import { t } from './messages';
 import type { Attendees } from './service';
-
-/** One CSV field: quoted, and a leading = + - @ made harmless so a spreadsheet never runs it as a formula. */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 export function attendeesCsv(locale: Locale, a: Attendees, organisationName: (id: string) => string): string {
   const header = ['csvName', 'csvOrganisation', 'csvRole', 'csvState', 'csvPosition', 'csvSignedUpAt', 'csvAttended'] as const;
@@ -19,5 +14,5 @@ export function attendeesCsv(locale: Locale, a: Attendees, organisationName: (id
   a.waiting.forEach((r, i) => {
     rows.push([r.name, organisationName(r.organisationId), t(locale, `role.${r.role}`), t(locale, 'session.stateWaiting'), String(i + 1), r.signedUpAt, '']);
   });
-  return '\uFEFF' + rows.map((row) => row.map(csvField).join(';')).join('\r\n') + '\r\n';
+  return csvDocument(rows);
 }
