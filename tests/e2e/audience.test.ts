@@ -7,6 +7,9 @@ import { catalogs, type Locale } from '../../src/i18n';
 import { ROLES, type Role } from '../../src/identity';
 import { cardOf, readable, startTestBot, TENANT, type ConversationSpec, type TestBot, type TestUser } from '../helpers/harness';
 
+// Each walk makes many turns (every route, every step); on a busy machine that takes a while.
+jest.setTimeout(120_000);
+
 let bot: TestBot;
 const asRole = Object.fromEntries(
   ROLES.map((role, i) => [role, { aadObjectId: `aeaeaeae-0000-4000-8000-00000000000${i + 1}`, name: `Lid ${role}` } as TestUser]),

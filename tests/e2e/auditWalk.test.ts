@@ -5,6 +5,9 @@ import { SessionStore } from '../../src/features/sessions/store';
 import type { Member } from '../../src/identity';
 import { people, startTestBot, TENANT, type TestBot } from '../helpers/harness';
 
+// Each walk makes many turns (every route, every step); on a busy machine that takes a while.
+jest.setTimeout(120_000);
+
 let bot: TestBot;
 let admin: Member;
 const wethouder = { aadObjectId: 'adadadad-0000-4000-8000-000000000001', name: 'Wies Wethouder' };

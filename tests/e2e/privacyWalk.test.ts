@@ -4,6 +4,9 @@
 import type { Member, PersonId } from '../../src/identity';
 import { people, startTestBot, TENANT, type TestBot } from '../helpers/harness';
 
+// Each walk makes many turns (every route, every step); on a busy machine that takes a while.
+jest.setTimeout(120_000);
+
 let bot: TestBot;
 const subject = { aadObjectId: 'abababab-0000-4000-8000-000000000001', name: 'Sara Subject' };
 const other = { aadObjectId: 'abababab-0000-4000-8000-000000000002', name: 'Otto Ander' };
