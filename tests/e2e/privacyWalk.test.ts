@@ -32,7 +32,6 @@ function empty(value: unknown): boolean {
 
 /** Every notice handed to the outbox has been delivered. */
 async function settled(): Promise<void> {
-  await bot.app.services.outbox.drain();
   await bot.app.worker.settle();
 }
 
