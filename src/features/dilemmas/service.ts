@@ -111,7 +111,7 @@ export class DilemmaService {
 
   /** The plan with this id, when the plan list has it. */
   planNamed(id: string): { id: string; name: string } | undefined {
-    return id ? this.plans?.choices().find((p) => p.id === id) : undefined;
+    return id ? this.plans()?.find((p) => p.id === id) : undefined;
   }
 
   /**
@@ -119,7 +119,7 @@ export class DilemmaService {
    * chosen, then the first of the list, at most `max` in all. Undefined when no plan list is known.
    */
   planFallback(chosen: readonly string[], max = PLAN_FALLBACK): Array<{ id: string; name: string }> | undefined {
-    const all = this.plans?.choices();
+    const all = this.plans();
     if (!all) return undefined;
     const picked = all.filter((p) => chosen.includes(p.id));
     return [...picked, ...all.filter((p) => !chosen.includes(p.id))].slice(0, Math.max(max, picked.length));
@@ -131,7 +131,7 @@ export class DilemmaService {
    * plan list in memory.
    */
   searchPlans(text: string, skip: number, top: number): Array<{ id: string; name: string }> {
-    const all = this.plans?.choices() ?? [];
+    const all = this.plans() ?? [];
     const split = (s: string) => fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const words = split(text).slice(0, 5);
     if (!words.length) return all.slice(skip, skip + top);
