@@ -120,6 +120,8 @@ export function decisionRoutes(service: DecisionService, core: Core): Routes {
   }
 
   return {
+    // As before the core applied audiences: open, the service checks roles (a narrower declaration is for its owner).
+    audience: { where: 'open' },
     menu: [
       { label: (l) => t(l, 'menu.acties'), command: 'acties', roles: ['wethouder', 'directeur-bestuurder', 'secretariaat'] },
       { label: (l) => t(l, 'menu.besluiten'), command: 'besluiten', roles: ['secretariaat'] },
