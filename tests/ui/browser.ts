@@ -222,9 +222,9 @@ export const button = (scope: Locator | Page, name: string | RegExp) => scope.ge
 
 /**
  * Saves a picture of the element for the guide, when `npm run screenshots` asks for them (SCREENSHOT_DIR).
- * Cropped to the element, so each picture stays small.
+ * Cropped to the element (at most `maxHeight` pixels of it), so each picture stays small.
  */
-export async function picture(locator: Locator, name: string): Promise<void> {
+export async function picture(locator: Locator, name: string, maxHeight = 1200): Promise<void> {
   if (!SCREENSHOT_DIR) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // A card taller than the chat would be cut by the Playground's header: make the window tall enough for a
@@ -235,7 +235,10 @@ export async function picture(locator: Locator, name: string): Promise<void> {
   if (height > size.height - 300) await page.setViewportSize({ width: size.width, height: Math.ceil(height) + 400 });
   try {
     await locator.scrollIntoViewIfNeeded();
-    await locator.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
+    const box = (await locator.boundingBox())!;
+    // Only the top of a very long card: the guide shows where to start, and the file stays small.
+    const clip = { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) };
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), clip, animations: 'disabled' });
   } finally {
     await page.setViewportSize(size);
   }

@@ -45,7 +45,7 @@ it('signs up for a session and cancels again', async () => {
   const list = cardWith(marieke, 'Meld je aan voor de praktijkleergang');
   await seen(button(list, 'Aanmelden'));
   await scrolledTo(list.getByText('Meld je aan voor de praktijkleergang'));
-  await picture(list, 'sessies');
+  await picture(list, 'sessies', 700);
   await accessibility.check(marieke);
 
   await button(list, 'Aanmelden').first().click();
@@ -53,7 +53,7 @@ it('signs up for a session and cancels again', async () => {
   const signedUp = marieke.getByText(/Je bent aangemeld voor "/).last();
   await scrolledTo(signedUp);
   const title = /"(.+)"/.exec((await signedUp.textContent()) ?? '')![1]!;
-  await picture(cardWith(marieke, /Je bent aangemeld voor "/), 'sessie-aangemeld');
+  await picture(cardWith(marieke, /Je bent aangemeld voor "/), 'sessie-aangemeld', 500);
 
   await say(marieke, 'mijn sessies');
   const mine = cardWith(marieke, /Mijn sessies/);
