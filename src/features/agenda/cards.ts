@@ -34,7 +34,7 @@ export interface AgendaView {
 export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
   const { meeting } = view;
   const body: CardElement[] = [];
-  if (view.notice) body.push(textBlock(view.notice, { color: 'Good' }));
+  if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder' }));
   if (!meeting) {
     body.push(heading(t(locale, 'agenda.none')));
     if (view.manage) body.push(newMeetingForm(locale));

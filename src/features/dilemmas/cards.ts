@@ -421,7 +421,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
       { isSubtle: true, spacing: 'None' },
     ),
   );
-  if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { color: 'Warning' }));
+  if (d.visibility === 'confidential') body.push(textBlock(t(locale, 'dilemma.confidentialNote'), { weight: 'Bolder' }));
   body.push(dilemmaFacts(locale, d, view.municipalities, view.plans), textBlock(literal(d.description)));
   if (d.outcome) body.push(textBlock(t(locale, 'dilemma.outcome', { outcome: literal(d.outcome) }), { weight: 'Bolder' }));
   body.push(textBlock(recognisedText(locale, d.recognisedBy.length), { isSubtle: true }));

@@ -150,7 +150,7 @@ export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
   const certainty = certaintyOf(plan.phase);
   const h = plan.homes;
   const body: CardElement[] = [];
-  if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Good' }));
+  if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder' }));
   body.push(
     heading(literal(plan.name)),
     textBlock(plan.location ? t(locale, 'plan.meta', { municipality: literal(view.municipalityName), location: literal(plan.location) }) : literal(view.municipalityName), {

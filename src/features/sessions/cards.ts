@@ -73,7 +73,7 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
   if (session.facilitatorName) lines.push(textBlock(t(locale, 'session.facilitator', { name: literal(clip(session.facilitatorName, LIST_CLIP.facilitatorName)) }), { spacing: 'None', isSubtle: true }));
   if (session.description) lines.push(textBlock(literal(clip(session.description, LIST_CLIP.description)), { spacing: 'Small', size: 'Small', maxLines: 4 }));
   if (status === 'open' || status === 'vol') {
-    lines.push(textBlock(seatsLine(locale, session), { spacing: 'Small', weight: 'Bolder', color: status === 'vol' ? 'Warning' : 'Good' }));
+    lines.push(textBlock(seatsLine(locale, session), { spacing: 'Small', weight: 'Bolder' }));
     lines.push(textBlock(t(locale, 'session.deadline', { date: dayText(session.signupDeadline, locale) }), { spacing: 'None', size: 'Small', isSubtle: true }));
   } else {
     lines.push(textBlock(t(locale, 'session.statusLine', { status: statusLabel(locale, status) }), { spacing: 'Small', weight: 'Bolder', color: status === 'geannuleerd' ? 'Attention' : 'Default' }));
@@ -130,7 +130,7 @@ export function sessionListCard(locale: Locale, views: SessionView[], options: L
   const title = options.list === 'mine' ? 'session.mineTitle' : options.list === 'led' ? 'session.ledTitle' : 'session.listTitle';
   const empty = options.list === 'mine' ? 'session.mineEmpty' : options.list === 'led' ? 'session.ledEmpty' : 'session.listEmpty';
   const body: CardElement[] = [heading(t(locale, title))];
-  if (options.notice) body.push(textBlock(options.notice, { color: 'Good', weight: 'Bolder' }));
+  if (options.notice) body.push(textBlock(options.notice, { weight: 'Bolder' }));
   if (options.list === 'upcoming') body.push(textBlock(t(locale, 'session.listIntro'), { isSubtle: true }));
   if (!views.length) body.push(textBlock(t(locale, empty)));
   const from = Math.min(options.from ?? 0, Math.max(0, views.length - 1));
@@ -279,7 +279,7 @@ export function attendeesCard(locale: Locale, a: Attendees, options: AttendeeOpt
   const numbered = (list: Registration[], mark: (r: Registration) => string) =>
     list.map((r, i) => `${page.from + i + 1}. ${person(locale, r, options.organisationName)}${mark(r)}`).join('\n');
   const body: CardElement[] = [heading(t(locale, 'session.attendeesTitle', { title: literal(session.title) })), textBlock(whenText(session, locale), { isSubtle: true })];
-  if (options.notice) body.push(textBlock(options.notice, { color: 'Good', weight: 'Bolder' }));
+  if (options.notice) body.push(textBlock(options.notice, { weight: 'Bolder' }));
   const paged = page.from > 0 || page.more;
   if (paged) {
     const total = Math.max(a.confirmed.length, a.waiting.length);
