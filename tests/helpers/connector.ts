@@ -25,6 +25,8 @@ export class FakeConnector {
   readonly records: Recorded[] = [];
   /** Who is in each conversation or team (by id); the harness adds everyone who speaks there. */
   readonly rosters = new Map<string, RosterEntry[]>();
+  /** Sign-in names (UPN) Teams gives when the bot asks about one person, by their Teams user id ("29:…"). */
+  readonly userPrincipalNames = new Map<string, string>();
   serviceUrl = '';
   fault: FaultPlan | undefined;
   /** Messages refused as Teams refuses them: 413 MessageSizeTooBig above its limit (UTF-16 of the JSON). */
@@ -58,6 +60,12 @@ export class FakeConnector {
     if (req.method === 'GET' && members) {
       const roster = this.rosters.get(decodeURIComponent(members[1]!));
       return roster ? send(200, { members: roster }) : send(404, { error: { code: 'ConversationNotFound', message: 'no roster' } });
+    }
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && member) {
+      const id = decodeURIComponent(member[2]!);
+      const upn = this.userPrincipalNames.get(id);
+      return upn ? send(200, { id, userPrincipalName: upn }) : send(404, { error: { code: 'MemberNotFound', message: 'unknown member' } });
     }
     if (!m) return send(404, { error: { code: 'NotFound', message: url.pathname } });
     const conversationId = decodeURIComponent(m[1]!);
