@@ -136,11 +136,13 @@ export class ExpertiseService {
     return Boolean(e && e.dilemma.status !== 'ingetrokken' && canSee(viewer, e.dilemma));
   }
 
-  /** The dilemmas nearest to a new one that this person may see (at most three, each above the threshold). */
+  /** The dilemmas of others nearest to a new one that this person may see (at most three, each above the threshold). */
   async similar(viewer: Viewer, text: { title: string; description: string; theme: string }): Promise<SimilarDilemma[]> {
     if (!mayUseDilemmas(viewer.member)) throw refuse.denied('role');
     await this.fresh();
-    const hits = this.index.search(this.index.analyse(text), (id) => this.counts(viewer, id), MAX_SIMILAR, SIMILAR_THRESHOLD);
+    // Others' dilemmas: one's own are known to oneself (and logging a second one on purpose is fine).
+    const others = (id: string) => this.counts(viewer, id) && !samePerson(this.entries.get(id)!.dilemma.author, viewer.member);
+    const hits = this.index.search(this.index.analyse(text), others, MAX_SIMILAR, SIMILAR_THRESHOLD);
     return hits.map((h) => {
       const d = this.entries.get(h.id)!.dilemma;
       return { id: d.id, title: d.title, theme: d.theme, score: h.score };
