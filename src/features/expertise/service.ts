@@ -42,6 +42,8 @@ export interface Directory {
 interface Entry {
   dilemma: Dilemma;
   responders: Responder[];
+  /** A response is numbered before it is stored: until all are read, the next refresh reads them again. */
+  complete: boolean;
 }
 
 export interface Answer {
@@ -55,7 +57,8 @@ export class ExpertiseService {
   private readonly entries = new Map<string, Entry>();
   private readonly profiles = new Map<string, { person: PersonId; profile: Profile; terms: Array<{ phrase: string; terms: Terms }> }>();
   private refreshedAt = 0;
-  private refreshing?: Promise<void>;
+  private pending?: Promise<void>;
+  private tail: Promise<void> = Promise.resolve();
   private loaded = false;
 
   constructor(
@@ -72,7 +75,16 @@ export class ExpertiseService {
 
   /** Brings the index up to date with the dilemmas this process holds: only changed dilemmas are read again. */
   refresh(): Promise<void> {
-    return (this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined)));
+    // One at a time; a call while one runs gets the next one (which starts after it, so it sees every change
+    // made before the call), shared with every other call made meanwhile.
+    if (this.pending) return this.pending;
+    const run = this.tail.then(() => {
+      this.pending = undefined;
+      return this.doRefresh();
+    });
+    this.pending = run;
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   private async doRefresh(): Promise<void> {
@@ -92,13 +104,13 @@ export class ExpertiseService {
       seen.add(d.id);
       const known = this.entries.get(d.id);
       // A changed dilemma is a new object in the dilemmas' memory: the same object means nothing changed.
-      if (known && known.dilemma === d) continue;
+      if (known && known.dilemma === d && known.complete) continue;
       // Responses change without the text changing (a new one, or an erased author): read them again.
       const responders = first ? (byDilemma.get(d.id) ?? []) : d.responseCount > 0 ? await this.dilemmas.responders(d.id) : [];
       if (!known || known.dilemma.title !== d.title || known.dilemma.description !== d.description || known.dilemma.theme !== d.theme) {
         this.index.put(d.id, { title: d.title, description: d.description, theme: d.theme });
       }
-      this.entries.set(d.id, { dilemma: d, responders });
+      this.entries.set(d.id, { dilemma: d, responders, complete: responders.length >= d.responseCount });
     }
     for (const id of [...this.entries.keys()]) {
       if (seen.has(id)) continue;
