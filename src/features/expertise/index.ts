@@ -28,18 +28,8 @@ export const expertise = defineCapability({
   tables: Object.values(EXPERTISE_TABLES),
   messages,
   refusals: refuse,
-  manifestCommands: [
-    {
-      title: 'wie weet',
-      description: { nl: 'Vind leden die iets weten van een onderwerp. Typ: wie weet grondprijs.', en: 'Find members who know about a topic. Type: wie weet land price.' },
-      scopes: ['personal'],
-    },
-    {
-      title: 'mijn expertise',
-      description: { nl: 'Zeg waar je veel van weet, en of anderen je mogen vinden.', en: 'Say what you know a lot about, and whether others may find you.' },
-      scopes: ['personal'],
-    },
-  ],
+  // No entry in the Teams command menu: the personal list is full (Teams shows 10). The welcome card's
+  // buttons and the dilemma detail card lead here instead.
   async build(core: Core, need: Need) {
     const dilemmaService = need(dilemmas);
     const registry = need(members);
