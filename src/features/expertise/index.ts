@@ -61,7 +61,7 @@ export const expertise = defineCapability({
     return service;
   },
   routes: (service, core, need) => expertiseRoutes(service, need(dilemmas), core),
-  jobs: (service) => refreshJob(service),
+  jobs: (service, core) => refreshJob(service, core.config.expertise.refreshMs),
   privacy: (service) => ({
     export: (person) => service.personalData(person),
     erase: (person) => service.erase(person),
@@ -72,17 +72,24 @@ export const expertise = defineCapability({
   ],
 });
 
-/** Keeps the index and the profiles fresh in the background, so a turn rarely waits for it. */
-function refreshJob(service: ExpertiseService) {
+/**
+ * Keeps the index fresh in the background (twice per EXPERTISE_REFRESH_MS, so a turn rarely waits for it),
+ * and reads other processes' profile changes every PROFILE_RELOAD_MS.
+ */
+const PROFILE_RELOAD_MS = 10_000;
+function refreshJob(service: ExpertiseService, refreshMs: number) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let profilesAt = Date.now();
   return {
     start() {
       timer = setInterval(() => {
-        running ??= Promise.all([service.refresh(), service.reloadProfiles()])
+        const profiles = Date.now() - profilesAt >= PROFILE_RELOAD_MS;
+        if (profiles) profilesAt = Date.now();
+        running ??= Promise.all([service.refresh(), profiles ? service.reloadProfiles() : undefined])
           .then(() => undefined, () => undefined)
           .finally(() => (running = undefined));
-      }, 1000);
+      }, refreshMs > 0 ? Math.max(100, refreshMs / 2) : 1000);
       timer.unref();
     },
     async stop() {

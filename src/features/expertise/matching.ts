@@ -27,15 +27,31 @@ export interface Hit {
 
 interface Doc {
   id: string;
+  /** Its place in the score arrays; reused after a removal. */
+  slot: number;
   terms: Terms;
   norm: number;
 }
 
+/** A term in more than this share of the documents is common: it only adds to the nearest candidates. */
+const COMMON_SHARE = 0.1;
+/** Below this many documents every term is treated as rare (exact scores). */
+const SMALL_INDEX = 200;
+/** How many candidates from the rare terms get their common terms added before the final ranking. */
+const CANDIDATES = 300;
+/** When the number of documents drifted this much since the last full pass, all lengths are computed again. */
+const DRIFT = 0.1;
+
 export class TopicIndex {
   private readonly docs = new Map<string, Doc>();
-  private readonly postings = new Map<string, Map<string, number>>();
-  private dirtyNorms = true;
+  private bySlot: Array<Doc | undefined> = [];
+  private freeSlots: number[] = [];
+  private readonly postings = new Map<string, Map<number, number>>();
   private readonly typos = new Map<string, Array<{ term: string; edits: number }>>();
+  private scores = new Float64Array(1024);
+  /** Documents whose length is not known yet (added since the last search). */
+  private readonly unmeasured = new Set<Doc>();
+  private measuredAt = 0;
 
   constructor(private readonly concepts: Concepts) {}
 
@@ -80,7 +96,11 @@ export class TopicIndex {
   put(id: string, text: TopicText): void {
     this.remove(id);
     const terms = this.analyse(text);
-    this.docs.set(id, { id, terms, norm: 0 });
+    const slot = this.freeSlots.pop() ?? this.bySlot.length;
+    const doc: Doc = { id, slot, terms, norm: 0 };
+    this.docs.set(id, doc);
+    this.bySlot[slot] = doc;
+    if (slot >= this.scores.length) this.scores = new Float64Array(Math.max(slot + 1, this.scores.length * 2));
     for (const [term, w] of terms) {
       let posting = this.postings.get(term);
       if (!posting) {
@@ -88,9 +108,9 @@ export class TopicIndex {
         this.postings.set(term, posting);
         this.typos.clear();
       }
-      posting.set(id, w);
+      posting.set(slot, w);
     }
-    this.dirtyNorms = true;
+    this.unmeasured.add(doc);
   }
 
   remove(id: string): void {
@@ -98,14 +118,16 @@ export class TopicIndex {
     if (!doc) return;
     for (const term of doc.terms.keys()) {
       const posting = this.postings.get(term);
-      posting?.delete(id);
+      posting?.delete(doc.slot);
       if (posting && posting.size === 0) {
         this.postings.delete(term);
         this.typos.clear();
       }
     }
     this.docs.delete(id);
-    this.dirtyNorms = true;
+    this.bySlot[doc.slot] = undefined;
+    this.freeSlots.push(doc.slot);
+    this.unmeasured.delete(doc);
   }
 
   has(id: string): boolean {
@@ -121,17 +143,22 @@ export class TopicIndex {
     return Math.log(1 + (this.docs.size + 1) / (df + 1));
   }
 
-  /** Each document's length under the current term rarities (after changes, once, before a search). */
-  private norms(): void {
-    if (!this.dirtyNorms) return;
-    const idf = new Map<string, number>();
-    for (const term of this.postings.keys()) idf.set(term, this.idf(term));
-    for (const doc of this.docs.values()) {
-      let sum = 0;
-      for (const [term, w] of doc.terms) sum += (w * idf.get(term)!) ** 2;
-      doc.norm = Math.sqrt(sum) || 1;
-    }
-    this.dirtyNorms = false;
+  private length(doc: Doc): number {
+    let sum = 0;
+    for (const [term, w] of doc.terms) sum += (w * this.idf(term)) ** 2;
+    return Math.sqrt(sum) || 1;
+  }
+
+  /**
+   * Document lengths under the current term rarities: new documents at once; all of them again only when the
+   * number of documents drifted (rarities barely move between), so one new dilemma does not cost a full pass.
+   */
+  measure(): void {
+    if (Math.abs(this.docs.size - this.measuredAt) > this.measuredAt * DRIFT) {
+      for (const doc of this.docs.values()) doc.norm = this.length(doc);
+      this.measuredAt = this.docs.size;
+    } else for (const doc of this.unmeasured) doc.norm = this.length(doc);
+    this.unmeasured.clear();
   }
 
   /** Known terms a slip of the keyboard away from an unknown query word. */
@@ -173,30 +200,52 @@ export class TopicIndex {
    * those `accept` lets through.
    */
   search(query: Terms, accept: (id: string) => boolean, limit: number, minScore = 0): Hit[] {
-    this.norms();
-    const expanded = this.expand(query);
-    const scores = new Map<string, number>();
+    this.measure();
+    const n = this.docs.size;
+    const rare: Array<[Map<number, number>, number]> = [];
+    const common: Array<[Map<number, number>, number]> = [];
     let qNorm = 0;
-    for (const [term, w] of expanded) {
+    for (const [term, w] of this.expand(query)) {
       const idf = this.idf(term);
       const qw = w * idf;
       qNorm += qw * qw;
       const posting = this.postings.get(term);
       if (!posting) continue;
-      for (const [id, dw] of posting) scores.set(id, (scores.get(id) ?? 0) + qw * dw * idf);
+      (n > SMALL_INDEX && posting.size > n * COMMON_SHARE ? common : rare).push([posting, qw * idf]);
     }
     qNorm = Math.sqrt(qNorm) || 1;
+    // A question of common words only: they are all it has.
+    if (!rare.length) rare.push(...common.splice(0));
+    const scores = this.scores;
+    const touched: number[] = [];
+    for (const [posting, factor] of rare) {
+      for (const [slot, dw] of posting) {
+        if (scores[slot] === 0) touched.push(slot);
+        scores[slot]! += factor * dw;
+      }
+    }
+    let candidates = touched;
+    if (common.length && touched.length > CANDIDATES) {
+      // The nearest few by their rare terms (a typed-array sort of the values finds the cut quickly).
+      const values = Float64Array.from(touched, (slot) => scores[slot]!).sort();
+      const cut = values[values.length - CANDIDATES]!;
+      candidates = touched.filter((slot) => scores[slot]! >= cut);
+    }
     const top: Hit[] = [];
-    for (const [id, dot] of scores) {
-      const score = dot / (qNorm * this.docs.get(id)!.norm);
+    for (const slot of candidates) {
+      let dot = scores[slot]!;
+      for (const [posting, factor] of common) dot += factor * (posting.get(slot) ?? 0);
+      const doc = this.bySlot[slot]!;
+      const score = dot / (qNorm * doc.norm);
       if (score < minScore) continue;
       if (top.length === limit && score <= top[top.length - 1]!.score) continue;
-      if (!accept(id)) continue;
+      if (!accept(doc.id)) continue;
       let at = top.length;
       while (at > 0 && top[at - 1]!.score < score) at--;
-      top.splice(at, 0, { id, score });
+      top.splice(at, 0, { id: doc.id, score });
       if (top.length > limit) top.pop();
     }
+    for (const slot of touched) scores[slot] = 0;
     return top;
   }
 }

@@ -16,9 +16,16 @@ function viewerOf(turn: MemberTurn): Viewer {
 }
 
 export function expertiseRoutes(expertise: ExpertiseService, dilemmas: DilemmaService, core: Core): Routes {
+  /** Who was asked already in this process (Teams may not say; then asking again is no use). */
+  const asked = new Set<string>();
+
   /** Teams tells the person's sign-in name (UPN), which the chat link needs: asked once, in their own chat. */
   async function learnUpn(turn: MemberTurn): Promise<void> {
     if (isShared(turn.context) || expertise.knowsUpn(turn.member)) return;
+    const key = `${turn.member.tenantId}|${turn.member.aadObjectId}`;
+    if (asked.has(key)) return;
+    if (asked.size > 10_000) asked.clear();
+    asked.add(key);
     try {
       const account = await TeamsInfo.getMember(turn.context, turn.context.activity.from.id);
       if (account.userPrincipalName) await expertise.learnUpn(turn.member, account.userPrincipalName);

@@ -118,6 +118,8 @@ export class ExpertiseService {
       this.index.remove(id);
     }
     if (first) await this.reloadProfiles();
+    // Term rarities move as dilemmas come and go: lengths are brought up to date here, not in a turn.
+    this.index.measure();
     this.loaded = true;
     this.refreshedAt = startedAt;
   }
