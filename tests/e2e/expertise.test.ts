@@ -48,6 +48,21 @@ async function respond(u: TestUser, id: string, wantsToTalk: boolean) {
   await bot.submit(u, { verb: 'dilemmaRespond', id, submissionId: `resp-${Math.random().toString(36).slice(2, 12)}`, responseText: 'Wij hebben dit opgelost.', wantsToTalk: String(wantsToTalk) });
 }
 
+/** What Teams sends for a button: its data, with the values of the card's inputs. */
+function press(record: Recorded | undefined, data: Record<string, unknown>): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') inputs[o.id] = o.value ?? '';
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(cardOf(record));
+  return { ...inputs, ...data };
+}
+
 /** The names on a people card, in order. */
 const namesOn = (r: Recorded | undefined) => [...readable(r).matchAll(/\*\*([^*]+)\*\*/g)].map((m) => m[1]!);
 
@@ -184,15 +199,15 @@ describe('similar dilemmas before saving', () => {
 
     const recognise = buttonsOf(similar).find((b) => b.data.verb === 'expertiseRecognise' && b.data.id === land)!;
     expect(recognise.title).toBe('Herkenbaar');
-    const [again] = await bot.submit(asker, recognise.data);
+    const [again] = await bot.submit(asker, press(similar, recognise.data));
     expect(readable(again)).toContain(`Je herkent ${land}.`);
     const land1 = (await bot.app.services.dilemmas.everyDilemma()).find((d) => d.id === land)!;
     expect(land1.recognisedBy.length).toBe(1);
 
     const save = buttonsOf(again).find((b) => b.data.verb === 'dilemmaSave')!;
     expect(save.title).toBe('Toch opslaan');
-    expect(save.data.description).toBe(typed.description);
-    const replies = await bot.submit(asker, save.data);
+    expect(press(again, save.data)).toMatchObject({ title: typed.title, description: typed.description, theme: 'financiering' });
+    const replies = await bot.submit(asker, press(again, save.data));
     const id = /D-\d{4}-\d{3,}/.exec(readable(replies[0]))?.[0];
     expect(id).toBeDefined();
     const stored = (await bot.app.services.dilemmas.everyDilemma()).find((d) => d.id === id)!;

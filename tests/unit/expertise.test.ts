@@ -94,3 +94,29 @@ describe('cards', () => {
     expect(Object.keys(messages.en).sort()).toEqual(Object.keys(messages.nl).sort());
   });
 });
+
+describe('worst cases', () => {
+  it('keeps every expertise message within Teams\' size and action limits at the largest data the model allows', async () => {
+    const { expertise } = await import('../../src/features/expertise');
+    const { cardActivity } = await import('../../src/turn');
+    const { utf16Bytes, MESSAGE_BUDGET_BYTES, MAX_PRIMARY_ACTIONS } = await import('../../src/cards/budget');
+    for (const locale of ['nl', 'en'] as const) {
+      for (const worst of expertise.worstCases!(locale)) {
+        const built = await worst.build();
+        const size = utf16Bytes(typeof built === 'string' ? { type: 'message', text: built } : cardActivity(built));
+        expect({ name: worst.name, fits: size <= MESSAGE_BUDGET_BYTES }).toEqual({ name: worst.name, fits: true });
+        const sets: unknown[][] = [];
+        const walk = (node: unknown): void => {
+          if (Array.isArray(node)) return node.forEach(walk);
+          if (node && typeof node === 'object') {
+            const o = node as Record<string, unknown>;
+            if (Array.isArray(o.actions)) sets.push(o.actions);
+            Object.values(o).forEach(walk);
+          }
+        };
+        walk(built);
+        for (const set of sets) expect(set.length).toBeLessThanOrEqual(MAX_PRIMARY_ACTIONS);
+      }
+    }
+  });
+});

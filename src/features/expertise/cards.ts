@@ -2,7 +2,7 @@
 import { actionSet, card, choiceSet, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { clip, literal } from '../../cards/markdown';
 import type { Locale } from '../../i18n';
-import { THEMES } from '../dilemmas';
+import { DILEMMA_LIMITS, THEMES } from '../dilemmas';
 import { t } from './messages';
 import { LIMITS, type Profile, type SimilarDilemma, type Suggestion } from './model';
 
@@ -79,14 +79,18 @@ export interface SimilarView {
   notice?: string;
 }
 
+/** The typed title and description travel once, as the card's inputs (every button sends them); the rest in the buttons. */
+const TYPED = ['title', 'description'] as const;
+
 export function similarCard(locale: Locale, view: SimilarView): AdaptiveCard {
   const body: CardElement[] = [heading(t(locale, 'similar.title'))];
   if (view.notice) body.push(textBlock(view.notice, { weight: 'Bolder', color: 'Good' }));
   body.push(textBlock(t(locale, 'similar.intro')));
+  const rest = Object.fromEntries(Object.entries(view.form).filter(([key]) => !(TYPED as readonly string[]).includes(key)));
   for (const s of view.similar) {
     const actions: CardElement[] = [];
     if (!view.recognised.includes(s.id)) {
-      actions.push(submit(t(locale, 'similar.recognise'), { verb: 'expertiseRecognise', id: s.id, form: view.form, recognised: view.recognised }));
+      actions.push(submit(t(locale, 'similar.recognise'), { verb: 'expertiseRecognise', id: s.id, form: rest, recognised: view.recognised }));
     }
     actions.push(submit(t(locale, 'similar.open', { id: s.id }), { verb: 'dilemmaOpen', id: s.id }));
     body.push({
@@ -99,7 +103,15 @@ export function similarCard(locale: Locale, view: SimilarView): AdaptiveCard {
       ],
     });
   }
-  return card(body, [submit(t(locale, 'similar.saveAnyway'), { verb: 'dilemmaSave', ...view.form, similarChecked: 'true' }, { style: 'positive' })]);
+  body.push({
+    type: 'Container',
+    separator: true,
+    items: [
+      { type: 'Input.Text', id: 'title', label: t(locale, 'similar.yourTitle'), maxLength: DILEMMA_LIMITS.title, value: view.form.title ?? '' },
+      { type: 'Input.Text', id: 'description', label: t(locale, 'similar.yourDescription'), isMultiline: true, maxLength: DILEMMA_LIMITS.description, value: view.form.description ?? '' },
+    ],
+  });
+  return card(body, [submit(t(locale, 'similar.saveAnyway'), { verb: 'dilemmaSave', ...rest, similarChecked: 'true' }, { style: 'positive' })]);
 }
 
 export function profileCard(locale: Locale, profile: Profile, notice?: string, problem?: string): AdaptiveCard {

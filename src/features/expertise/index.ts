@@ -115,12 +115,12 @@ function worstPeople(locale: Locale) {
 }
 
 function worstSimilar() {
-  // Every character of the form values doubles in JSON when it must be escaped (quotes, backslashes).
+  // A control character takes six characters in JSON (\u0001): the most a typed character can cost.
   const form = {
     submissionId: 'x'.repeat(64),
-    title: '"'.repeat(120),
-    description: '"'.repeat(4000),
-    relatedPlan: '"'.repeat(120),
+    title: '\u0001'.repeat(120),
+    description: '\u0001'.repeat(4000),
+    relatedPlan: '\u0001'.repeat(120),
     relatedPlanId: 'p'.repeat(80),
     theme: 'woon-werkbalans',
     municipalities: 'm'.repeat(500),

@@ -43,8 +43,11 @@ export const whoKnowsSubmitSchema = z.object({ id: z.string().regex(/^D-\d{4}-\d
 /** "Herkenbaar" on the similar-dilemmas card: which dilemma, and the form's values to keep. */
 export const similarRecogniseSchema = z.object({
   id: z.string().regex(/^D-\d{4}-\d{3,6}$/),
-  form: z.record(z.string().max(5000)),
+  form: z.record(z.string().max(600)),
   recognised: z.array(z.string().max(20)).max(10).default([]),
+  /** The card's inputs: what was typed, perhaps changed on this card. */
+  title: z.unknown().transform((v) => (typeof v === 'string' ? v.slice(0, 120) : '')),
+  description: z.unknown().transform((v) => (typeof v === 'string' ? v.slice(0, 4000) : '')),
 });
 
 /** Why someone is suggested, in counts (the card turns these into sentences). */

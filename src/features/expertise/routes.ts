@@ -96,7 +96,7 @@ export function expertiseRoutes(expertise: ExpertiseService, dilemmas: DilemmaSe
             const input = similarRecogniseSchema.parse(turn.context.activity.value);
             const viewer = viewerOf(turn);
             await dilemmas.setRecognition(viewer, input.id, true);
-            const form = input.form;
+            const form: Record<string, string> = { ...input.form, title: input.title, description: input.description };
             const similar = await expertise.similar(viewer, { title: form.title ?? '', description: form.description ?? '', theme: form.theme ?? '' });
             const recognised = [...new Set([...input.recognised, input.id])];
             const notice = t(turn.locale, 'similar.recognised', { id: input.id });

@@ -250,21 +250,24 @@ export class ExpertiseService {
     const left = [viewer.member, ...exclude];
     const ranked = [...people.values()].filter((p) => !left.some((x) => samePerson(x, p.person))).sort((a, b) => b.score - a.score);
     const out: Suggestion[] = [];
-    for (const p of ranked) {
-      if (out.length >= MAX_PEOPLE) break;
-      const profile = this.profiles.get(personKey(p.person.tenantId, p.person.aadObjectId))?.profile;
-      if (profile && !profile.findable) continue;
-      const member = await this.directory.find(p.person);
-      if (!member || !mayUseDilemmas(member)) continue;
-      out.push({
-        tenantId: member.tenantId,
-        aadObjectId: member.aadObjectId,
-        name: member.name,
-        organisation: this.directory.organisationName(member.organisationId),
-        role: member.role,
-        upn: profile?.upn ?? '',
-        score: p.score,
-        reasons: p.reasons,
+    const candidates = ranked.filter((p) => this.profiles.get(personKey(p.person.tenantId, p.person.aadObjectId))?.profile.findable !== false);
+    // Looked up a few at a time, at once (a member not in the registry's memory is a table read).
+    for (let from = 0; from < candidates.length && out.length < MAX_PEOPLE; from += MAX_PEOPLE + 3) {
+      const batch = candidates.slice(from, from + MAX_PEOPLE + 3);
+      const found = await Promise.all(batch.map((p) => this.directory.find(p.person)));
+      batch.forEach((p, i) => {
+        const member = found[i];
+        if (out.length >= MAX_PEOPLE || !member || !mayUseDilemmas(member)) return;
+        out.push({
+          tenantId: member.tenantId,
+          aadObjectId: member.aadObjectId,
+          name: member.name,
+          organisation: this.directory.organisationName(member.organisationId),
+          role: member.role,
+          upn: this.profiles.get(personKey(member.tenantId, member.aadObjectId))?.profile.upn ?? '',
+          score: p.score,
+          reasons: p.reasons,
+        });
       });
     }
     return { topic: concepts[0] ?? '', people: out };
