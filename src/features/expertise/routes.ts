@@ -4,7 +4,7 @@ import type { Core, MemberTurn, Routes } from '../../capability';
 import { onlyAmongMembers } from '../../core/room';
 import { errorFields } from '../../log';
 import { isShared, replaceCard, sendCard } from '../../turn';
-import { clip } from '../../cards/markdown';
+import { clip, literal } from '../../cards/markdown';
 import { mayUseDilemmas, type DilemmaService, type Viewer } from '../dilemmas';
 import { peopleCard, profileCard, similarCard } from './cards';
 import { t } from './messages';
@@ -38,7 +38,7 @@ export function expertiseRoutes(expertise: ExpertiseService, dilemmas: DilemmaSe
     const topic = turn.args.trim().replace(/^(weet|knows)\s+/i, '').slice(0, LIMITS.topic);
     if (!topic) return void (await turn.context.sendActivity(t(turn.locale, 'who.askTopic')));
     const answer = await expertise.whoKnows(viewerOf(turn), topic);
-    await sendCard(turn.context, peopleCard(turn.locale, { title: t(turn.locale, 'who.title', { topic: clip(topic, 60) }), ...answer }));
+    await sendCard(turn.context, peopleCard(turn.locale, { title: t(turn.locale, 'who.title', { topic: literal(clip(topic, 60)) }), ...answer }));
     await learnUpn(turn);
   }
 
