@@ -18,7 +18,7 @@ const writer = member(1);
 const responder = member(2, 'directeur-bestuurder');
 const asker = member(3);
 const everyone = [writer, responder, asker];
-const notifier: Notifier = { authorNotice: () => undefined };
+const notifier: Notifier = { authorNotice: async () => undefined };
 
 let tables: Tables;
 let expertise: ExpertiseService;
