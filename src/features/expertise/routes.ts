@@ -35,6 +35,7 @@ export function expertiseRoutes(expertise: ExpertiseService, dilemmas: DilemmaSe
   }
 
   async function whoKnows(turn: MemberTurn): Promise<void> {
+    if (!mayUseDilemmas(turn.member)) return void (await turn.context.sendActivity(t(turn.locale, 'expertise.notForRole')));
     const topic = turn.args.trim().replace(/^(weet|knows)\s+/i, '').slice(0, LIMITS.topic);
     if (!topic) return void (await turn.context.sendActivity(t(turn.locale, 'who.askTopic')));
     const answer = await expertise.whoKnows(viewerOf(turn), topic);
