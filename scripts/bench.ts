@@ -717,6 +717,7 @@ async function main(): Promise<void> {
   clearTimeout(deadline);
   await cleanup();
   await (await import('./bench-plans')).benchPlans().catch((err: unknown) => ((process.exitCode = 1), process.stderr.write(`bench-plans failed: ${String(err)}\n`)));
+  await (await import('./bench-expertise')).benchExpertise().catch((err: unknown) => ((process.exitCode = 1), process.stderr.write(`bench-expertise failed: ${String(err)}\n`)));
   execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', path.join(__dirname, 'bench-digest.ts')], { stdio: 'inherit' });
 }
 

@@ -7,8 +7,9 @@ import { plans } from './features/plans';
 import { sessions } from './features/sessions';
 import { agenda } from './features/agenda';
 import { decisions } from './features/decisions';
+import { expertise } from './features/expertise';
 
-export const CAPABILITIES = [members, dilemmas, plans, sessions, agenda, decisions] as const;
+export const CAPABILITIES = [members, dilemmas, plans, sessions, agenda, decisions, expertise] as const;
 
 export type CapabilityServices = ServicesOf<typeof CAPABILITIES>;
 

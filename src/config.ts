@@ -85,6 +85,10 @@ const envSchema = z
     // How often a bot process reads the dilemma change log, so another process's new and changed dilemmas show
     // in its lists; its own changes show at once. 0 reads it before every list (slower; for tests).
     DILEMMA_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+    // "wie weet" and the similar-dilemmas check answer from an index this old at most (0: brought up to date
+    // before every answer; slower, for tests), and the secretariaat's own list of terms that mean the same.
+    EXPERTISE_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    EXPERTISE_CONCEPTS_FILE: z.string().trim().default(''),
     // Proactive messages (outbox, queue, throttle) and the agenda digest.
     // The work queue's endpoint when STORAGE_ACCOUNT_URL is used; derived from it (.table. → .queue.) if empty.
     STORAGE_QUEUE_URL: z.string().trim().url().or(z.literal('')).default(''),
@@ -176,6 +180,7 @@ export interface Config {
   privacy: { inactiveDays: number };
   telemetry: { connectionString: string };
   dilemmas: { refreshMs: number };
+  expertise: { refreshMs: number; conceptsFile: string };
   plans: { targetHomes: number; fromYear: number; toYear: number; socialRentShare: number; affordablePurchaseLimit: number; refreshMs: number };
   proactive: ProactiveSettings;
   digest: DigestSettings;
@@ -273,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     privacy: { inactiveDays: e.RETENTION_INACTIVE_DAYS },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     dilemmas: { refreshMs: e.DILEMMA_REFRESH_MS },
+    expertise: { refreshMs: e.EXPERTISE_REFRESH_MS, conceptsFile: e.EXPERTISE_CONCEPTS_FILE },
     plans: {
       targetHomes: e.PLANS_TARGET_HOMES,
       fromYear: e.PLANS_TARGET_FROM_YEAR,

@@ -27,6 +27,8 @@ export class FakeConnector {
   readonly rosters = new Map<string, RosterEntry[]>();
   /** Rosters Teams cannot give now (it answers 503 for them), as when Teams is slow or down. */
   readonly rostersFailing = new Set<string>();
+  /** Sign-in names (UPN) Teams gives when the bot asks about one person, by their Teams user id ("29:…"). */
+  readonly userPrincipalNames = new Map<string, string>();
   serviceUrl = '';
   fault: FaultPlan | undefined;
   /** Messages refused as Teams refuses them: 413 MessageSizeTooBig above its limit (UTF-16 of the JSON). */
@@ -62,6 +64,12 @@ export class FakeConnector {
       if (this.rostersFailing.has(rosterId)) return send(503, { error: { code: 'ServiceUnavailable', message: 'roster not available' } });
       const roster = this.rosters.get(rosterId);
       return roster ? send(200, { members: roster }) : send(404, { error: { code: 'ConversationNotFound', message: 'no roster' } });
+    }
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && member) {
+      const id = decodeURIComponent(member[2]!);
+      const upn = this.userPrincipalNames.get(id);
+      return upn ? send(200, { id, userPrincipalName: upn }) : send(404, { error: { code: 'MemberNotFound', message: 'unknown member' } });
     }
     if (!m) return send(404, { error: { code: 'NotFound', message: url.pathname } });
     const conversationId = decodeURIComponent(m[1]!);

@@ -382,6 +382,8 @@ export interface DetailView {
   /** A fresh id for the response form, so sending it twice stores one response. */
   responseSubmissionId: string;
   plans?: PlanChoice[];
+  /** A button another capability adds (expertise: "Wie weet hier iets van?"). */
+  extraAction?: CardElement;
 }
 
 /** "Nog niemand herkent dit", "1 lid herkent dit", "3 leden herkennen dit". */
@@ -491,6 +493,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
       },
     });
   }
+  if (view.extraAction && !withdrawn) actions.push(view.extraAction);
   if (!view.shared && view.isAuthor && d.status === 'nieuw') {
     actions.push(submit(t(locale, 'dilemma.edit'), { verb: 'dilemmaEdit', id: d.id }), {
       type: 'Action.ShowCard',

@@ -76,4 +76,7 @@ export const dilemmas = defineCapability({
   }),
 });
 
-export type { DilemmaService } from './service';
+export type { DilemmaService, DilemmaExtensions, Responder, Viewer } from './service';
+export { canSee, mayUseDilemmas } from './service';
+export type { Dilemma, DilemmaInput } from './model';
+export { LIMITS as DILEMMA_LIMITS, THEMES } from './model';

@@ -114,6 +114,8 @@ export const dilemmaFormSubmitSchema = z.object({
   relatedPlanId: text,
   visibility: text,
   wantsAgenda: text,
+  /** 'true' once the person saw the similar dilemmas and chose to save anyway. */
+  similarChecked: text.optional(),
 });
 export type DilemmaFormSubmit = z.infer<typeof dilemmaFormSubmitSchema>;
 

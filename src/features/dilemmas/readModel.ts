@@ -117,6 +117,11 @@ export class DilemmaReadModel {
     return (await this.ready()).search(words, after, accept, want);
   }
 
+  /** Every dilemma as memory holds it now (no change-log read: the background poll keeps it fresh). */
+  async snapshot(): Promise<Dilemma[]> {
+    return (await this.ready()).filter(() => true);
+  }
+
   /**
    * The dilemmas for which `test` holds, after reading the change log first, so what other processes
    * changed until now is in (privacy export and erasure: complete, without reading every dilemma again).

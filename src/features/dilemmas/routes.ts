@@ -116,6 +116,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
     responses: DilemmaResponse[],
     extra: { notice?: string; draftResponse?: string } = {},
   ): AdaptiveCard {
+    const extraAction = dilemmas.extensions.detailAction?.(viewerOf(turn), dilemma, turn.locale);
     return dilemmaDetailCard(turn.locale, {
       dilemma,
       responses,
@@ -127,6 +128,7 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       municipalities: municipalities(),
       responseSubmissionId: randomUUID(),
       ...planOf(dilemma),
+      ...(extraAction ? { extraAction } : {}),
       ...extra,
     });
   }
@@ -226,6 +228,14 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       visibility: values.visibility,
       wantsAgenda: values.wantsAgenda === 'true',
     };
+    const { beforeCreate, afterCreate } = dilemmas.extensions;
+    if (!submitted.editId && beforeCreate && submitted.similarChecked !== 'true') {
+      // A new dilemma is first held against what this person may already see (the form's values ride along).
+      const checked = dilemmas.validate(raw);
+      if (!checked.ok) return void (await again(checked.problems));
+      const first = await beforeCreate(viewerOf(turn), checked.input, { ...values, submissionId: submitted.submissionId }, locale);
+      if (first) return void (await replaceCard(context, first));
+    }
     const result = submitted.editId
       ? await dilemmas.edit(turn.member, submitted.editId, raw)
       : await dilemmas.create(turn.member, raw, submitted.submissionId);
@@ -233,6 +243,10 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
     if (result.status === 'busy') return void (await context.sendActivity(t(locale, 'dilemma.busy')));
     await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities(), planOf(result.dilemma).plans));
     if (result.created) core.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
+    if (result.created && afterCreate) {
+      const next = await afterCreate(viewerOf(turn), result.dilemma, locale);
+      if (next) await sendCard(context, next);
+    }
   }
 
   async function recognise(turn: MemberTurn, id: string, want: boolean): Promise<AdaptiveCard> {

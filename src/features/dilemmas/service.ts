@@ -25,11 +25,33 @@ import {
 } from './model';
 import type { DilemmaStore, SubmissionKind } from './store';
 import type { DilemmaReadModel } from './readModel';
+import type { AdaptiveCard, CardElement } from '../../cards/adaptive';
+import type { Locale } from '../../i18n';
 
 /** Who is looking, and where: in a shared chat or channel, confidential dilemmas stay out, whoever asks. */
 export interface Viewer {
   member: Member;
   shared: boolean;
+}
+
+/**
+ * What a capability built later adds to dilemmas (expertise: similar dilemmas before a new one is saved,
+ * people who know about it after, and a button on the detail card). Set once at build time.
+ */
+export interface DilemmaExtensions {
+  /** Before a new dilemma is saved: a card to show instead (the form's values ride along in its buttons), or nothing. */
+  beforeCreate?(viewer: Viewer, input: DilemmaInput, form: Record<string, string>, locale: Locale): Promise<AdaptiveCard | undefined>;
+  /** After a new dilemma is saved: a card to send next, or nothing. */
+  afterCreate?(viewer: Viewer, dilemma: Dilemma, locale: Locale): Promise<AdaptiveCard | undefined>;
+  /** A button on a dilemma's detail card, or nothing. */
+  detailAction?(viewer: Viewer, dilemma: Dilemma, locale: Locale): CardElement | undefined;
+}
+
+/** Who responded to a dilemma, and whether they want to talk further (not what they wrote). */
+export interface Responder {
+  dilemmaId: string;
+  author: Author;
+  wantsToTalk: boolean;
 }
 
 export type FieldProblem = 'required' | 'tooLong' | 'unknownTheme' | 'unknownMunicipality' | 'invalidChoice';
@@ -91,6 +113,8 @@ function matches(filter: ListFilter, s: DilemmaSummary): boolean {
 }
 
 export class DilemmaService {
+  private extensionList: DilemmaExtensions = {};
+
   constructor(
     private readonly store: DilemmaStore,
     private readonly municipalityIds: () => string[],
@@ -103,6 +127,29 @@ export class DilemmaService {
     /** The plan list as the plans capability offers it (wired by the core once every capability is built). */
     private readonly plans: () => Choice[] | undefined = () => undefined,
   ) {}
+
+  /** A capability built later adds its steps around saving and its detail button. */
+  useExtensions(extensions: DilemmaExtensions): void {
+    this.extensionList = extensions;
+  }
+
+  get extensions(): DilemmaExtensions {
+    return this.extensionList;
+  }
+
+  /**
+   * Every dilemma as this process holds it now, without rules applied: for a capability that indexes them
+   * (expertise), which applies `canSee` for each viewer itself. Changed dilemmas are new objects.
+   */
+  async everyDilemma(): Promise<Dilemma[]> {
+    return this.store.reader.snapshot();
+  }
+
+  /** Who responded (one dilemma, or all when no id is given): authors and "wants to talk", never the text. */
+  async responders(id?: string): Promise<Responder[]> {
+    const list = id ? await this.store.responses(id) : (await this.store.allResponses()).map((r) => r.response);
+    return list.map((r) => ({ dilemmaId: r.dilemmaId, author: r.author, wantsToTalk: r.wantsToTalk }));
+  }
 
   /** The plans to choose from, or undefined when no plan list is known. */
   planChoices(): Choice[] | undefined {

@@ -89,6 +89,22 @@ export class MemberService {
   }
 
   /**
+   * Another member as the registry holds them (cached like `resolve`), for showing them to someone else:
+   * it does not count as them being seen, and creates no one.
+   */
+  async find(person: PersonId): Promise<Member | undefined> {
+    const key = this.cacheKey(person.tenantId, person.aadObjectId);
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.member;
+    const member = await this.store.getMember(person.tenantId, person.aadObjectId);
+    if (member && this.cacheMs > 0) {
+      if (this.cache.size > 5_000) this.cache.clear();
+      this.cache.set(key, { member, until: Date.now() + this.cacheMs });
+    }
+    return member;
+  }
+
+  /**
    * Notes the day a member was last seen, for the retention period: at most one write a day per member,
    * after the turn (a failure only means the date is a day behind).
    */
