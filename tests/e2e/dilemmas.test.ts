@@ -3,6 +3,7 @@ import { startTestBot, personalChat, channel, cardOf, readable, buttonsOf, TENAN
 import type { Recorded } from '../helpers/connector';
 import type { Role } from '../../src/features/members/model';
 import { MESSAGE_BUDGET_BYTES, utf16Bytes } from '../../src/cards/budget';
+import { literal } from '../../src/cards/markdown';
 import { LIMITS } from '../../src/features/dilemmas/model';
 
 let bot: TestBot;
@@ -313,7 +314,8 @@ describe('a long discussion', () => {
     const [detail] = await bot.say(reader, `dilemma ${id}`);
     expect(utf16Bytes(detail!.activity)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
     // What was typed shows as typed: markdown signs are escaped, not read as bold or a link.
-    expect(JSON.stringify(cardOf(detail))).toContain('Veel \\\\*reacties\\\\* op \\\\[dit\\\\] dilemma');
+    expect(JSON.stringify(cardOf(detail))).toContain(JSON.stringify(literal('Veel *reacties* op [dit] dilemma')).slice(1, -1));
+    expect(literal('Veel *reacties* op [dit] dilemma')).not.toBe('Veel *reacties* op [dit] dilemma');
     const seen = texts(detail);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.length).toBeLessThan(30);

@@ -78,6 +78,16 @@ beforeAll(async () => {
   for (const m of [me, them]) await services.sessions.signUp(m, created.session.id);
   // Agenda: both chose no digest; each got a notice (a delivery row) when the other responded.
   for (const m of [me, them]) await services.agenda.setSubscribed(m, false);
+  // Decisions: after a BO the secretariaat records an agreement each of them owns.
+  const admin = await asMember(people.admin);
+  const meeting = await services.agenda.createMeeting(admin, new Date(Date.now() + 24 * 3_600_000), 'Regiokantoor');
+  const due = new Date(Date.now() + 30 * 24 * 3_600_000).toISOString().slice(0, 10);
+  for (const u of [subject, other]) {
+    const made = await services.decisions.record(admin, meeting.id, meeting.items[0]!.id, { kind: 'afspraak', text: `Afspraak voor ${u.name}.`, owner: `m:${u.aadObjectId}`, dueDate: due });
+    if (made.status !== 'saved') throw new Error(`agreement not recorded: ${JSON.stringify(made)}`);
+  }
+  // Expertise: each says what they know about.
+  for (const m of [me, them]) await services.expertise.saveProfile(m, { themes: ['capaciteit'], words: 'bouwteams', findable: true });
   await settled();
 });
 afterAll(async () => {

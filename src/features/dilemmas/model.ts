@@ -1,8 +1,7 @@
 // Dilemmas: what members log, recognise and respond to. zod schemas and the types inferred from them.
 import { z } from 'zod';
-// From plans' model, not its index: plans' index imports the dilemmas capability, and a dilemma module
-// that loaded it would load half-built modules of its own (a require cycle).
-import { PLAN_ID_MAX_LENGTH } from '../plans/model';
+// Any plan id the plans capability makes (src/planIds.ts holds its shape for both).
+import { PLAN_ID_MAX_LENGTH } from '../../planIds';
 import themeFile from './themes.json';
 
 /** `relatedPlanId` holds any plan id the plans capability makes. */

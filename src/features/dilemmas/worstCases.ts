@@ -2,7 +2,7 @@
 // fields, typed in the characters that grow most in a card (markdown signs, escaped), and the most rows.
 import type { WorstCase } from '../../capability';
 import type { Locale } from '../../i18n';
-import type { Organisation } from '../members/model';
+import type { Organisation } from '../members';
 import {
   authorNoticeCard,
   dilemmaDetailCard,

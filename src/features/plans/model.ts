@@ -1,6 +1,7 @@
 // Housing plans: zod schemas and the types inferred from them, and the reference data (phases, goals,
 // ratings, limits) read from reference.json, so the secretariaat can change them without touching code.
 import { z } from 'zod';
+import { PLAN_ID_MAX_LENGTH, PLAN_ID_PARTS } from '../../planIds';
 import referenceFile from './reference.json';
 
 const slug = z.string().regex(/^[a-zA-Z0-9-]+$/);
@@ -80,10 +81,7 @@ export const changerSchema = z.object({
 });
 export type Changer = z.infer<typeof changerSchema>;
 
-/** A plan id is "<municipality>:<name>", each part cut to its length. */
-const PLAN_ID_PARTS = { municipality: 60, name: 100 } as const;
-/** The longest plan id: other capabilities that point to a plan (a dilemma) hold this many characters. */
-export const PLAN_ID_MAX_LENGTH = PLAN_ID_PARTS.municipality + 1 + PLAN_ID_PARTS.name;
+export { PLAN_ID_MAX_LENGTH };
 
 export const planIdSchema = z
   .string()
