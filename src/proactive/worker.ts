@@ -12,6 +12,8 @@ import { backoffMs, type Attempt, type ProactiveSender } from './sender';
 
 // A job message that keeps failing is set aside after this many tries (it is logged, not retried forever).
 const MAX_JOB_DEQUEUES = 5;
+/** A wait this short (a busy budget, a lost lease, a quick retry) still counts as work under way for `settle`. */
+const SHORT_WAIT_SECONDS = 5;
 
 export class OutboxWorker {
   private running = false;
@@ -20,6 +22,8 @@ export class OutboxWorker {
   private wake: (() => void) | undefined;
   /** A receive is under way: its messages are out of the queue but not yet in flight. */
   private receiving = false;
+  /** When the last message this worker put back for a short wait (a busy budget, a lost lease) shows again. */
+  private shortWaitUntil = 0;
 
   constructor(
     private readonly outbox: Outbox,
@@ -127,11 +131,21 @@ export class OutboxWorker {
     while (Date.now() < deadline) {
       // Storage that does not answer has nothing more for us either.
       const waiting = await this.queue.hasVisible().catch(() => false);
-      if (this.inFlight.size === 0 && !this.receiving && !waiting && !this.receiving && this.inFlight.size === 0) return true;
+      const shortWait = Date.now() < this.shortWaitUntil;
+      if (this.inFlight.size === 0 && !this.receiving && !waiting && !shortWait) return true;
       this.wake?.();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return false;
+  }
+
+  /**
+   * Hides a message for a while (the queue brings it back then). A short wait is remembered, so `settle`
+   * does not mistake a message waiting a second for the budget for work that is done.
+   */
+  private putBack(message: QueueMessage, seconds: number): Promise<QueueMessage> {
+    if (seconds <= SHORT_WAIT_SECONDS) this.shortWaitUntil = Math.max(this.shortWaitUntil, Date.now() + Math.ceil(seconds) * 1000 + 500);
+    return this.queue.hide(message, seconds);
   }
 
   /** Handles one queue message (exposed for tests that drive the worker step by step). */
@@ -175,8 +189,8 @@ export class OutboxWorker {
     const now = this.now();
     if (FINAL_STATES.has(delivery.state)) return this.queue.delete(message);
     // Someone holds it (or held it and died: their lease runs out, then it is ours).
-    if (delivery.state === 'sending' && delivery.leaseUntil > now) return void (await this.queue.hide(message, (delivery.leaseUntil - now) / 1000 + 1));
-    if (delivery.nextAttemptAt > now) return void (await this.queue.hide(message, (delivery.nextAttemptAt - now) / 1000));
+    if (delivery.state === 'sending' && delivery.leaseUntil > now) return void (await this.putBack(message, (delivery.leaseUntil - now) / 1000 + 1));
+    if (delivery.nextAttemptAt > now) return void (await this.putBack(message, (delivery.nextAttemptAt - now) / 1000));
 
     const renderer = this.outbox.renderers.get(delivery.kind);
     if (!renderer) {
@@ -209,7 +223,7 @@ export class OutboxWorker {
     if (!reference) {
       // Never wrote to the bot, but has the app: open a 1:1 chat first.
       const person = delivery.recipient as { tenantId: string; aadObjectId: string };
-      if (!(await lease())) return void (await this.queue.hide(message, 1));
+      if (!(await lease())) return void (await this.putBack(message, 1));
       const created = await this.sender.createPersonalChat(person.tenantId, person.aadObjectId, this.settings.teamsServiceUrl);
       if (!('reference' in created)) return this.after(message, delivery, created);
       reference = created.reference;
@@ -217,7 +231,7 @@ export class OutboxWorker {
       return this.after(message, delivery, attempt);
     }
     const attempt = await this.sender.attempt(reference, activity, lease, { kind: delivery.kind, locale });
-    if (attempt.outcome === 'skipped') return void (await this.queue.hide(message, 1));
+    if (attempt.outcome === 'skipped') return void (await this.putBack(message, 1));
     return this.after(message, delivery, attempt);
   }
 
@@ -260,7 +274,7 @@ export class OutboxWorker {
           maybeDouble: delivery.maybeDouble || attempt.uncertain,
         });
         // The queue brings it back after the wait, on whichever instance is free then.
-        if (changed) await this.queue.hide(message, wait / 1000);
+        if (changed) await this.putBack(message, wait / 1000);
         return;
       }
       case 'skipped':
