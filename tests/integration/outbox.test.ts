@@ -166,6 +166,9 @@ describe('with the worker paused, driving queue messages by hand', () => {
     // A worker marked it "sending" and died: its lease has run out.
     await app.services.outbox.change(row, { state: 'sending', attempts: 1, leaseUntil: Date.now() - 1 });
     await app.worker.handle(message);
+    // On a busy machine the worker may put the message back for a moment (its budget was busy): then the queue
+    // brings it back, and we hand it to the worker again, as the running worker would.
+    for (let tries = 0; tries < 5 && (await app.services.outbox.report('b-reclaim')).sent === 0; tries++) await app.worker.handle(await takeMessage());
     const report = await app.services.outbox.report('b-reclaim');
     expect(report).toMatchObject({ sent: 1, maybeDouble: 1 });
     expect((await app.services.outbox.report('b-once')).maybeDouble).toBe(0);
