@@ -23,7 +23,7 @@ beforeAll(async () => {
       STORAGE_CONNECTION_STRING: azuriteConnectionString(storage.port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)),
       DILEMMA_REFRESH_MS: '100',
     },
-    pino({ level: 'info' }, sink),
+    pino({ level: 'debug' }, sink),
   );
   await bot.app.services.members.seed([
     { tenantId: TENANT, aadObjectId: people.wethouder.aadObjectId, name: people.wethouder.name, organisationId: 'hilversum', role: 'wethouder' },
@@ -88,8 +88,10 @@ it('keeps confirmed work through an outage and recovers without a restart', asyn
   expect(pressed.status).toBe(200);
   expect(pressed.body).toMatch(/tijdelijk niet beschikbaar/);
 
-  // The lists could not be refreshed meanwhile (several polls): that is said once, not every poll.
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  // The lists could not be refreshed meanwhile: after several failed polls, that has been said once, not every poll.
+  const deadline = Date.now() + 20_000;
+  while (events.filter((e) => e === 'dilemmas.refreshStillFailing').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(events.filter((e) => e === 'dilemmas.refreshStillFailing').length).toBeGreaterThanOrEqual(3);
   expect(events.filter((e) => e === 'dilemmas.refreshFailed')).toHaveLength(1);
 
   await storage.restore();

@@ -48,7 +48,10 @@ export const dilemmas = defineCapability({
     const service: DilemmaService = new DilemmaService(
       new DilemmaStore(core.tables, {
         refreshMs: core.config.dilemmas.refreshMs,
-        onError: (err) => core.log.warn({ event: 'dilemmas.refreshFailed', err: errorFields(err) }, 'dilemma lists not refreshed; trying again'),
+        onError: (err, again) =>
+          again
+            ? core.log.debug({ event: 'dilemmas.refreshStillFailing' }, 'dilemma lists still not refreshed')
+            : core.log.warn({ event: 'dilemmas.refreshFailed', err: errorFields(err) }, 'dilemma lists not refreshed; trying again'),
         onRecovered: () => core.log.info({ event: 'dilemmas.refreshRecovered' }, 'dilemma lists refreshed again'),
       }),
       () => registry.listOrganisations().filter((o) => o.kind === 'gemeente').map((o) => o.id),

@@ -31,8 +31,11 @@ export interface ReadModelOptions {
   detailCache?: number;
   /** Over this many changes in one poll, one full load is cheaper than a read per change. */
   maxChangesPerPoll?: number;
-  /** Called once when reading the change log starts to fail (not again until it has worked). */
-  onError?(err: unknown): void;
+  /**
+   * Called on every failed poll; `again` is false only for the first failure after it worked, so a caller
+   * can say it once and count the rest quietly.
+   */
+  onError?(err: unknown, again: boolean): void;
   /** Called when it works again after failing. */
   onRecovered?(): void;
 }
@@ -215,8 +218,8 @@ export class DilemmaReadModel {
             this.failing = false;
           })
           .catch((err: unknown) => {
-            // Storage away: one line when it starts, not one every poll.
-            if (!this.failing) this.options.onError?.(err);
+            // Storage away: the caller says it once when it starts, not at every poll.
+            this.options.onError?.(err, this.failing);
             this.failing = true;
           })
           .finally(() => {
