@@ -90,7 +90,7 @@ export async function benchPlans(): Promise<void> {
     const names = planNames();
     const file = csvOf(names);
     const started = performance.now();
-    const report = await service.importFile(undefined, file);
+    const report = await service.importFile('import', file);
     const importSeconds = (performance.now() - started) / 1000;
     if (report.status !== 'done' || report.created !== PLANS) throw new Error(`the import did not store ${PLANS} plans: ${JSON.stringify(report).slice(0, 300)}`);
     log(`imported ${PLANS.toLocaleString('en')} rows (${(file.length / 1024 / 1024).toFixed(1)} MB CSV) in ${importSeconds.toFixed(1)} s`);

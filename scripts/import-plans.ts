@@ -88,7 +88,7 @@ async function main(): Promise<number> {
     const config = loadConfig(env);
     app = await startApp(config, { log: createLogger(config.logLevel) });
     const started = Date.now();
-    const report = await app.services.plans.importFile(undefined, readFileSync(file));
+    const report = await app.services.plans.importFile('import', readFileSync(file));
     if (report.status === 'refused') {
       console.error(`${t('nl', 'plan.import.refusedTitle')}: ${problemText('nl', report.problem)}`);
       return 1;

@@ -18,11 +18,11 @@ import { createWorkQueue } from './proactive/queue';
 import { cronTimes, SCHEDULE_TABLE, Scheduler } from './proactive/scheduler';
 import { OutboxWorker } from './proactive/worker';
 import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core, type Directory, type Routes } from './capability';
-import { AUDIT_TABLE, AuditLog } from './core/audit';
+import { AUDIT_TABLE, AuditLog, type AuditSentences, type AuditWords } from './core/audit';
 import { Links } from './core/links';
-import { Privacy } from './core/privacy';
+import { Privacy, privacyAuditSentences } from './core/privacy';
 import { Room } from './core/room';
-import { auditRoutes } from './core/auditRoutes';
+import { auditRoutes, auditWords } from './core/auditRoutes';
 import { CAPABILITIES, type CapabilityServices } from './capabilities';
 import { createBot } from './bot';
 import { createServer } from './server';
@@ -32,7 +32,7 @@ export interface RunningApp {
   port: number;
   server: Server;
   /** The core services and each capability's service by name (tests and scripts reach in here). */
-  services: Core & { audit: AuditLog; privacy: Privacy } & CapabilityServices;
+  services: Core & { audit: AuditLog; auditWords: AuditWords; privacy: Privacy } & CapabilityServices;
   /** The one sender, used by the outbox worker only (tests compare its call count with what Teams saw). */
   sender: ProactiveSender;
   built: Built[];
@@ -130,10 +130,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   directory = directoryOf(built);
   const worker = new OutboxWorker(outbox, queue, sender, references, log, config.proactive, config.locale);
   const privacy = new Privacy(core, built, directory);
-  const coreRoutes = [privacy.routes(), auditRoutes(core, audit)];
+  const sentences = Object.assign({}, privacyAuditSentences, ...built.map((b) => b.capability.auditSentences ?? {})) as AuditSentences;
+  const words = auditWords(sentences);
+  audit.know(sentences);
+  const coreRoutes = [privacy.routes(), auditRoutes(core, audit, words)];
   const bot = createBot(core, built, coreRoutes);
-  const services = { ...core, audit, privacy, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & {
+  const services = { ...core, audit, auditWords: words, privacy, ...Object.fromEntries(built.map((b) => [b.capability.name, b.service])) } as Core & {
     audit: AuditLog;
+    auditWords: AuditWords;
     privacy: Privacy;
   } & CapabilityServices;
   const httpRoutes = [...built, ...coreRoutes.map((routes) => ({ routes }))].flatMap((b) => b.routes.http ?? []);

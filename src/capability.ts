@@ -5,7 +5,7 @@ import type { MessagingExtensionResult, TurnContext } from 'botbuilder';
 import type { Request, Response } from 'restify';
 import type { AdaptiveCard } from './cards/adaptive';
 import type { Config } from './config';
-import type { AuditSink } from './core/audit';
+import type { AuditSentences, AuditSink } from './core/audit';
 import type { Links } from './core/links';
 import type { Room } from './core/room';
 import type { Locale, Messages } from './i18n';
@@ -232,6 +232,8 @@ export interface Routes {
 /** Who is acting: provided by exactly one capability (members), used by the core on every turn. */
 export interface Directory {
   resolve(person: Person): Promise<Member | undefined>;
+  /** A member's name, for the logboek (does not count as them being seen). */
+  nameOf(person: PersonId): Promise<string | undefined>;
   /** Members who have not used the bot since `cutoff` (for the retention job; configured admins excluded). */
   inactiveSince(cutoff: Date): Promise<PersonId[]>;
   /** Tells an unknown person how to get access (in a personal chat: the access form). */
@@ -283,6 +285,11 @@ export interface Capability<S = unknown, N extends string = string> {
   build(core: Core, need: Need): S | Promise<S>;
   routes(service: S, core: Core, need: Need): Routes;
   directory?(service: S): Directory;
+  /**
+   * The logboek's sentence for each action it records (`core.audit`), in both languages: every action needs
+   * one (tests/e2e/auditWalk.test.ts).
+   */
+  auditSentences?: AuditSentences;
   /** What `npm start` puts in an empty store (invented data only). */
   seed?(service: S, core: Core, need: Need): Promise<void>;
   privacy(service: S): PrivacyHooks;

@@ -5,6 +5,7 @@ import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { odataString } from '../storage/keys';
 import { csvDocument } from './csv';
+import { amsterdamStamp, type Locale } from '../i18n';
 import type { Tables } from '../storage/tables';
 
 export const AUDIT_TABLE = 'Audit';
@@ -15,6 +16,16 @@ export interface AuditActor {
   name: string;
 }
 
+/**
+ * Changes nobody typed: the demo data `npm start` puts in an empty store, the plan import from the command
+ * line, the retention period. The logboek names them in words (`audit.actor.<kind>`), not as a person.
+ */
+export const SYSTEM_ACTORS = {
+  demo: { tenantId: '', aadObjectId: 'system:demo', name: '' },
+  import: { tenantId: '', aadObjectId: 'system:import', name: '' },
+  retention: { tenantId: '', aadObjectId: 'system:retention', name: '' },
+} as const satisfies Record<string, AuditActor>;
+
 export interface AuditRecord {
   actor: AuditActor;
   /** The capability that made the change, e.g. 'members'. */
@@ -23,6 +34,8 @@ export interface AuditRecord {
   action: string;
   /** What it happened to (an id; never free text typed by a person). */
   target: string;
+  /** What the target is called (a person's name, a plan's name, a session's title), for the logboek's sentence. */
+  subject?: string;
   before?: unknown;
   after?: unknown;
 }
@@ -50,6 +63,7 @@ const rowSchema = z.object({
   capability: z.string(),
   action: z.string(),
   target: z.string(),
+  subject: z.string().optional(),
   before: z.string().optional(),
   after: z.string().optional(),
 });
@@ -64,8 +78,19 @@ function parse(text: string | undefined): unknown {
   return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }
 
+/** What happens when an action without a logboek sentence is recorded (tests make it throw; see `know`). */
+let onUnknownAction: (action: string) => void = () => undefined;
+
+/** Tests call this (jest setup): recording an action that has no sentence in the logboek fails the test. */
+export function failOnActionsWithoutSentence(): void {
+  onUnknownAction = (action) => {
+    throw new Error(`The audit action "${action}" has no logboek sentence: add it to its capability's auditSentences`);
+  };
+}
+
 export class AuditLog implements AuditSink {
   private readonly table: TableClient;
+  private sentences: AuditSentences | undefined;
 
   constructor(
     tables: Tables,
@@ -74,7 +99,13 @@ export class AuditLog implements AuditSink {
     this.table = tables.client(AUDIT_TABLE);
   }
 
+  /** The sentences of every action (known once the capabilities are built): an action without one is a mistake. */
+  know(sentences: AuditSentences): void {
+    this.sentences = sentences;
+  }
+
   async record(record: AuditRecord): Promise<void> {
+    if (this.sentences && !Object.hasOwn(this.sentences, record.action)) onUnknownAction(record.action);
     const at = this.now();
     const rowKey = `${String(CEILING - at.getTime()).padStart(13, '0')}-${randomBytes(4).toString('hex')}`;
     // createEntity only: an entry is never replaced or changed.
@@ -87,6 +118,7 @@ export class AuditLog implements AuditSink {
       capability: record.capability,
       action: record.action,
       target: record.target,
+      ...(record.subject ? { subject: record.subject.slice(0, 300) } : {}),
       ...(record.before !== undefined ? { before: json(record.before) } : {}),
       ...(record.after !== undefined ? { after: json(record.after) } : {}),
     });
@@ -116,15 +148,68 @@ function toEntry(row: z.infer<typeof rowSchema>): AuditEntry {
     capability: row.capability,
     action: row.action,
     target: row.target,
+    ...(row.subject ? { subject: row.subject } : {}),
     before: parse(row.before),
     after: parse(row.after),
   };
 }
 
-/** The audit trail as CSV (semicolons, as Dutch Excel opens it), one line per entry. */
-export function auditCsv(entries: AuditEntry[]): string {
-  const text = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
-  const rows = [['tijd', 'wie', 'onderdeel', 'wat', 'waarop', 'voor', 'na']];
-  for (const e of entries) rows.push([e.at, e.actor.name || e.actor.aadObjectId, e.capability, e.action, e.target, e.before, e.after].map(text));
+/** One logboek row as its sentence is told: who (a name or the system's words), on what, before and after. */
+export interface AuditLine {
+  locale: Locale;
+  who: string;
+  /** The target's name when it was recorded, else its id. */
+  subject: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Per action (e.g. 'agenda.fixed'), the sentence a person reads in the logboek, in their language. */
+export type AuditSentences = Readonly<Record<string, (line: AuditLine) => string>>;
+
+/** A value from a row's before or after, as text (empty when it is not there). */
+export function field(value: unknown, name: string): string {
+  if (!value || typeof value !== 'object') return '';
+  const v = (value as Record<string, unknown>)[name];
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+}
+
+/** Words for the logboek: the sentences of every capability and the core, and the names of system actors. */
+export interface AuditWords {
+  sentences: AuditSentences;
+  actor(kind: keyof typeof SYSTEM_ACTORS, locale: Locale): string;
+  /** Says there is no sentence for an action (kept as code, so nothing is lost). */
+  unknown(locale: Locale, action: string, target: string): string;
+}
+
+export function auditWho(entry: AuditEntry, locale: Locale, words: AuditWords): string {
+  const system = Object.entries(SYSTEM_ACTORS).find(([, a]) => a.aadObjectId === entry.actor.aadObjectId);
+  if (system) return words.actor(system[0] as keyof typeof SYSTEM_ACTORS, locale);
+  return entry.actor.name || entry.actor.aadObjectId;
+}
+
+/** The row as a sentence: "Pieter de Graaf heeft de agenda van 27 januari 2027 vastgesteld." */
+export function auditSentence(entry: AuditEntry, locale: Locale, words: AuditWords): string {
+  const say = words.sentences[entry.action];
+  if (!say) return words.unknown(locale, entry.action, entry.target);
+  return say({ locale, who: auditWho(entry, locale, words), subject: entry.subject || entry.target, target: entry.target, before: entry.before, after: entry.after });
+}
+
+const CSV_HEADINGS: Record<Locale, string[]> = {
+  nl: ['Datum en tijd', 'Wie', 'Wat er gebeurde', 'Onderdeel', 'Code', 'Waarop', 'Voor', 'Na'],
+  en: ['Date and time', 'Who', 'What happened', 'Part', 'Code', 'On', 'Before', 'After'],
+};
+
+/**
+ * The audit trail as CSV (semicolons, as Dutch Excel opens it), one line per entry: the time in Amsterdam
+ * time, who and the sentence first; the codes and before/after after them, for whoever needs the detail.
+ */
+export function auditCsv(entries: AuditEntry[], words: AuditWords, locale: Locale = 'nl'): string {
+  const text = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+  const rows = [CSV_HEADINGS[locale]];
+  for (const e of entries) {
+    rows.push([amsterdamStamp(new Date(e.at)), auditWho(e, locale, words), auditSentence(e, locale, words), e.capability, e.action, e.target, e.before, e.after].map(text));
+  }
   return csvDocument(rows);
 }

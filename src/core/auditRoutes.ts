@@ -4,10 +4,11 @@ import type { Request, Response } from 'restify';
 import { z } from 'zod';
 import type { Core, MemberTurn, Routes } from '../capability';
 import { card, heading, submit, textBlock, type CardElement } from '../cards/adaptive';
+import { literal } from '../cards/markdown';
 import { formatDateTime, t, type Locale } from '../i18n';
 import { isShared, replaceCard, sendCard } from '../turn';
 import { tokenOf } from './links';
-import { auditCsv, type AuditEntry, type AuditLog } from './audit';
+import { auditCsv, auditSentence, type AuditEntry, type AuditLog, type AuditSentences, type AuditWords } from './audit';
 
 const PAGE = 15;
 const EXPORT_PATH = '/audit/export';
@@ -15,15 +16,25 @@ const EXPORT_PURPOSE = 'audit-export';
 const EXPORT_TTL_MS = 15 * 60 * 1000;
 
 const pageSchema = z.object({ after: z.string().regex(/^[0-9a-f-]{1,40}$/).optional() });
+const linkSchema = z.object({ locale: z.enum(['nl', 'en']).default('nl') });
 
-export function auditRoutes(core: Core, audit: AuditLog): Routes {
+/** The logboek's words: the sentences of every capability and the core, in the core's catalog for the rest. */
+export function auditWords(sentences: AuditSentences): AuditWords {
+  return {
+    sentences,
+    actor: (kind, locale) => t(locale, `audit.actor.${kind}`),
+    unknown: (locale, action, target) => t(locale, 'audit.unknown', { action, target }),
+  };
+}
+
+export function auditRoutes(core: Core, audit: AuditLog, words: AuditWords): Routes {
   async function show(turn: MemberTurn, after: string | undefined, replace: boolean) {
     const { context, member, locale } = turn;
     if (member.role !== 'secretariaat') return void (await context.sendActivity(t(locale, 'error.notAllowed')));
     if (isShared(context)) return void (await context.sendActivity(t(locale, 'audit.personalOnly')));
     const { entries, more } = await audit.page(PAGE, after);
-    const url = core.links.url(EXPORT_PATH, EXPORT_PURPOSE, { by: member.aadObjectId }, EXPORT_TTL_MS);
-    const view = auditCard(locale, entries, more, url);
+    const url = core.links.url(EXPORT_PATH, EXPORT_PURPOSE, { by: member.aadObjectId, locale }, EXPORT_TTL_MS);
+    const view = auditCard(locale, entries, more, url, words);
     await (replace ? replaceCard(context, view) : sendCard(context, view));
   }
   return {
@@ -39,6 +50,7 @@ export function auditRoutes(core: Core, audit: AuditLog): Routes {
         handler: async (req: Request, res: Response) => {
           const checked = core.links.check(tokenOf(req.url), EXPORT_PURPOSE);
           if (!checked.ok) return void res.send(checked.reason === 'expired' ? 410 : 404, { error: checked.reason });
+          const { locale } = linkSchema.parse(checked.data);
           const entries: AuditEntry[] = [];
           for await (const entry of audit.all()) entries.push(entry);
           res.writeHead(200, {
@@ -46,14 +58,14 @@ export function auditRoutes(core: Core, audit: AuditLog): Routes {
             'content-disposition': 'attachment; filename="bo-wonen-logboek.csv"',
             'cache-control': 'no-store',
           });
-          res.end(auditCsv(entries));
+          res.end(auditCsv(entries, words, locale));
         },
       },
     ],
   };
 }
 
-function auditCard(locale: Locale, entries: AuditEntry[], more: boolean, csvUrl: string) {
+export function auditCard(locale: Locale, entries: AuditEntry[], more: boolean, csvUrl: string, words: AuditWords) {
   const body: CardElement[] = [heading(t(locale, 'audit.title')), textBlock(t(locale, 'audit.intro'), { isSubtle: true })];
   if (!entries.length) body.push(textBlock(t(locale, 'audit.empty')));
   for (const e of entries) {
@@ -61,11 +73,13 @@ function auditCard(locale: Locale, entries: AuditEntry[], more: boolean, csvUrl:
       type: 'Container',
       separator: true,
       items: [
-        textBlock(`**${formatDateTime(new Date(e.at), locale)}** · ${e.actor.name || t(locale, 'audit.system')}`),
-        textBlock(`${e.action} · ${e.target}`, { isSubtle: true, spacing: 'None', size: 'Small' }),
+        textBlock(`**${formatDateTime(new Date(e.at), locale)}**`, { size: 'Small', isSubtle: true }),
+        // Names and titles in the sentence were typed by people: shown as typed, never as markdown.
+        textBlock(literal(auditSentence(e, locale, words)), { spacing: 'None' }),
       ],
     });
   }
+  body.push(textBlock(t(locale, 'audit.csvNote'), { isSubtle: true, size: 'Small' }));
   const last = entries[entries.length - 1];
   return card(body, [
     ...(more && last ? [submit(t(locale, 'audit.more'), { verb: 'auditPage', after: last.id })] : []),

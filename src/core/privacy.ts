@@ -8,6 +8,7 @@ import { t, type Locale } from '../i18n';
 import { samePerson, type Member, type PersonId } from '../identity';
 import { personKey } from '../storage/keys';
 import { tokenOf } from './links';
+import { SYSTEM_ACTORS, type AuditActor, type AuditSentences } from './audit';
 import { isShared, replaceCard, sendCard } from '../turn';
 import { z } from 'zod';
 
@@ -40,10 +41,12 @@ export class Privacy {
   }
 
   /** Erases one person everywhere (capabilities in reverse order, then the chat reference), and records it. */
-  async eraseAll(person: PersonId, actor: { tenantId: string; aadObjectId: string; name: string }, why: string): Promise<void> {
+  async eraseAll(person: PersonId, actor: AuditActor, why: string): Promise<void> {
+    // The name, read before it goes: the logboek says whose data was erased, and nothing more of them.
+    const subject = await this.directory.nameOf(person);
     for (const b of [...this.built].reverse()) await b.privacy.erase(person);
     await this.core.references.removePerson(person.tenantId, person.aadObjectId);
-    await this.core.audit.record({ actor, capability: 'privacy', action: `privacy.erased.${why}`, target: personKey(person.tenantId, person.aadObjectId) });
+    await this.core.audit.record({ actor, capability: 'privacy', action: `privacy.erased.${why}`, target: personKey(person.tenantId, person.aadObjectId), ...(subject ? { subject } : {}) });
     this.core.log.info({ event: 'privacy.erased', why }, 'personal data erased');
   }
 
@@ -52,7 +55,7 @@ export class Privacy {
     const days = this.core.config.privacy.inactiveDays;
     if (days <= 0) return 0;
     const stale = await this.directory.inactiveSince(new Date(now.getTime() - days * DAY_MS));
-    for (const person of stale) await this.eraseAll(person, { tenantId: '', aadObjectId: '', name: 'bewaartermijn' }, 'retention');
+    for (const person of stale) await this.eraseAll(person, SYSTEM_ACTORS.retention, 'retention');
     return stale.length;
   }
 
@@ -180,3 +183,13 @@ function confirmCard(locale: Locale) {
     submit(t(locale, 'privacy.eraseNo'), { verb: 'privacyEraseCancel' }),
   ]);
 }
+
+/** The logboek's sentences for erasures (the core's own actions). */
+export const privacyAuditSentences: AuditSentences = {
+  'privacy.erased.self': ({ locale, who }) => t(locale, 'audit.privacy.erased.self', { who }),
+  // Without a name (the person was no longer a member when erased), the sentence says so, never the ids.
+  'privacy.erased.secretariaat': ({ locale, who, subject, target }) =>
+    subject === target ? t(locale, 'audit.privacy.erased.formerMember', { who }) : t(locale, 'audit.privacy.erased.secretariaat', { who, subject }),
+  'privacy.erased.retention': ({ locale, subject, target }) =>
+    t(locale, 'audit.privacy.erased.retention', { subject: subject === target ? t(locale, 'audit.someone') : subject }),
+};

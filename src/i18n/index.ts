@@ -115,3 +115,12 @@ export function formatDateTime(date: Date, locale: Locale): string {
 export function formatNumber(value: number, locale: Locale): string {
   return formatter(`number|${locale}`, () => new Intl.NumberFormat(tag(locale))).format(value);
 }
+
+/** Amsterdam time as a spreadsheet sorts and reads it: "2026-12-06 14:05:09" (no zone: it is local time). */
+export function amsterdamStamp(date: Date): string {
+  const parts = formatter('stamp', () =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  ).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+}

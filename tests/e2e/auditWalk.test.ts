@@ -1,6 +1,6 @@
 // The audit proof: every change the secretariaat can make (each secretariaat verb of the authorization
 // matrix) leaves exactly one row in the logboek, with who did it, what, on what, and before and after.
-import type { AuditEntry } from '../../src/core/audit';
+import { auditSentence, type AuditEntry } from '../../src/core/audit';
 import { SessionStore } from '../../src/features/sessions/store';
 import type { Member } from '../../src/identity';
 import { people, startTestBot, TENANT, type TestBot } from '../helpers/harness';
@@ -169,6 +169,37 @@ it('records each secretariaat change once, with who, what, on what, before and a
     const wants = { before: step.kind === 'changes' || step.kind === 'removes', after: step.kind === 'changes' || step.kind === 'creates' };
     const has = { before: row!.before !== undefined && row!.before !== null, after: row!.after !== undefined && row!.after !== null };
     expect({ verb: step.verb, action: step.action, ...has }).toEqual({ verb: step.verb, action: step.action, ...wants });
+    // Every row reads as a sentence in both languages, naming who did it (not a code such as agenda.fixed).
+    for (const r of rows) {
+      for (const locale of ['nl', 'en'] as const) {
+        const sentence = auditSentence(r, locale, bot.app.services.auditWords);
+        expect({ verb: step.verb, action: r.action, locale, names: sentence.startsWith(admin.name), code: sentence.includes(r.action) }).toEqual({
+          verb: step.verb, action: r.action, locale, names: true, code: false,
+        });
+      }
+    }
     if (step.kind === 'changes') expect({ verb: step.verb, same: JSON.stringify(row!.before) === JSON.stringify(row!.after) }).toEqual({ verb: step.verb, same: false });
   }
+});
+
+it('tells the logboek in Dutch with names and dates, and downloads it in Amsterdam time', async () => {
+  const [log] = await bot.say(people.admin, 'logboek');
+  const text = JSON.stringify(log);
+  const date = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${meetingId.slice(3)}T12:00:00Z`));
+  const fixed = (await bot.app.services.audit.page(100)).entries.find((e) => e.action === 'agenda.fixed')!;
+  expect(auditSentence(fixed, 'nl', bot.app.services.auditWords)).toBe(`${admin.name} heeft de agenda van ${date} vastgesteld.`);
+  expect(text).toContain(`${admin.name} heeft de functie van ${applicant.name} gewijzigd van wethouder in directeur-bestuurder.`);
+  // Aart was removed before his data was erased: the row says so, without his ids.
+  expect(text).toContain(`${admin.name} heeft de gegevens gewist van iemand die geen lid meer was.`);
+  expect(text).toContain(`${admin.name} heeft het aanmelden gesloten voor: Auditsessie, nieuwe titel.`);
+  expect(text).not.toContain('agenda.fixed');
+  expect(text).not.toContain(applicant.aadObjectId);
+  expect(text).toContain('Wie de link heeft, kan het logboek zo lang ophalen');
+  const url = JSON.parse(text.match(/"url":("[^"]+\/audit\/export[^"]*")/)![1]!) as string;
+  const csv = await (await fetch(url)).text();
+  const [header, newest] = csv.replace(/^\uFEFF/, '').split('\r\n');
+  expect(header).toBe('"Datum en tijd";"Wie";"Wat er gebeurde";"Onderdeel";"Code";"Waarop";"Voor";"Na"');
+  const newestRow = (await bot.app.services.audit.page(1)).entries[0]!;
+  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(newestRow.at));
+  expect(newest!.startsWith(`"${local}";"${admin.name}";"${admin.name} heeft de gegevens gewist van iemand die geen lid meer was."`)).toBe(true);
 });

@@ -23,6 +23,16 @@ afterAll(async () => {
   await bot.stop();
 });
 
+it('writes what the demo data did in the logboek as BO Wonen (voorbeeldgegevens), not as a secretariaat member', async () => {
+  const { entries } = await bot.app.services.audit.page(50);
+  expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['meeting.created', 'agenda.itemAdded', 'plans.imported']));
+  expect(entries.filter((e) => e.actor.aadObjectId !== 'system:demo')).toEqual([]);
+  const log = readable((await bot.say(secretary, 'logboek'))[0]);
+  expect(log).toContain('BO Wonen (voorbeeldgegevens) heeft de planlijst ingelezen: 15 nieuw, 0 gewijzigd, 0 afgekeurd.');
+  expect(log).toMatch(/BO Wonen \(voorbeeldgegevens\) heeft een BO gepland op \d+ \w+ \d{4}\./);
+  expect(log).not.toContain(secretary.name);
+});
+
 it('lists in the digest the plans whose numbers changed and the sessions with seats left', async () => {
   const before = readable((await bot.say(wethouder, 'digest'))[0]);
   expect(before).not.toContain('Plannen die zijn bijgewerkt');

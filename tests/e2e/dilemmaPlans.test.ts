@@ -43,7 +43,7 @@ beforeAll(async () => {
   bot = await startTestBot({ BOOTSTRAP_ADMINS: '' });
   await seed(wethouder, 'wethouder', 'hilversum');
   await seed(leader, 'gespreksleider', 'regio-gooi-en-vechtstreek');
-  const report = await bot.app.services.plans.importFile(undefined, planFile());
+  const report = await bot.app.services.plans.importFile('import', planFile());
   expect(report).toMatchObject({ status: 'done', created: PLANS + 1 });
 }, 300_000);
 afterAll(async () => {

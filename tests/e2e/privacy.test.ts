@@ -100,10 +100,10 @@ it('lets the secretariaat erase a member who left, and records it in the audit t
   expect(readable(forged[0])).toBe('Dit mag alleen het secretariaat.');
 
   const [log] = await bot.say(people.admin, 'logboek');
-  expect(readable(log)).toContain('privacy.erased.secretariaat');
-  expect(readable(log)).toContain('privacy.erased.self');
+  expect(readable(log)).toContain('Sanne Secretaris heeft de gegevens van Vincent Vertrokken gewist.');
+  expect(readable(log)).toContain('heeft de eigen gegevens gewist.');
   const csv = await (await fetch(linkOf(log))).text();
-  expect(csv.split('\r\n')[0]).toContain('"tijd";"wie"');
+  expect(csv.split('\r\n')[0]).toContain('"Datum en tijd";"Wie";"Wat er gebeurde"');
   expect(csv).toContain('Sanne Secretaris');
   expect(readable((await bot.say(reader, 'logboek'))[0])).toBe('Dit mag alleen het secretariaat.');
 });

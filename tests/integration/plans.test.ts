@@ -35,8 +35,8 @@ beforeAll(async () => {
 it('imports the sample once: a second import changes nothing and adds no history', async () => {
   const plans = service(tables);
   await plans.load();
-  expect(await plans.importFile(undefined, readFileSync(SAMPLE_FILE))).toMatchObject({ status: 'done', created: 15, changed: 0, unchanged: 0 });
-  expect(await plans.importFile(undefined, readFileSync(SAMPLE_FILE))).toMatchObject({ status: 'done', created: 0, changed: 0, unchanged: 15 });
+  expect(await plans.importFile('import', readFileSync(SAMPLE_FILE))).toMatchObject({ status: 'done', created: 15, changed: 0, unchanged: 0 });
+  expect(await plans.importFile('import', readFileSync(SAMPLE_FILE))).toMatchObject({ status: 'done', created: 0, changed: 0, unchanged: 15 });
   // A new plan's row records its arrival; only later changes get history entries.
   expect(await plans.history(wethouder, 'hilversum:de-boomgaard')).toEqual([]);
   // A fresh process reads the same plans.

@@ -4,7 +4,7 @@ import { defineCapability, type Core, type Need } from '../../capability';
 import { cronTimes } from '../../proactive/scheduler';
 import { members } from '../members';
 import { agendaDigest } from './contributions';
-import { messages, refuse } from './messages';
+import { auditSentences, messages, refuse } from './messages';
 import { agendaRoutes } from './routes';
 import { AgendaService, DIGEST_JOB, DIGEST_SLOT } from './service';
 import { AGENDA_TABLES, AgendaStore } from './store';
@@ -14,6 +14,7 @@ export const agenda = defineCapability({
   name: 'agenda',
   tables: Object.values(AGENDA_TABLES),
   messages,
+  auditSentences,
   refusals: refuse,
   manifestCommands: [
     {

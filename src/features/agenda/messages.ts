@@ -1,6 +1,7 @@
 // What people read about BO meetings, the agenda and the digest: Dutch (B1, default) and English.
-import { defineMessages, translator } from '../../i18n';
+import { defineMessages, formatDate, translator, type Locale } from '../../i18n';
 import { refusals } from '../../errors';
+import { field, type AuditLine, type AuditSentences } from '../../core/audit';
 
 const nl = {
   'menu.agenda': 'BO-agenda',
@@ -98,6 +99,12 @@ const nl = {
   'report.maybeDoubleWhy': 'De bot viel even uit tijdens het versturen. {count} mensen kregen de digest daardoor misschien twee keer.',
   'privacy.digestSubscription': 'Je keuze voor de digest',
   'privacy.deliveries': 'Berichten die BO Wonen je stuurde',
+  'audit.meeting.created': '{who} heeft een BO gepland op {date}.',
+  'audit.agenda.itemAdded': '{who} heeft een punt op de agenda van {date} gezet: {subject}.',
+  'audit.agenda.itemChanged': '{who} heeft een punt op de agenda van {date} gewijzigd: {subject}.',
+  'audit.agenda.itemMoved': '{who} heeft een punt op de agenda van {date} verplaatst van plaats {from} naar {to}: {subject}.',
+  'audit.agenda.itemRemoved': '{who} heeft een punt van de agenda van {date} gehaald: {subject}.',
+  'audit.agenda.fixed': '{who} heeft de agenda van {date} vastgesteld.',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -196,6 +203,12 @@ const en: Record<keyof typeof nl, string> = {
   'report.maybeDoubleWhy': 'The bot stopped for a moment while sending. {count} people may have got the digest twice because of that.',
   'privacy.digestSubscription': 'Your digest setting',
   'privacy.deliveries': 'Messages BO Wonen sent you',
+  'audit.meeting.created': '{who} planned a BO on {date}.',
+  'audit.agenda.itemAdded': '{who} put an item on the agenda of {date}: {subject}.',
+  'audit.agenda.itemChanged': '{who} changed an item on the agenda of {date}: {subject}.',
+  'audit.agenda.itemMoved': '{who} moved an item on the agenda of {date} from place {from} to {to}: {subject}.',
+  'audit.agenda.itemRemoved': '{who} took an item off the agenda of {date}: {subject}.',
+  'audit.agenda.fixed': '{who} fixed the agenda of {date}.',
 };
 
 export const messages = defineMessages({ nl, en });
@@ -216,3 +229,23 @@ export const refuse = refusals(
   },
   t,
 );
+
+/** The meeting's day, read from its id (BO-2027-01-27), written as people write it: "27 januari 2027". */
+function meetingDate(target: string, locale: Locale): string {
+  const day = /^BO-(\d{4})-(\d{2})-(\d{2})/.exec(target);
+  // Noon UTC is the same day in Amsterdam.
+  return day ? formatDate(new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]), 12)), locale) : target;
+}
+// An item's row names it by its title (kept in before and after), else by the row's subject or id.
+const itemTitle = (l: AuditLine) => field(l.after, 'title') || field(l.before, 'title') || l.subject;
+
+/** The logboek's sentences for the BO meetings and their agenda. */
+export const auditSentences: AuditSentences = {
+  'meeting.created': (l) => t(l.locale, 'audit.meeting.created', { who: l.who, date: meetingDate(l.target, l.locale) }),
+  'agenda.itemAdded': (l) => t(l.locale, 'audit.agenda.itemAdded', { who: l.who, date: meetingDate(l.target, l.locale), subject: itemTitle(l) }),
+  'agenda.itemChanged': (l) => t(l.locale, 'audit.agenda.itemChanged', { who: l.who, date: meetingDate(l.target, l.locale), subject: itemTitle(l) }),
+  'agenda.itemMoved': (l) =>
+    t(l.locale, 'audit.agenda.itemMoved', { who: l.who, date: meetingDate(l.target, l.locale), subject: itemTitle(l), from: field(l.before, 'place'), to: field(l.after, 'place') }),
+  'agenda.itemRemoved': (l) => t(l.locale, 'audit.agenda.itemRemoved', { who: l.who, date: meetingDate(l.target, l.locale), subject: itemTitle(l) }),
+  'agenda.fixed': (l) => t(l.locale, 'audit.agenda.fixed', { who: l.who, date: meetingDate(l.target, l.locale) }),
+};

@@ -12,7 +12,7 @@ import type { MemberService } from '../members';
 import { refuse } from './messages';
 import { itemInputSchema, LIMITS, type AgendaItem, type BoMeeting, type ItemField, type ItemInput, type ItemType, STANDARD_ITEMS } from './model';
 import type { AgendaStore } from './store';
-import type { AuditSink } from '../../core/audit';
+import { SYSTEM_ACTORS, type AuditSink } from '../../core/audit';
 
 export const DIGEST_SLOT = 'digest';
 export const DIGEST_JOB = 'agenda.digest';
@@ -103,9 +103,12 @@ export class AgendaService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  // The secretariaat member the demo data is made through (`seed`): its changes are the demo data's, not theirs.
+  private readonly demoActors = new WeakSet<Member>();
+
   private async record(actor: Member, action: string, target: string, before: unknown, after: unknown): Promise<void> {
     await this.deps.audit?.record({
-      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
+      actor: this.demoActors.has(actor) ? SYSTEM_ACTORS.demo : { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       capability: 'agenda',
       action,
       target,
@@ -409,6 +412,9 @@ export class AgendaService {
   /** What `npm start` shows on an empty store: the next BO with an invented agenda, theme session included. */
   async seed(admin: Member, locale: Locale = 'nl'): Promise<void> {
     if ((await this.store.listMeetings()).length) return;
+    // The rules still apply (a secretariaat member makes it), but the logboek says the demo data did it.
+    admin = { ...admin };
+    this.demoActors.add(admin);
     const startsAt = demoMeetingStart(this.now());
     const meeting = await this.createMeeting(admin, startsAt, locale === 'nl' ? 'Regiokantoor Hilversum, zaal 2' : 'Regional office Hilversum, room 2');
     const items: Array<Record<string, unknown>> = [

@@ -9,7 +9,7 @@ import { members } from '../members';
 import { clip, literal } from '../../cards/markdown';
 import { formatDate, type Locale } from '../../i18n';
 import { actiesCard, changeCard, noticeCard, recordCard } from './cards';
-import { messages, refuse, t } from './messages';
+import { auditSentences, messages, refuse, t } from './messages';
 import { LIMITS, type Decision } from './model';
 import { decisionRoutes, registerNotices } from './routes';
 import { DecisionService, REMINDER_JOB, REMINDER_SLOT } from './service';
@@ -19,6 +19,7 @@ export const decisions = defineCapability({
   name: 'decisions',
   tables: Object.values(DECISION_TABLES),
   messages,
+  auditSentences,
   refusals: refuse,
   // No Teams command menu entry: the personal menu holds ten commands already; `acties` is a button on the welcome card.
   build(core: Core, need: Need) {

@@ -1,6 +1,7 @@
 // What people read about decisions and agreements: Dutch (B1, default) and English. Keys are this capability's own.
-import { defineMessages, translator } from '../../i18n';
+import { defineMessages, formatDate, translator, type Locale } from '../../i18n';
 import { refusals } from '../../errors';
+import { field, type AuditSentences } from '../../core/audit';
 
 const nl = {
   'menu.acties': 'Acties',
@@ -82,6 +83,12 @@ const nl = {
   'decision.notAgreement': 'Dit is een besluit, geen afspraak. Het heeft geen eigenaar of datum.',
   'decision.dueDateRequired': 'Kies een geldige datum.',
   'decision.personalOnly': 'Dit kan alleen in je persoonlijke chat met BO Wonen.',
+  'audit.decision.recorded': '{who} heeft {kind} {target} vastgelegd.',
+  'audit.agreement.done': '{who} heeft afspraak {target} op gedaan gezet.',
+  'audit.agreement.reassigned': '{who} heeft afspraak {target} aan een andere eigenaar gegeven: {subject}.',
+  'audit.agreement.dateMoved': '{who} heeft de datum van afspraak {target} verzet van {from} naar {to}.',
+  'audit.kind.besluit': 'besluit',
+  'audit.kind.afspraak': 'afspraak',
 };
 
 const en: Record<keyof typeof nl, string> = {
@@ -164,6 +171,12 @@ const en: Record<keyof typeof nl, string> = {
   'decision.notAgreement': 'This is a decision, not an agreement. It has no owner or date.',
   'decision.dueDateRequired': 'Choose a valid date.',
   'decision.personalOnly': 'You can only do this in your personal chat with BO Wonen.',
+  'audit.decision.recorded': '{who} recorded {kind} {target}.',
+  'audit.agreement.done': '{who} marked agreement {target} as done.',
+  'audit.agreement.reassigned': '{who} gave agreement {target} another owner: {subject}.',
+  'audit.agreement.dateMoved': '{who} moved the date of agreement {target} from {from} to {to}.',
+  'audit.kind.besluit': 'decision',
+  'audit.kind.afspraak': 'agreement',
 };
 
 export const messages = defineMessages({ nl, en });
@@ -186,3 +199,19 @@ export const refuse = refusals(
   },
   t,
 );
+
+/** A due date (2027-03-01) as people write it; empty stays empty. */
+function dueWord(value: string, locale: Locale): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return day ? formatDate(new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]), 12)), locale) : value;
+}
+
+/** The logboek's sentences for decisions and agreements. */
+export const auditSentences: AuditSentences = {
+  'decision.recorded': (l) =>
+    t(l.locale, 'audit.decision.recorded', { who: l.who, target: l.target, kind: t(l.locale, field(l.after, 'kind') === 'afspraak' ? 'audit.kind.afspraak' : 'audit.kind.besluit') }),
+  'agreement.done': (l) => t(l.locale, 'audit.agreement.done', { who: l.who, target: l.target }),
+  'agreement.reassigned': (l) => t(l.locale, 'audit.agreement.reassigned', { who: l.who, target: l.target, subject: l.subject === l.target ? field(l.after, 'owner') : l.subject }),
+  'agreement.dateMoved': (l) =>
+    t(l.locale, 'audit.agreement.dateMoved', { who: l.who, target: l.target, from: dueWord(field(l.before, 'dueDate'), l.locale), to: dueWord(field(l.after, 'dueDate'), l.locale) }),
+};

@@ -93,12 +93,13 @@ export class DecisionService {
     return this.deps.members.organisationName(id);
   }
 
-  private async audit(actor: Member, action: string, target: string, before?: unknown, after?: unknown): Promise<void> {
+  private async audit(actor: Member, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
     await this.deps.audit.record({
       actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       capability: 'decisions',
       action,
       target,
+      ...(subject ? { subject } : {}),
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
     });
@@ -272,7 +273,8 @@ export class DecisionService {
     });
     const ownerOf = (d: Decision) => (d.ownerAadObjectId ? personKeyOf({ tenantId: d.ownerTenantId, aadObjectId: d.ownerAadObjectId }) : d.ownerOrganisationId);
     if (ownerOf(before) !== ownerOf(after)) {
-      await this.audit(actor, 'agreement.reassigned', id, { owner: ownerOf(before) }, { owner: ownerOf(after) });
+      // The new owner's name (or organisation) beside the ids, so the logboek says to whom.
+      await this.audit(actor, 'agreement.reassigned', id, { owner: ownerOf(before) }, { owner: ownerOf(after) }, after.ownerName || this.organisationName(after.ownerOrganisationId));
       if (after.status === 'open') await this.notifyOwner(after, 'made', `owner-${ownerOf(after)}`);
     }
     if (before.dueDate !== after.dueDate) await this.audit(actor, 'agreement.dateMoved', id, { dueDate: before.dueDate }, { dueDate: after.dueDate });

@@ -4,7 +4,7 @@ import { defineCapability, type Core, type Need } from '../../capability';
 import { errorFields } from '../../log';
 import { members } from '../members';
 import { dilemmaCandidates, dilemmaDigest } from './contributions';
-import { messages, refuse } from './messages';
+import { auditSentences, messages, refuse } from './messages';
 import { dilemmaNotifier, dilemmaRoutes } from './routes';
 import { DilemmaService } from './service';
 import { DILEMMA_TABLES, DilemmaStore } from './store';
@@ -14,6 +14,7 @@ export const dilemmas = defineCapability({
   name: 'dilemmas',
   tables: Object.values(DILEMMA_TABLES),
   messages,
+  auditSentences,
   refusals: refuse,
   manifestCommands: [
     {

@@ -1,6 +1,9 @@
 // What people read about dilemmas: Dutch (B1, default) and English. Keys are this capability's own.
 import { defineMessages, translator } from '../../i18n';
 import { refusals } from '../../errors';
+import { field, type AuditSentences } from '../../core/audit';
+import type { Locale } from '../../i18n';
+import { STATUSES } from './model';
 
 const nl = {
   'menu.dilemmaNew': 'Dilemma melden',
@@ -137,6 +140,7 @@ const nl = {
   'privacy.dilemmas': 'Dilemma\'s die je meldde',
   'privacy.responses': 'Je reacties',
   'privacy.recognised': 'Dilemma\'s die je herkent',
+  'audit.dilemma.statusChanged': '{who} heeft de status van dilemma {subject} gewijzigd van {from} in {to}.',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -274,6 +278,7 @@ const en: Record<keyof typeof nl, string> = {
   'privacy.dilemmas': 'Dilemmas you logged',
   'privacy.responses': 'Your responses',
   'privacy.recognised': 'Dilemmas you recognise',
+  'audit.dilemma.statusChanged': '{who} changed the status of dilemma {subject} from {from} to {to}.',
 };
 
 export const messages = defineMessages({ nl, en });
@@ -298,3 +303,13 @@ export const refuse = refusals(
   },
   t,
 );
+
+/** The logboek's sentence for a status the secretariaat set. */
+export const auditSentences: AuditSentences = {
+  'dilemma.statusChanged': ({ locale, who, subject, before, after }) =>
+    t(locale, 'audit.dilemma.statusChanged', { who, subject, from: statusWord(locale, field(before, 'status')), to: statusWord(locale, field(after, 'status')) }),
+};
+
+function statusWord(locale: Locale, status: string): string {
+  return (STATUSES as readonly string[]).includes(status) ? t(locale, `dilemma.status.${status}` as keyof typeof nl) : status;
+}

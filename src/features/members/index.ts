@@ -2,7 +2,7 @@
 // It also tells the core who is acting on every turn (its directory).
 import { defineCapability, type Core } from '../../capability';
 import { accessRequestCard, accessRequestNoticeCard, adminCard, decidedCard } from './cards';
-import { messages, refuse } from './messages';
+import { auditSentences, messages, refuse } from './messages';
 import { organisationFileSchema, ROLES, type AccessRequest, type Member } from './model';
 import organisationFile from './organisations.json';
 import { memberDirectory, memberRoutes } from './routes';
@@ -13,6 +13,7 @@ export const members = defineCapability({
   name: 'members',
   tables: Object.values(MEMBER_TABLES),
   messages,
+  auditSentences,
   refusals: refuse,
   manifestCommands: [],
   async build({ tables, config, audit }: Core) {

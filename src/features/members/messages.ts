@@ -1,6 +1,9 @@
 // What people read about members: Dutch (B1, default) and English. Keys are this capability's own.
 import { defineMessages, translator } from '../../i18n';
 import { refusals } from '../../errors';
+import { field, type AuditSentences } from '../../core/audit';
+import type { Locale, MessageKey } from '../../i18n';
+import { ROLES } from './model';
 
 const nl = {
   'menu.admin': 'Beheer',
@@ -53,6 +56,10 @@ const nl = {
   'admin.previous': 'Vorige leden',
   'privacy.member': 'Je profiel: naam, organisatie en functie',
   'privacy.accessRequest': 'Je aanvraag voor toegang',
+  'audit.access.approved': '{who} heeft {subject} toegang gegeven als {role}.',
+  'audit.access.rejected': '{who} heeft de aanvraag van {subject} afgewezen.',
+  'audit.member.roleChanged': '{who} heeft de functie van {subject} gewijzigd van {from} in {to}.',
+  'audit.member.removed': '{who} heeft {subject} verwijderd als lid.',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -106,6 +113,10 @@ const en: Record<keyof typeof nl, string> = {
   'admin.previous': 'Previous members',
   'privacy.member': 'Your profile: name, organisation and role',
   'privacy.accessRequest': 'Your request for access',
+  'audit.access.approved': '{who} gave {subject} access as {role}.',
+  'audit.access.rejected': '{who} rejected the request of {subject}.',
+  'audit.member.roleChanged': '{who} changed the role of {subject} from {from} to {to}.',
+  'audit.member.removed': '{who} removed {subject} as a member.',
 };
 
 export const messages = defineMessages({ nl, en });
@@ -114,3 +125,16 @@ export type MemberMessageKey = keyof typeof nl;
 
 /** Every "no" of the members capability, with its sentence. */
 export const refuse = refusals('members', { secretariaatOnly: 'error.notAllowed', lastSecretariaat: 'admin.lastAdmin' }, t);
+
+/** The logboek's sentences for what the secretariaat does with members. */
+export const auditSentences: AuditSentences = {
+  'access.approved': ({ locale, who, subject, after }) => t(locale, 'audit.access.approved', { who, subject, role: roleWord(locale, field(after, 'role')) }),
+  'access.rejected': ({ locale, who, subject }) => t(locale, 'audit.access.rejected', { who, subject }),
+  'member.roleChanged': ({ locale, who, subject, before, after }) =>
+    t(locale, 'audit.member.roleChanged', { who, subject, from: roleWord(locale, field(before, 'role')), to: roleWord(locale, field(after, 'role')) }),
+  'member.removed': ({ locale, who, subject }) => t(locale, 'audit.member.removed', { who, subject }),
+};
+
+function roleWord(locale: Locale, role: string): string {
+  return (ROLES as readonly string[]).includes(role) ? t(locale, `role.${role}` as MessageKey) : role;
+}

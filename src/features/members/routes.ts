@@ -22,6 +22,7 @@ import type { MemberService } from './service';
 export function memberDirectory(members: MemberService): Directory {
   return {
     resolve: (person) => members.resolve(person),
+    nameOf: async (person) => (await members.find(person))?.name,
     inactiveSince: (cutoff) => members.inactiveSince(cutoff),
     organisationName: (id) => members.organisationName(id),
     async onboard({ context, person, locale }: PersonTurn) {

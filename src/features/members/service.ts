@@ -47,6 +47,8 @@ export class MemberService {
       capability: 'members',
       action,
       target: `${target.tenantId}|${target.aadObjectId}`.toLowerCase(),
+      // The person's name beside the ids, so the logboek says who (a request and a member both carry it).
+      ...('name' in target && typeof target.name === 'string' && target.name ? { subject: target.name } : {}),
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
     });

@@ -6,7 +6,7 @@ import { defineCapability, type Core, type Need } from '../../capability';
 import { errorFields } from '../../log';
 import { dilemmas } from '../dilemmas';
 import { members } from '../members';
-import { messages, refuse } from './messages';
+import { auditSentences, messages, refuse } from './messages';
 import { planNotifier, planRoutes } from './routes';
 import { planDigest } from './digest';
 import { PlanService } from './service';
@@ -23,6 +23,7 @@ export const plans = defineCapability({
   name: 'plans',
   tables: Object.values(PLAN_TABLES),
   messages,
+  auditSentences,
   refusals: refuse,
   manifestCommands: [
     {

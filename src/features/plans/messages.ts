@@ -1,6 +1,7 @@
 // What people read about plans: Dutch (B1, default) and English. Keys are this capability's own.
 import { defineMessages, translator } from '../../i18n';
 import { refusals } from '../../errors';
+import { field, type AuditSentences } from '../../core/audit';
 
 const nl = {
   'menu.plans': 'Plannen',
@@ -159,6 +160,8 @@ const nl = {
   'plan.digest.line': '{name} ({municipality}): {phase}, {homes} woningen',
   'privacy.following': 'Plannen die je volgt',
   'privacy.changes': 'Wijzigingen die je in plannen deed',
+  'audit.plan.updated': '{who} heeft plan {subject} gewijzigd.',
+  'audit.plans.imported': '{who} heeft de planlijst ingelezen: {created} nieuw, {changed} gewijzigd, {rejected} afgekeurd.',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -318,6 +321,8 @@ const en: Record<keyof typeof nl, string> = {
   'plan.digest.line': '{name} ({municipality}): {phase}, {homes} homes',
   'privacy.following': 'Plans you follow',
   'privacy.changes': 'Changes you made to plans',
+  'audit.plan.updated': '{who} changed plan {subject}.',
+  'audit.plans.imported': '{who} imported the plan list: {created} new, {changed} changed, {rejected} rejected.',
 };
 
 export const messages = defineMessages({ nl, en });
@@ -334,3 +339,10 @@ export const refuse = refusals(
   },
   t,
 );
+
+/** The logboek's sentences for plan changes and imports. */
+export const auditSentences: AuditSentences = {
+  'plan.updated': ({ locale, who, subject }) => t(locale, 'audit.plan.updated', { who, subject }),
+  'plans.imported': ({ locale, who, after }) =>
+    t(locale, 'audit.plans.imported', { who, created: field(after, 'created') || '0', changed: field(after, 'changed') || '0', rejected: field(after, 'rejected') || '0' }),
+};

@@ -1,7 +1,10 @@
 // Plan rules: who may read, edit and import, how a change is checked and stored with its history, who is told,
 // and the regional progress. No Teams types here. Lookups read an in-memory index that one point read keeps
 // fresh, so a chat turn never scans the table, and two bot processes on one store see each other's changes.
-import type { AuditSink } from '../../core/audit';
+import { SYSTEM_ACTORS, type AuditSink } from '../../core/audit';
+
+/** Who imports when nobody typed it: the command line (`npm run import:plans`) or the demo data at start. */
+export type SystemImporter = 'import' | 'demo';
 import { NotFound } from '../../errors';
 import type { Member, PersonId } from '../../identity';
 import { samePerson } from '../../identity';
@@ -133,12 +136,14 @@ export class PlanService {
     private readonly audit?: AuditSink,
   ) {}
 
-  private async record(actor: Member | undefined, action: string, target: string, before?: unknown, after?: unknown): Promise<void> {
+  /** `actor` is a person, or the system when nobody typed it (the command-line import, the demo data). */
+  private async record(actor: Member | SystemImporter, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
     await this.audit?.record({
-      actor: actor ? { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name } : { tenantId: '', aadObjectId: '', name: 'import (opdrachtregel)' },
+      actor: typeof actor === 'string' ? SYSTEM_ACTORS[actor] : { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       capability: 'plans',
       action,
       target,
+      ...(subject ? { subject } : {}),
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
     });
@@ -320,6 +325,7 @@ export class PlanService {
         saved.id,
         Object.fromEntries(changes.map((c) => [c.field, c.from])),
         Object.fromEntries(changes.map((c) => [c.field, c.to])),
+        saved.name,
       );
       await this.tellFollowers(saved, changes);
       return { status: 'saved', plan: saved, changes };
@@ -327,7 +333,7 @@ export class PlanService {
   }
 
   /** Imports a plan list (CSV or XLSX). The secretariaat only; the command line passes no member. */
-  async importFile(actor: Member | undefined, bytes: Buffer): Promise<ImportReport> {
+  async importFile(actor: Member | SystemImporter, bytes: Buffer): Promise<ImportReport> {
     const prepared = await this.prepareImport(actor, bytes);
     return prepared.status === 'refused' ? prepared : prepared.apply();
   }
@@ -346,8 +352,8 @@ export class PlanService {
    * Reads and checks the file (quick), and returns the step that writes it (seconds for a long list), so a
    * chat turn can say at once how many rows are coming and write them after it answered.
    */
-  async prepareImport(actor: Member | undefined, bytes: Buffer): Promise<PreparedImport> {
-    if (actor && !mayImport(actor)) throw refuse.denied('secretariaatOnly');
+  async prepareImport(actor: Member | SystemImporter, bytes: Buffer): Promise<PreparedImport> {
+    if (typeof actor !== 'string' && !mayImport(actor)) throw refuse.denied('secretariaatOnly');
     const sheet = await readSheet(bytes);
     if (!sheet.ok) return { status: 'refused', problem: sheet.problem };
     const mapping = mapHeader(sheet.header);
@@ -356,12 +362,12 @@ export class PlanService {
   }
 
   private async applyImport(
-    actor: Member | undefined,
+    actor: Member | SystemImporter,
     rows: Parameters<typeof checkRows>[0],
     mapping: { columns: Parameters<typeof checkRows>[1]; unknown: string[] },
   ): Promise<ImportReport> {
     const results = checkRows(rows, mapping.columns, this.municipalities(), this.now());
-    const changer: Changer = actor ? changerOf(actor, 'import') : { tenantId: '', aadObjectId: '', name: '', via: 'import' };
+    const changer: Changer = typeof actor !== 'string' ? changerOf(actor, 'import') : { tenantId: '', aadObjectId: '', name: '', via: 'import' };
     const counts = await this.apply(
       results.flatMap((r) => (r.ok ? [r.values] : [])),
       changer,
@@ -468,7 +474,7 @@ export class PlanService {
   /** Puts the sample plans in an empty store (npm start); does nothing once any plan exists. */
   async seed(sample: Buffer): Promise<ImportReport | undefined> {
     if ((await this.store.version()) > 0) return undefined;
-    return this.importFile(undefined, sample);
+    return this.importFile('demo', sample);
   }
 
   /** What plans hold about a person: the plans they follow and the changes they made. */

@@ -3,7 +3,7 @@
 import { defineCapability, type Core, type Need } from '../../capability';
 import { errorFields } from '../../log';
 import { members } from '../members';
-import { messages, refuse } from './messages';
+import { auditSentences, messages, refuse } from './messages';
 import { sessionLink, sessionMessenger, sessionRoutes } from './routes';
 import { opbrengstCandidates, sessionDigest } from './digest';
 import { seedDrafts } from './seed';
@@ -15,6 +15,7 @@ export const sessions = defineCapability({
   name: 'sessions',
   tables: Object.values(SESSION_TABLES),
   messages,
+  auditSentences,
   refusals: refuse,
   manifestCommands: [
     {

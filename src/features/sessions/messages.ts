@@ -1,6 +1,7 @@
 // What people read about sessions: Dutch (B1, default) and English. Keys are this capability's own.
 import { defineMessages, translator } from '../../i18n';
 import { refusals } from '../../errors';
+import { field, type AuditLine, type AuditSentences } from '../../core/audit';
 
 const nl = {
   'menu.sessions': 'Sessies',
@@ -146,6 +147,13 @@ const nl = {
   'privacy.registrations': 'Je aanmeldingen voor sessies',
   'privacy.reminders': 'Herinneringen die je kreeg',
   'privacy.leads': 'Sessies die je leidt',
+  'audit.session.created': '{who} heeft een sessie gemaakt: {subject}.',
+  'audit.session.edited': '{who} heeft een sessie gewijzigd: {subject}.',
+  'audit.session.cancelled': '{who} heeft een sessie geannuleerd: {subject}.',
+  'audit.session.signUpOpened': '{who} heeft het aanmelden weer geopend voor: {subject}.',
+  'audit.session.signUpClosed': '{who} heeft het aanmelden gesloten voor: {subject}.',
+  'audit.session.attendance': '{who} heeft bijgehouden wie er waren ({attended} van {of}) bij: {subject}.',
+  'audit.session.opbrengst': '{who} heeft de opbrengst vastgelegd van: {subject}.',
 } as const;
 
 const en: Record<keyof typeof nl, string> = {
@@ -292,6 +300,13 @@ const en: Record<keyof typeof nl, string> = {
   'privacy.registrations': 'Your sign-ups for sessions',
   'privacy.reminders': 'Reminders you received',
   'privacy.leads': 'Sessions you lead',
+  'audit.session.created': '{who} created a session: {subject}.',
+  'audit.session.edited': '{who} changed a session: {subject}.',
+  'audit.session.cancelled': '{who} cancelled a session: {subject}.',
+  'audit.session.signUpOpened': '{who} opened sign-up again for: {subject}.',
+  'audit.session.signUpClosed': '{who} closed sign-up for: {subject}.',
+  'audit.session.attendance': '{who} recorded who attended ({attended} of {of}): {subject}.',
+  'audit.session.opbrengst': '{who} recorded the main insights of: {subject}.',
 };
 
 export const messages = defineMessages({ nl, en });
@@ -317,3 +332,18 @@ export const refuse = refusals(
   },
   t,
 );
+
+// A session's row names it by its title when the row holds it (creation, edits), else by the session's id.
+const sessionName = (line: AuditLine) => field(line.after, 'title') || field(line.before, 'title') || line.subject;
+
+/** The logboek's sentences for what the secretariaat does with sessions. */
+export const auditSentences: AuditSentences = {
+  'session.created': (l) => t(l.locale, 'audit.session.created', { who: l.who, subject: sessionName(l) }),
+  'session.edited': (l) => t(l.locale, 'audit.session.edited', { who: l.who, subject: sessionName(l) }),
+  'session.cancelled': (l) => t(l.locale, 'audit.session.cancelled', { who: l.who, subject: sessionName(l) }),
+  'session.signUpOpened': (l) => t(l.locale, 'audit.session.signUpOpened', { who: l.who, subject: sessionName(l) }),
+  'session.signUpClosed': (l) => t(l.locale, 'audit.session.signUpClosed', { who: l.who, subject: sessionName(l) }),
+  'session.attendance': (l) =>
+    t(l.locale, 'audit.session.attendance', { who: l.who, subject: sessionName(l), attended: field(l.after, 'attended') || '0', of: field(l.after, 'of') || '0' }),
+  'session.opbrengst': (l) => t(l.locale, 'audit.session.opbrengst', { who: l.who, subject: sessionName(l) }),
+};

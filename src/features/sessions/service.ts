@@ -114,12 +114,13 @@ export class SessionService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private async record(actor: Member, action: string, target: string, before?: unknown, after?: unknown): Promise<void> {
+  private async record(actor: Member, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
     await this.options.audit?.record({
       actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       capability: 'sessions',
       action,
       target,
+      ...(subject ? { subject } : {}),
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
     });
@@ -535,7 +536,7 @@ export class SessionService {
       return { next, was: found.value.state };
     });
     if (!cancelled) return this.get(id);
-    await this.record(actor, 'session.cancelled', id, { state: cancelled.was }, { state: cancelled.next.state });
+    await this.record(actor, 'session.cancelled', id, { state: cancelled.was }, { state: cancelled.next.state }, cancelled.next.title);
     await this.tellEveryone(cancelled.next, 'cancelled');
     return cancelled.next;
   }
@@ -555,7 +556,7 @@ export class SessionService {
       was = found.value.state;
       return next;
     });
-    if (was !== undefined) await this.record(actor, open ? 'session.signUpOpened' : 'session.signUpClosed', id, { state: was }, { state: session.state });
+    if (was !== undefined) await this.record(actor, open ? 'session.signUpOpened' : 'session.signUpClosed', id, { state: was }, { state: session.state }, session.title);
     return session;
   }
 
@@ -585,7 +586,7 @@ export class SessionService {
     const changed = confirmed.filter((r) => r.value.attended !== wanted.has(r.person));
     for (const r of changed) await this.store.setAttended(id, r.person, wanted.has(r.person));
     const before = confirmed.filter((r) => r.value.attended).length;
-    if (changed.length) await this.record(actor, 'session.attendance', id, { attended: before, of: confirmed.length }, { attended: wanted.size, of: confirmed.length });
+    if (changed.length) await this.record(actor, 'session.attendance', id, { attended: before, of: confirmed.length }, { attended: wanted.size, of: confirmed.length }, session.title);
     return this.attendees(actor, id);
   }
 
@@ -613,7 +614,7 @@ export class SessionService {
       return next;
     });
     if (changed) {
-      await this.record(actor, 'session.opbrengst', id, { opbrengst: was }, { opbrengst: updated.opbrengst });
+      await this.record(actor, 'session.opbrengst', id, { opbrengst: was }, { opbrengst: updated.opbrengst }, updated.title);
       const regs = (await this.store.registrations(id)).map((r) => r.value).filter((r) => r.state === 'bevestigd');
       const anyMarked = regs.some((r) => r.attended);
       await Promise.all(regs.filter((r) => !anyMarked || r.attended).map((r) => this.messenger.later(r, { kind: 'opbrengst', session: updated })));
