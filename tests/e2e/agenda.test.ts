@@ -84,9 +84,15 @@ it('adds, checks, moves and removes items; rondvraag stays last', async () => {
   // Up again from the top: nothing changes, and the logboek gets no line for it.
   const logged = async () => (await bot.app.services.audit.page(100)).entries.filter((e) => e.action === 'agenda.itemMoved').length;
   const movesBefore = await logged();
-  await bot.submit(secretary, { verb: 'agendaMoveItem', meetingId, itemId: koop.id, direction: 'up' }, { replyToId: 'x' });
+  const [top] = await bot.submit(secretary, { verb: 'agendaMoveItem', meetingId, itemId: koop.id, direction: 'up' }, { replyToId: 'x' });
   expect((await bot.app.services.agenda.meeting(meetingId)).items.map((i) => i.standard ?? i.title).slice(0, 3)).toEqual(['opening', 'verslag', 'Betaalbare koop']);
   expect(await logged()).toBe(movesBefore);
+  // The first movable item offers no "Omhoog", the last no "Omlaag"; each button's tooltip names its item's number.
+  const moves = buttonsOf(top).filter((b) => b.data.verb === 'agendaMoveItem').map((b) => `${b.title} | ${b.tooltip}`);
+  expect(moves).toEqual(['Omlaag | Punt 3 omlaag', 'Omhoog | Punt 4 omhoog']);
+  const edits = buttonsOf(top).filter((b) => b.title === 'Bewerken').map((b) => b.tooltip);
+  expect(edits).toEqual(['Punt 3 bewerken', 'Punt 4 bewerken']);
+  expectValidCard(top);
   const [removed] = await bot.submit(secretary, { verb: 'agendaRemoveItem', meetingId, itemId: koop.id }, { replyToId: 'x' });
   expect(readable(removed)).not.toContain('Betaalbare koop');
 });

@@ -176,14 +176,14 @@ export function readable(record: Recorded | undefined): string {
 }
 
 /** Titles and data of every submit button on a card (nested show cards included). */
-export function buttonsOf(record: Recorded | undefined): Array<{ title: string; data: Record<string, unknown> }> {
-  const out: Array<{ title: string; data: Record<string, unknown> }> = [];
+export function buttonsOf(record: Recorded | undefined): Array<{ title: string; data: Record<string, unknown>; tooltip?: string }> {
+  const out: Array<{ title: string; data: Record<string, unknown>; tooltip?: string }> = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node && typeof node === 'object') {
       const o = node as Record<string, unknown>;
       if (o.type === 'Action.Submit' || o.type === 'Action.Execute') {
-        out.push({ title: String(o.title), data: (o.data ?? {}) as Record<string, unknown> });
+        out.push({ title: String(o.title), data: (o.data ?? {}) as Record<string, unknown>, ...(typeof o.tooltip === 'string' ? { tooltip: o.tooltip } : {}) });
       }
       Object.values(o).forEach(walk);
     }

@@ -14,7 +14,7 @@ export function itemTitle(locale: Locale, item: AgendaItem): string {
 }
 
 /** What the agenda and the digest show of an item's typed texts, at most; the item's own card shows them whole. */
-export const AGENDA_CLIP = { title: 80, summary: 120, submittedBy: 40, candidate: 60 } as const;
+export const AGENDA_CLIP = { title: 80, summary: 120, submittedBy: 40, candidate: 60, tooltip: 80 } as const;
 
 /** An item's title for a card: typed text shown as typed, cut to `max` when given. */
 function titleText(locale: Locale, item: AgendaItem, max?: number): string {
@@ -60,15 +60,7 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
     if (item.submittedBy) small.push(t(locale, 'agenda.submittedBy', { by: literal(clip(item.submittedBy, AGENDA_CLIP.submittedBy)) }));
     if (item.links.length) small.push(t(locale, 'agenda.documentsCount', { count: item.links.length }));
     if (small.length) parts.push(textBlock(small.join(' · '), { spacing: 'None', size: 'Small' }));
-    if (editable && !item.standard) {
-      parts.push(
-        actionSet([
-          submit(t(locale, 'agenda.up'), { verb: 'agendaMoveItem', ...ref, direction: 'up' }),
-          submit(t(locale, 'agenda.down'), { verb: 'agendaMoveItem', ...ref, direction: 'down' }),
-          submit(t(locale, 'agenda.edit'), { verb: 'agendaItem', ...ref }),
-        ]),
-      );
-    }
+    if (editable && !item.standard) parts.push(actionSet(itemButtons(locale, meeting, index, false)));
     body.push({ type: 'Container', separator: true, spacing: 'Medium', ...(item.standard || editable ? {} : { selectAction: open }), items: parts });
   });
   const actions: CardElement[] = [];
@@ -115,7 +107,7 @@ export function agendaItemCard(locale: Locale, view: ItemView): AdaptiveCard {
   if (item.summary) body.push(textBlock(literal(item.summary)));
   if (item.submittedBy) body.push(textBlock(t(locale, 'agenda.submittedBy', { by: literal(item.submittedBy) }), { size: 'Small' }));
   if (item.links.length) {
-    body.push(textBlock(`${t(locale, 'agenda.documents')}: ${item.links.map((l, i) => `[${i + 1}](${l})`).join(' · ')}`, { size: 'Small' }));
+    body.push(textBlock(`${t(locale, 'agenda.documents')}: ${item.links.map((l, i) => `[${t(locale, 'agenda.document', { number: i + 1 })}](${l})`).join(' · ')}`, { size: 'Small' }));
   }
   const back = commandButton(t(locale, 'agenda.backToAgenda'), 'agenda');
   if (!(view.manage && meeting.status === 'gepland' && !item.standard)) return withSummary(card(body, [back]), itemTitle(locale, item));
@@ -124,11 +116,11 @@ export function agendaItemCard(locale: Locale, view: ItemView): AdaptiveCard {
   return withSummary(
     card(body, [
       ...(form.actions ?? []),
-      submit(t(locale, 'agenda.up'), { verb: 'agendaMoveItem', ...ref, direction: 'up' }),
-      submit(t(locale, 'agenda.down'), { verb: 'agendaMoveItem', ...ref, direction: 'down' }),
+      ...itemButtons(locale, meeting, number - 1, true),
       {
         type: 'Action.ShowCard',
         title: t(locale, 'agenda.remove'),
+        tooltip: t(locale, 'agenda.removeOf', { number, title: clip(itemTitle(locale, item), AGENDA_CLIP.tooltip) }),
         card: {
           type: 'AdaptiveCard',
           body: [textBlock(t(locale, 'agenda.removeConfirm'))],
@@ -139,6 +131,25 @@ export function agendaItemCard(locale: Locale, view: ItemView): AdaptiveCard {
     ]),
     itemTitle(locale, item),
   );
+}
+
+/**
+ * An item's Omhoog / Omlaag (and, on the agenda, Bewerken): only the moves that change something (opening and
+ * verslag stay first, rondvraag last, as the service keeps them). Each button's tooltip names the item by its
+ * number, as the row shows it ("Punt 4 omhoog"): the card renderer of Teams and the Playground makes it the
+ * button's HTML title, which a screen reader reads with the short visible word, so ten "Omhoog" buttons are
+ * told apart. The number, not the title: 30 rows of long titles in tooltips would not fit Teams' 80 KB.
+ */
+function itemButtons(locale: Locale, meeting: BoMeeting, index: number, onItemCard: boolean): CardElement[] {
+  const item = meeting.items[index]!;
+  const ref = { meetingId: meeting.id, itemId: item.id };
+  const named = { number: index + 1 };
+  const movable = (i: number) => i >= 0 && i < meeting.items.length && !meeting.items[i]!.standard;
+  return [
+    ...(movable(index - 1) ? [submit(t(locale, 'agenda.up'), { verb: 'agendaMoveItem', ...ref, direction: 'up' }, { tooltip: t(locale, 'agenda.upOf', named) })] : []),
+    ...(movable(index + 1) ? [submit(t(locale, 'agenda.down'), { verb: 'agendaMoveItem', ...ref, direction: 'down' }, { tooltip: t(locale, 'agenda.downOf', named) })] : []),
+    ...(onItemCard ? [] : [submit(t(locale, 'agenda.edit'), { verb: 'agendaItem', ...ref }, { tooltip: t(locale, 'agenda.editOf', named) })]),
+  ];
 }
 
 function newMeetingForm(locale: Locale): CardElement {

@@ -208,7 +208,7 @@ export function adminCard(
                 {
                   // For a member who left: their personal data goes, their dilemmas stay without their name.
                   type: 'Action.ShowCard',
-                  title: t(locale, 'admin.erase'),
+                  title: t(locale, 'admin.eraseOf', { name }),
                   card: {
                     type: 'AdaptiveCard',
                     body: [textBlock(t(locale, 'admin.eraseConfirm', { name: literal(name) }))],
