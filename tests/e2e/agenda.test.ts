@@ -219,3 +219,28 @@ it('exports and erases a digest subscription and the delivery rows', async () =>
   await bot.app.services.agenda.erase(reader);
   expect((await bot.app.services.agenda.personalData(reader)).deliveries).toEqual([]);
 });
+
+it('offers "Digest nu versturen" on the fixed agenda, and sends that digest once however often and by whom it is pressed', async () => {
+  const colleague = user(6, 'Sam Secretariaat');
+  await seed(colleague, 'secretariaat', 'regio-gooi-en-vechtstreek');
+  await bot.say(colleague, 'help');
+  const [agenda] = await bot.say(secretary, 'agenda');
+  const send = buttonsOf(agenda).find((b) => b.title === 'Digest nu versturen')!;
+  expect(send.data).toEqual({ verb: 'agendaSendDigest', meetingId });
+  expect(readable(agenda)).toContain('Wil je dat de leden de agenda nu al krijgen?');
+  // A member sees the agenda without it, and a forged press is refused.
+  expect(buttonsOf((await bot.say(wethouder, 'agenda'))[0]).some((b) => b.data.verb === 'agendaSendDigest')).toBe(false);
+  expect(readable((await bot.submit(wethouder, send.data))[0])).toContain('alleen het secretariaat');
+
+  const from = bot.connector.records.length;
+  const [report] = await bot.submit(secretary, send.data, { replyToId: 'x' });
+  expect(readable(report)).toContain('De digest met deze agenda gaat nu naar de leden.');
+  expect(readable(report)).toContain('Verzendrapport');
+  // Pressed again, on the same card and by a colleague on theirs: no second digest.
+  expect(readable((await bot.submit(secretary, send.data, { replyToId: 'x' }))[0])).toContain('is al verstuurd');
+  expect(readable((await bot.submit(colleague, send.data, { replyToId: 'y' }))[0])).toContain('is al verstuurd');
+  for (const u of [wethouder, director, secretary, quiet, colleague]) {
+    expect({ who: u.name, digests: sentTo(u, from).filter((r) => /BO Wonen digest/.test(readable(r))).length }).toEqual({ who: u.name, digests: 1 });
+  }
+  expect(sentTo(facilitator, from)).toHaveLength(0);
+});

@@ -83,6 +83,10 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
       card: { type: 'AdaptiveCard', body: [textBlock(t(locale, 'agenda.fixConfirm'))], actions: [submit(t(locale, 'agenda.fixYes'), { verb: 'agendaFix', meetingId: meeting.id })] },
     });
   }
+  if (view.manage && meeting.status === 'vastgesteld') {
+    body.push(textBlock(t(locale, 'agenda.sendDigestHint'), { isSubtle: true }));
+    actions.push(submit(t(locale, 'agenda.sendDigest'), { verb: 'agendaSendDigest', meetingId: meeting.id }));
+  }
   if (view.manage) actions.push(submit(t(locale, 'agenda.report'), { verb: 'digestReport' }));
   return withSummary(card(body, actions), title);
 }
@@ -271,8 +275,9 @@ export function digestCard(locale: Locale, view: DigestView): AdaptiveCard {
   return withSummary(card(body, actions), t(locale, 'digest.title'));
 }
 
-export function reportCard(locale: Locale, moment: Date | undefined, report: BatchReport | undefined, names: string[]): AdaptiveCard {
-  if (!moment || !report) return withSummary(card([heading(t(locale, 'report.title')), textBlock(t(locale, 'report.none'))]), t(locale, 'report.title'));
+export function reportCard(locale: Locale, moment: Date | undefined, report: BatchReport | undefined, names: string[], notice?: string): AdaptiveCard {
+  const top: CardElement[] = notice ? [textBlock(notice, { weight: 'Bolder' })] : [];
+  if (!moment || !report) return withSummary(card([...top, heading(t(locale, 'report.title')), textBlock(t(locale, 'report.none'))]), t(locale, 'report.title'));
   const facts = [
     { title: t(locale, 'report.total'), value: String(report.total) },
     { title: t(locale, 'report.sent'), value: String(report.sent) },
@@ -286,6 +291,7 @@ export function reportCard(locale: Locale, moment: Date | undefined, report: Bat
     { title: t(locale, 'report.read'), value: report.read > 0 ? String(report.read) : t(locale, 'report.readUnavailable') },
   ];
   const body: CardElement[] = [
+    ...top,
     heading(t(locale, 'report.title')),
     textBlock(t(locale, 'report.batch', { date: formatDateTime(moment, locale) }), { spacing: 'None' }),
     { type: 'FactSet', facts },

@@ -39,6 +39,7 @@ export const agenda = defineCapability({
       contributions: core.contributions,
       enqueueMany: (list) => core.outbox.enqueueMany(list, 32),
       digestHistory: (before, max) => core.scheduler.history(DIGEST_SLOT, before, max),
+      fireDigest: (moment) => core.scheduler.fire({ slot: DIGEST_SLOT, job: DIGEST_JOB, next: async () => undefined }, moment),
       digestChannelId: core.config.digest.channelId,
       daysBeforeMeeting: core.config.digest.daysBeforeMeeting,
       deliveries: { export: (person) => core.outbox.personalData(person), erase: (person) => core.outbox.erase(person) },

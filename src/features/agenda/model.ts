@@ -39,6 +39,8 @@ export const meetingSchema = z.object({
   addedAt: z.record(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** When the agenda was fixed: the moment of its "Digest nu versturen", so that digest goes out once. */
+  fixedAt: z.string().optional(),
 });
 export type BoMeeting = z.infer<typeof meetingSchema>;
 
@@ -77,6 +79,7 @@ export const itemSubmitSchema = z
 export const itemRefSchema = z.object({ meetingId: meetingIdSchema, itemId: z.string().regex(/^[a-z0-9]{6,16}$/) });
 export const moveSchema = itemRefSchema.extend({ direction: z.enum(['up', 'down']) });
 export const meetingRefSchema = z.object({ meetingId: meetingIdSchema });
+
 export const placeSchema = z.object({
   meetingId: meetingIdSchema,
   capability: z.string().regex(/^[a-z-]{2,30}$/),

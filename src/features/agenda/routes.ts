@@ -66,7 +66,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
     await sendCard(turn.context, digestCard(turn.locale, { since, meeting, sections, ...(subscribed === undefined ? {} : { subscribed }) }));
   }
 
-  async function showReport(turn: MemberTurn, replace: boolean): Promise<void> {
+  async function showReport(turn: MemberTurn, replace: boolean, notice?: string): Promise<void> {
     requireManager(turn);
     const [moment] = await agenda.digestMoments(1);
     const report = moment ? await outbox.report(digestBatch(moment.toISOString())) : undefined;
@@ -76,7 +76,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       const byKey = new Map(all.map((m) => [`${m.tenantId}|${m.aadObjectId}`, m.name]));
       names = report.unreachablePeople.map((p) => byKey.get(`${p.tenantId}|${p.aadObjectId}`) ?? '?');
     }
-    const card = reportCard(turn.locale, moment, report, names);
+    const card = reportCard(turn.locale, moment, report, names, notice);
     await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
   }
 
@@ -207,6 +207,17 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
           if (!startsAt) throw refuse.rule('badMeeting');
           await agenda.createMeeting(turn.member, startsAt, input.meetingPlace);
           await showAgenda(turn, true);
+        },
+      },
+      {
+        // After vaststellen: the digest with the fixed agenda, once (see AgendaService.sendDigestForFixedAgenda).
+        verb: 'agendaSendDigest',
+        ...manage,
+        async handler(turn) {
+          requireManager(turn);
+          const input = meetingRefSchema.parse(turn.context.activity.value);
+          const queued = await agenda.sendDigestForFixedAgenda(turn.member, input.meetingId);
+          await showReport(turn, true, t(turn.locale, queued ? 'agenda.digestQueued' : 'agenda.digestAlreadySent'));
         },
       },
       { verb: 'digestReport', ...manage, handler: (turn) => showReport(turn, true) },

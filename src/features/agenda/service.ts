@@ -57,6 +57,8 @@ export interface AgendaDeps {
   enqueueMany(messages: OutboxMessage[]): Promise<unknown>;
   /** The moments a digest went out before `before`, newest first. */
   digestHistory(before: Date, max: number): Promise<Date[]>;
+  /** Queues the digest for one moment, once across instances (the scheduler's claim); false when taken before. */
+  fireDigest(moment: Date): Promise<boolean>;
   digestChannelId: string;
   daysBeforeMeeting: number;
   /** The outbox's delivery rows of one person (digests and notices): exported and erased with the subscription. */
@@ -259,11 +261,23 @@ export class AgendaService {
     requireSecretariaat(actor);
     this.recent.meeting.clear();
     const meeting = await this.store.updateMeeting(meetingId, (current) =>
-      current.status === 'gepland' ? { ...current, status: 'vastgesteld', updatedAt: this.now().toISOString() } : undefined,
+      current.status === 'gepland' ? { ...current, status: 'vastgesteld', updatedAt: this.now().toISOString(), fixedAt: this.now().toISOString() } : undefined,
     );
     if (!meeting) throw new NotFound('No such meeting');
     await this.record(actor, 'agenda.fixed', meetingId, { status: 'gepland' }, { status: meeting.status });
     return meeting;
+  }
+
+  /**
+   * "Digest nu versturen" after vaststellen: the digest through the same door as the schedule, claimed for the
+   * moment the agenda was fixed, so it goes out once however often, and by whom, it is pressed.
+   * Returns false when it had been sent (or claimed) before.
+   */
+  async sendDigestForFixedAgenda(actor: Member, meetingId: string): Promise<boolean> {
+    requireSecretariaat(actor);
+    const meeting = await this.meeting(meetingId);
+    if (meeting.status === 'gepland') throw refuse.rule('notFixed');
+    return this.deps.fireDigest(new Date(meeting.fixedAt ?? meeting.updatedAt));
   }
 
   /** Changes a meeting's agenda while it is not fixed. */
