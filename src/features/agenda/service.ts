@@ -3,12 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { NotFound, Refusal } from '../../errors';
 import type { Contributions, DigestSection, DigestViewer } from '../../capability';
-import { TIME_ZONE, type Locale } from '../../i18n';
+import { formatDate, TIME_ZONE, type Locale } from '../../i18n';
 import type { Member, PersonId } from '../../identity';
 import { personKey } from '../../storage/keys';
 import type { OutboxMessage } from '../../proactive/outbox';
 import { momentOn } from '../../proactive/scheduler';
 import type { MemberService } from '../members';
+import { DEMO_THEME_SESSION_TITLE, demoThemeSessionStart } from '../sessions';
 import { refuse } from './messages';
 import { itemInputSchema, LIMITS, type AgendaItem, type BoMeeting, type ItemField, type ItemInput, type ItemType, STANDARD_ITEMS } from './model';
 import type { AgendaStore } from './store';
@@ -431,33 +432,41 @@ export class AgendaService {
     this.demoActors.add(admin);
     const startsAt = demoMeetingStart(this.now());
     const meeting = await this.createMeeting(admin, startsAt, locale === 'nl' ? 'Regiokantoor Hilversum, zaal 2' : 'Regional office Hilversum, room 2');
-    const items: Array<Record<string, unknown>> = [
-      {
-        type: 'bespreking',
-        // The theme session took place during the previous BO; the next one (in the sessions list) comes later.
-        title: 'Reflectie op de themasessie over stapeling van opgaven',
-        summary:
-          'Tijdens het vorige BO leidde het Expertteam Woningbouw een themasessie over stapeling van opgaven. Wat leerden we? Drie lessen en een voorstel voor vervolg.',
-        submittedBy: 'Regio Gooi en Vechtstreek',
-        links: [],
-      },
-      {
-        type: 'besluitvorming',
-        title: 'Regionale afspraak over betaalbare koop',
-        summary: 'Voorstel om de grens voor betaalbare koop jaarlijks samen vast te stellen.',
-        submittedBy: 'Portefeuillehouder Wonen',
-        links: [],
-      },
-      {
-        type: 'informatie',
-        title: 'Voortgang 50+-lijst',
-        summary: 'Stand van de plannen van 50 woningen of meer.',
-        submittedBy: 'Secretariaat',
-        links: [],
-      },
-    ];
+    const items = demoItems(this.now(), locale);
     for (const raw of items) await this.saveItem(admin, meeting.id, undefined, raw);
   }
+}
+
+/**
+ * The demo BO's items. The first reflects on the demo theme session, which took place two weeks before this BO
+ * (see the sessions' seed: the same rule from the same day), so the story holds whenever the store is filled.
+ */
+export function demoItems(now: Date, locale: Locale = 'nl'): Array<Record<string, unknown>> {
+  const theme = formatDate(demoThemeSessionStart(now), locale);
+  const topic = DEMO_THEME_SESSION_TITLE.replace(/^Themasessie: /, '');
+  return [
+    {
+      type: 'bespreking',
+      title: `Reflectie op de themasessie van ${theme}: ${topic}`,
+      summary: `Op ${theme} deelde het Expertteam Woningbouw wat helpt om plannen sneller te laten starten. Wat leerden we? Drie lessen en een voorstel voor vervolg.`,
+      submittedBy: 'Regio Gooi en Vechtstreek',
+      links: [],
+    },
+    {
+      type: 'besluitvorming',
+      title: 'Regionale afspraak over betaalbare koop',
+      summary: 'Voorstel om de grens voor betaalbare koop jaarlijks samen vast te stellen.',
+      submittedBy: 'Portefeuillehouder Wonen',
+      links: [],
+    },
+    {
+      type: 'informatie',
+      title: 'Voortgang 50+-lijst',
+      summary: 'Stand van de plannen van 50 woningen of meer.',
+      submittedBy: 'Secretariaat',
+      links: [],
+    },
+  ];
 }
 
 /**

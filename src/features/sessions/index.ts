@@ -91,3 +91,4 @@ export const sessions = defineCapability({
 });
 
 export type { SessionService } from './service';
+export { DEMO_THEME_SESSION_TITLE, demoThemeSessionStart } from './seed';
