@@ -41,7 +41,7 @@ export class Privacy {
   }
 
   /** Erases one person everywhere (capabilities in reverse order, then the chat reference), and records it. */
-  async eraseAll(person: PersonId, actor: AuditActor, why: string): Promise<void> {
+  async eraseAll(person: PersonId, actor: AuditActor, why: 'self' | 'secretariaat' | 'retention'): Promise<void> {
     // The name, read before it goes: the logboek says whose data was erased, and nothing more of them.
     const subject = await this.directory.nameOf(person);
     for (const b of [...this.built].reverse()) await b.privacy.erase(person);

@@ -239,7 +239,7 @@ it('exports an owner\'s agreements, and on erasure leaves them with their organi
   const person = { tenantId: TENANT, aadObjectId: director.aadObjectId };
   const exported = (await bot.app.services.privacy.exportAll(person)) as Record<string, unknown>;
   expect(JSON.stringify(exported)).toContain('Lever de cijfers over de wachtlijst aan.');
-  await bot.app.services.privacy.eraseAll(person, { tenantId: TENANT, aadObjectId: secretary.aadObjectId, name: secretary.name }, 'test');
+  await bot.app.services.privacy.eraseAll(person, { tenantId: TENANT, aadObjectId: secretary.aadObjectId, name: secretary.name }, 'secretariaat');
   const agreement = (await bot.app.services.decisions.all()).find((d) => d.text.startsWith('Lever de cijfers'))!;
   expect(agreement.ownerName).toBe('');
   expect(agreement.ownerAadObjectId).toBe('');
