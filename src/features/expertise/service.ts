@@ -28,6 +28,8 @@ const TOPIC_MIN = 0.05;
 const TOPIC_RELATIVE = 0.3;
 /** At most this many dilemmas feed one answer. */
 const TOPIC_DOCS = 40;
+/** Over this many dilemmas with responses to read again, one read of all responses is cheaper. */
+const BULK_RESPONSES = 20;
 /** At most this many of a person's own themes and words are named as the reason. */
 const MAX_STATED = 6;
 /** What each kind of activity is worth; several signals together add up. */
@@ -90,9 +92,15 @@ export class ExpertiseService {
   private async doRefresh(): Promise<void> {
     const startedAt = Date.now();
     const all = await this.dilemmas.everyDilemma();
-    const first = !this.loaded;
+    const stale = (d: Dilemma) => {
+      const known = this.entries.get(d.id);
+      return !(known && known.dilemma === d && known.complete);
+    };
+    // A full load of the dilemmas' memory (every quarter hour, after a bulk write) makes every dilemma a new
+    // object: then one read of all responses, not one read per dilemma (thousands, while turns wait).
+    const bulk = !this.loaded || all.filter((d) => d.responseCount > 0 && stale(d)).length > BULK_RESPONSES;
     const byDilemma = new Map<string, Responder[]>();
-    if (first) {
+    if (bulk) {
       for (const r of await this.dilemmas.responders()) {
         const list = byDilemma.get(r.dilemmaId) ?? [];
         list.push(r);
@@ -104,9 +112,9 @@ export class ExpertiseService {
       seen.add(d.id);
       const known = this.entries.get(d.id);
       // A changed dilemma is a new object in the dilemmas' memory: the same object means nothing changed.
-      if (known && known.dilemma === d && known.complete) continue;
+      if (!stale(d)) continue;
       // Responses change without the text changing (a new one, or an erased author): read them again.
-      const responders = first ? (byDilemma.get(d.id) ?? []) : d.responseCount > 0 ? await this.dilemmas.responders(d.id) : [];
+      const responders = bulk ? (byDilemma.get(d.id) ?? []) : d.responseCount > 0 ? await this.dilemmas.responders(d.id) : [];
       if (!known || known.dilemma.title !== d.title || known.dilemma.description !== d.description || known.dilemma.theme !== d.theme) {
         this.index.put(d.id, { title: d.title, description: d.description, theme: d.theme });
       }
@@ -117,7 +125,7 @@ export class ExpertiseService {
       this.entries.delete(id);
       this.index.remove(id);
     }
-    if (first) await this.reloadProfiles();
+    if (!this.loaded) await this.reloadProfiles();
     // Term rarities move as dilemmas come and go: lengths are brought up to date here, not in a turn.
     this.index.measure();
     this.loaded = true;
