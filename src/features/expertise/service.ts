@@ -192,12 +192,14 @@ export class ExpertiseService {
   /** Who knows about a dilemma just saved (its author is left out). */
   async whoKnowsAboutNew(viewer: Viewer, dilemma: Dilemma): Promise<Answer> {
     await this.fresh();
-    return this.rank(viewer, this.index.analyse(dilemma), [dilemma.author]);
+    // Not the new dilemma itself: nobody responded to it yet, and as the nearest of all (itself) it would set
+    // the bar for "near enough" so high that the dilemmas people did respond to fall below it.
+    return this.rank(viewer, this.index.analyse(dilemma), [dilemma.author], dilemma.id);
   }
 
-  private async rank(viewer: Viewer, terms: Terms, exclude: PersonId[]): Promise<Answer> {
+  private async rank(viewer: Viewer, terms: Terms, exclude: PersonId[], skip?: string): Promise<Answer> {
     const { concepts, themes } = TopicIndex.labels(terms);
-    const hits = this.index.search(terms, (id) => this.counts(viewer, id), TOPIC_DOCS, TOPIC_MIN);
+    const hits = this.index.search(terms, (id) => id !== skip && this.counts(viewer, id), TOPIC_DOCS, TOPIC_MIN);
     const best = hits[0]?.score ?? 0;
     const people = new Map<string, { person: PersonId; score: number; reasons: Reasons }>();
     const credit = (person: PersonId, weight: number, kind: keyof Omit<Reasons, 'stated'>) => {
