@@ -40,7 +40,7 @@ beforeAll(async () => {
   tables = await freshTables();
   other = dilemmaService();
   const directory = {
-    find: async (p: PersonId) => everyone.find((m) => m.aadObjectId === p.aadObjectId),
+    findMany: async (people: readonly PersonId[]) => people.map((p) => everyone.find((m) => m.aadObjectId === p.aadObjectId)),
     organisationName: (id: string) => id,
   };
   expertise = new ExpertiseService(new ExpertiseStore(tables), dilemmaService(), directory, loadConcepts(''), 0);
@@ -127,7 +127,7 @@ it('reads all responses in one go after the dilemmas were all loaded again, not 
       const author = { tenantId: responder.tenantId, aadObjectId: responder.aadObjectId, name: responder.name, organisationId: responder.organisationId };
       await writing.addResponse({ dilemmaId: d.id, author, text: 'Wij kennen dit.', wantsToTalk: false, createdAt: at }, 1);
     }
-    const directory = { find: async (p: PersonId) => everyone.find((m) => m.aadObjectId === p.aadObjectId), organisationName: (id: string) => id };
+    const directory = { findMany: async (people: readonly PersonId[]) => people.map((p) => everyone.find((m) => m.aadObjectId === p.aadObjectId)), organisationName: (id: string) => id };
     const dilemmas = new DilemmaService(new DilemmaStore(counted, { refreshMs: 0 }), () => ['huizen'], notifier, async () => writer);
     const service = new ExpertiseService(new ExpertiseStore(counted), dilemmas, directory, loadConcepts(''), 0);
     const viewer = { member: asker, shared: false };

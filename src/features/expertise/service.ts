@@ -37,7 +37,8 @@ const SIGNAL = { responded: 1, talk: 0.5, logged: 0.8, recognised: 0.4, theme: 0
 
 /** The members registry, as much of it as expertise needs. */
 export interface Directory {
-  find(person: PersonId): Promise<Member | undefined>;
+  /** The members behind these ids, in order (undefined: no longer a member). */
+  findMany(people: readonly PersonId[]): Promise<Array<Member | undefined>>;
   organisationName(id: string): string;
 }
 
@@ -261,10 +262,10 @@ export class ExpertiseService {
     const ranked = [...people.values()].filter((p) => !left.some((x) => samePerson(x, p.person))).sort((a, b) => b.score - a.score);
     const out: Suggestion[] = [];
     const candidates = ranked.filter((p) => this.profiles.get(personKey(p.person.tenantId, p.person.aadObjectId))?.profile.findable !== false);
-    // Looked up a few at a time, at once (a member not in the registry's memory is a table read).
+    // Looked up a few at a time (the registry reads from its memory, or once for everyone).
     for (let from = 0; from < candidates.length && out.length < MAX_PEOPLE; from += MAX_PEOPLE + 3) {
       const batch = candidates.slice(from, from + MAX_PEOPLE + 3);
-      const found = await Promise.all(batch.map((p) => this.directory.find(p.person)));
+      const found = await this.directory.findMany(batch.map((p) => p.person));
       batch.forEach((p, i) => {
         const member = found[i];
         if (out.length >= MAX_PEOPLE || !member || !mayUseDilemmas(member)) return;
