@@ -97,6 +97,7 @@ export async function benchExpertise(): Promise<void> {
   await new Promise<void>((resolve) => connector.listen(0, '127.0.0.1', resolve));
   const serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
   let child: ChildProcess | undefined;
+  const agent = new http.Agent({ keepAlive: true });
   try {
     const env = {
       PORT: '0',
@@ -128,7 +129,6 @@ export async function benchExpertise(): Promise<void> {
     });
     log(`bot started (dilemmas and the expertise index built) in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
 
-    const agent = new http.Agent({ keepAlive: true });
     let counter = 0;
     const turn = async (fields: Record<string, unknown>, expect: (a: Record<string, unknown>) => boolean): Promise<number> => {
       const id = `exp-${++counter}`;
@@ -140,6 +140,9 @@ export async function benchExpertise(): Promise<void> {
           resolve(a);
         });
       });
+      // Awaited below, after the request: a timeout meanwhile must not become an unhandled rejection (which
+      // would end the process before `finally` stops the bot and Azurite).
+      reply.catch(() => undefined);
       const body = JSON.stringify({
         type: 'message',
         id,
@@ -189,7 +192,6 @@ export async function benchExpertise(): Promise<void> {
     for (let i = 0; i < WARMUP; i++) for (const k of kinds) await turn(k.fields(i), k.expect);
     const times = new Map<string, number[]>(kinds.map((k) => [k.name, []]));
     for (let i = 0; i < TURNS; i++) for (const k of kinds) times.get(k.name)!.push(await turn(k.fields(WARMUP + i), k.expect));
-    agent.destroy();
     const helpP50 = percentile(times.get('help')!, 50);
     const lines = ['', `expertise with ${DILEMMAS.toLocaleString('en')} dilemmas and 200 members: ${TURNS} turns each, alternating, sequential`, `${''.padEnd(26)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'÷ help p50'.padStart(12)}`];
     let met = true;
@@ -202,13 +204,20 @@ export async function benchExpertise(): Promise<void> {
     lines.push(`aim (each p50 <= ${AIM}x help p50): ${met ? 'MET' : 'NOT MET'}`, '');
     process.stdout.write(lines.join('\n'));
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
+    // Everything this run started stops, also after a failure: the bot, the fake connector (its keep-alive
+    // connections too, or close waits for them) and Azurite.
+    try {
+      agent.destroy();
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      connector.closeAllConnections();
+      await new Promise<void>((resolve) => connector.close(() => resolve()));
+    } finally {
+      await azurite.stop();
     }
-    await new Promise<void>((resolve) => connector.close(() => resolve()));
-    await azurite.stop();
   }
 }
 

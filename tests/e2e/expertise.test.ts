@@ -238,6 +238,83 @@ describe('similar dilemmas before saving', () => {
 describe('in a channel', () => {
   it('answers only when everyone there is a member, and then never from confidential dilemmas', async () => {
     const [reply] = await bot.say(insider, '<at>BO Wonen</at> wie weet stikstof', channel);
+    // An answer, not a refusal: only from what the whole channel may see, so not from her own confidential one.
+    expect(readable(reply)).toContain('Wie weet iets van stikstof?');
     expect(readable(reply)).not.toContain('Sanne Secretaris');
+    expect(readable(reply)).not.toContain('Reageerde op');
+  });
+
+  it('answers nobody in a group chat with someone who is not a member, not even by the detail button', async () => {
+    const room = { id: '19:expertise-with-guest@thread.v2', type: 'groupChat' as const };
+    bot.connector.addToRoster(room.id, { id: '29:guest-expertise', name: 'Gast Buiten', aadObjectId: 'dddddddd-0000-4000-8000-000000000009', tenantId: TENANT });
+    const [reply] = await bot.say(asker, '<at>BO Wonen</at> wie weet grondprijs', room);
+    expect(readable(reply)).toContain('Niet iedereen in dit gesprek is BO-lid');
+    expect(readable(reply)).not.toContain('Bram Kenner');
+    const [pressed] = await bot.submit(asker, { verb: 'expertiseWhoKnows', id: land }, { conversation: room });
+    expect(readable(pressed)).toContain('Niet iedereen in dit gesprek is BO-lid');
+    expect(readable(pressed)).not.toContain('Bram Kenner');
+  });
+});
+
+describe('what counts, from outside', () => {
+  it('counts only the dilemmas the asker may see in the why: a response to a confidential one is not counted', async () => {
+    // Sanne responded to Eva's confidential dilemma; now also to one about nitrogen that everyone may see.
+    const open = await logDilemma(author, {
+      title: 'Stikstof remt de bouw van onze wijk',
+      description: 'Door de depositie op Natura 2000 ligt de vergunning stil. Wie weet hoe extern salderen werkt?',
+      theme: 'stikstof',
+    });
+    await respond(secretary, open, false);
+    const [reply] = await bot.say(asker, 'wie weet stikstof');
+    expect(namesOn(reply)).toContain('Sanne Secretaris');
+    expect(readable(reply)).toContain('Reageerde op 1 dilemma over stikstof');
+    expect(readable(reply)).not.toContain("Reageerde op 2 dilemma's");
+    expect(namesOn(reply)).not.toContain('Eva Binnen');
+    // Eva sees her own, so for her Sanne responded to two.
+    const [own] = await bot.say(insider, 'wie weet stikstof');
+    expect(readable(own)).toContain("Reageerde op 2 dilemma's over stikstof");
+  });
+
+  it('never uses a withdrawn dilemma: not for who, not for why, not as similar, not by its button', async () => {
+    const parking = await logDilemma(author, {
+      title: 'Parkeernorm maakt de wijk te duur',
+      description: 'De parkeernorm vraagt een garage onder elk blok. Dat maakt bouwen veel te duur.',
+      theme: 'procedures',
+    });
+    await respond(expert, parking, true);
+    const [before] = await bot.say(asker, 'wie weet parkeernorm');
+    expect(namesOn(before)).toEqual(['Bram Kenner', 'Carla Schrijver']);
+
+    const [detail] = await bot.submit(author, { verb: 'dilemmaOpen', id: parking });
+    const withdraw = buttonsOf(detail).find((b) => b.data.verb === 'dilemmaWithdraw');
+    expect(withdraw).toBeDefined();
+    await bot.submit(author, withdraw!.data);
+    expect((await bot.app.services.dilemmas.everyDilemma()).find((d) => d.id === parking)?.status).toBe('ingetrokken');
+
+    const [after] = await bot.say(asker, 'wie weet parkeernorm');
+    expect(namesOn(after)).toEqual([]);
+    expect(readable(after)).toContain('Ik vind nog niemand');
+    // The secretariaat may still open a withdrawn dilemma, but it no longer counts for who knows.
+    const [forSecretary] = await bot.say(secretary, 'wie weet parkeernorm');
+    expect(namesOn(forSecretary)).toEqual([]);
+    const [pressed] = await bot.submit(asker, { verb: 'expertiseWhoKnows', id: parking });
+    expect(readable(pressed)).not.toContain('Bram Kenner');
+    const replies = await submitForm(asker, {
+      title: 'Parkeernorm maakt onze wijk te duur',
+      description: 'De parkeernorm vraagt een garage onder elk blok. Bouwen wordt dan veel te duur.',
+      theme: 'procedures',
+    });
+    expect(readable(replies[0])).not.toContain(parking);
+    expect(readable(replies[0])).not.toContain('Lijkt op');
+  });
+
+  it('never suggests the dilemma\'s author on their own dilemma, nor the one asking', async () => {
+    // Carla logged the land-price dilemma and Bram responded to it: each presses its button in turn.
+    const [forAuthor] = await bot.submit(author, { verb: 'expertiseWhoKnows', id: land });
+    expect(namesOn(forAuthor)).not.toContain('Carla Schrijver');
+    expect(namesOn(forAuthor)).toContain('Bram Kenner');
+    const [forExpert] = await bot.submit(expert, { verb: 'expertiseWhoKnows', id: land });
+    expect(namesOn(forExpert)).not.toContain('Bram Kenner');
+    expect(namesOn(forExpert)).not.toContain('Carla Schrijver');
   });
 });

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 
 export class StorageProxy {
   port = 0;
+  /** HTTP requests that passed through (request lines seen from the bot's side). */
+  requests = 0;
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
 
@@ -18,6 +20,9 @@ export class StorageProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
+      client.on('data', (chunk: Buffer) => {
+        this.requests += chunk.toString('latin1').match(/^(GET|POST|PUT|PATCH|MERGE|DELETE|HEAD) \S+ HTTP\/1\.1\r$/gm)?.length ?? 0;
+      });
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));

@@ -1,5 +1,10 @@
 // Expertise on Azurite: profiles stored and read back, and the index following dilemmas that another process
 // writes (responses, withdrawal, erasure), with real tables under both.
+import { tablesOf } from '../../src/capability';
+import { CAPABILITIES } from '../../src/capabilities';
+import { CORE_TABLES } from '../../src/app';
+import { azuriteConnectionString } from '../../src/config';
+import type { Dilemma } from '../../src/features/dilemmas/model';
 import { DilemmaStore } from '../../src/features/dilemmas/store';
 import { DilemmaService, type Notifier } from '../../src/features/dilemmas/service';
 import { ExpertiseStore } from '../../src/features/expertise/store';
@@ -7,7 +12,9 @@ import { ExpertiseService } from '../../src/features/expertise/service';
 import { loadConcepts } from '../../src/features/expertise';
 import type { Member } from '../../src/features/members/model';
 import type { PersonId } from '../../src/identity';
-import type { Tables } from '../../src/storage/tables';
+import { createTables, type Tables } from '../../src/storage/tables';
+import { testConfig, testTablePrefix } from '../helpers/harness';
+import { StorageProxy } from '../helpers/proxy';
 import { freshTables } from '../helpers/storage';
 
 const at = '2026-01-01T00:00:00Z';
@@ -33,7 +40,7 @@ beforeAll(async () => {
   tables = await freshTables();
   other = dilemmaService();
   const directory = {
-    find: async (p: PersonId) => everyone.find((m) => m.aadObjectId === p.aadObjectId),
+    findMany: async (people: readonly PersonId[]) => people.map((p) => everyone.find((m) => m.aadObjectId === p.aadObjectId)),
     organisationName: (id: string) => id,
   };
   expertise = new ExpertiseService(new ExpertiseStore(tables), dilemmaService(), directory, loadConcepts(''), 0);
@@ -83,4 +90,58 @@ it('no longer credits an erased responder, once the other process has erased the
   expect((await expertise.whoKnows({ member: asker, shared: false }, 'stroomnet')).people.map((p) => p.aadObjectId)).toContain('a2');
   await other.erase(responder);
   expect((await expertise.whoKnows({ member: asker, shared: false }, 'stroomnet')).people.map((p) => p.aadObjectId)).not.toContain('a2');
+});
+
+it('reads all responses in one go after the dilemmas were all loaded again, not once per dilemma', async () => {
+  // The bot's tables behind a loopback proxy that counts its requests; the other process writes directly.
+  const proxy = await new StorageProxy(Number(process.env.TEST_AZURITE_PORT)).start();
+  try {
+    const prefix = testTablePrefix();
+    const direct = createTables(testConfig({ TABLE_PREFIX: prefix }).storage);
+    await direct.ensure(tablesOf(CAPABILITIES, CORE_TABLES));
+    const counted = createTables(
+      testConfig({ TABLE_PREFIX: prefix, STORAGE_CONNECTION_STRING: azuriteConnectionString(proxy.port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)) }).storage,
+    );
+    const dilemma = (n: number, responseCount: number): Dilemma => ({
+      id: `D-2026-${String(n).padStart(3, '0')}`,
+      title: `Netcongestie bij wijk ${n}`,
+      description: 'De netbeheerder sluit de nieuwe woningen pas over jaren aan.',
+      theme: 'netcongestie',
+      municipalities: ['huizen'],
+      relatedPlan: '',
+      relatedPlanId: '',
+      visibility: 'members',
+      wantsAgenda: false,
+      status: 'nieuw',
+      outcome: '',
+      author: { tenantId: writer.tenantId, aadObjectId: writer.aadObjectId, name: writer.name, organisationId: writer.organisationId },
+      recognisedBy: [],
+      responseCount,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const writing = new DilemmaStore(direct);
+    const many = Array.from({ length: 60 }, (_, i) => dilemma(i + 1, 1));
+    await writing.bulkCreate(many);
+    for (const d of many) {
+      const author = { tenantId: responder.tenantId, aadObjectId: responder.aadObjectId, name: responder.name, organisationId: responder.organisationId };
+      await writing.addResponse({ dilemmaId: d.id, author, text: 'Wij kennen dit.', wantsToTalk: false, createdAt: at }, 1);
+    }
+    const directory = { findMany: async (people: readonly PersonId[]) => people.map((p) => everyone.find((m) => m.aadObjectId === p.aadObjectId)), organisationName: (id: string) => id };
+    const dilemmas = new DilemmaService(new DilemmaStore(counted, { refreshMs: 0 }), () => ['huizen'], notifier, async () => writer);
+    const service = new ExpertiseService(new ExpertiseStore(counted), dilemmas, directory, loadConcepts(''), 0);
+    const viewer = { member: asker, shared: false };
+    expect((await service.whoKnows(viewer, 'netcongestie')).people.map((p) => p.aadObjectId)).toEqual(['a2', 'a1']);
+
+    // A bulk write elsewhere: this process loads every dilemma again (as it also does every quarter hour).
+    await writing.bulkCreate([dilemma(61, 0)]);
+    const before = proxy.requests;
+    const answer = await service.whoKnows(viewer, 'netcongestie');
+    expect(answer.people.map((p) => p.aadObjectId)).toEqual(['a2', 'a1']);
+    expect(answer.people[0]!.reasons.responded).toBeGreaterThan(1);
+    // The change log, the dilemmas and all responses: a few pages, not sixty response reads.
+    expect(proxy.requests - before).toBeLessThan(15);
+  } finally {
+    await proxy.cut();
+  }
 });

@@ -4,6 +4,13 @@ import { MemberService } from '../../src/features/members/service';
 import { organisationFileSchema, type Member } from '../../src/features/members/model';
 import organisationFile from '../../src/features/members/organisations.json';
 import { AccessDenied, RuleViolation } from '../../src/errors';
+import { tablesOf } from '../../src/capability';
+import { CAPABILITIES } from '../../src/capabilities';
+import { CORE_TABLES } from '../../src/app';
+import { azuriteConnectionString } from '../../src/config';
+import { createTables } from '../../src/storage/tables';
+import { testConfig, testTablePrefix } from '../helpers/harness';
+import { StorageProxy } from '../helpers/proxy';
 import { freshTables } from '../helpers/storage';
 import { playgroundMembers, readPlaygroundFile, seedPlaygroundMembers } from '../../scripts/playground';
 
@@ -162,4 +169,35 @@ describe('the demo people of npm start', () => {
     expect(names).not.toContain('Marieke van Dalen');
     expect((await demo.resolve(who('Joost')))!.role).toBe('secretariaat');
   });
+});
+
+it('finds several members with one read of the registry, then from memory, and a removed one as gone', async () => {
+  // The registry's tables behind a loopback proxy that counts requests.
+  const proxy = await new StorageProxy(Number(process.env.TEST_AZURITE_PORT)).start();
+  try {
+    const prefix = testTablePrefix();
+    const direct = createTables(testConfig({ TABLE_PREFIX: prefix }).storage);
+    await direct.ensure(tablesOf(CAPABILITIES, CORE_TABLES));
+    const counted = createTables(
+      testConfig({ TABLE_PREFIX: prefix, STORAGE_CONNECTION_STRING: azuriteConnectionString(proxy.port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)) }).storage,
+    );
+    const people = Array.from({ length: 12 }, (_, i) => person(200 + i));
+    await new MemberService(new MemberStore(direct), []).seed(people.map((p) => ({ ...p, organisationId: 'huizen', role: 'wethouder' as const })));
+    const registry = new MemberService(new MemberStore(counted), [ADMIN], undefined, 30_000);
+    const asked = [people[3]!, people[0]!, person(299), people[7]!, people[11]!];
+
+    let before = proxy.requests;
+    expect((await registry.findMany(asked)).map((m) => m?.name)).toEqual(['Persoon 203', 'Persoon 200', undefined, 'Persoon 207', 'Persoon 211']);
+    expect(proxy.requests - before).toBe(1);
+    before = proxy.requests;
+    expect((await registry.findMany([people[5]!, people[9]!, people[1]!])).map((m) => m?.name)).toEqual(['Persoon 205', 'Persoon 209', 'Persoon 201']);
+    expect(proxy.requests - before).toBe(0);
+
+    // Removed on this instance: gone at once, also when looked up with others.
+    const secretary = (await registry.resolve({ tenantId: TENANT, aadObjectId: ADMIN, name: 'Sanne' }))!;
+    await registry.removeMember(secretary, { tenantId: TENANT, aadObjectId: people[0]!.aadObjectId });
+    expect((await registry.findMany([people[0]!, people[3]!])).map((m) => m?.name)).toEqual([undefined, 'Persoon 203']);
+  } finally {
+    await proxy.cut();
+  }
 });

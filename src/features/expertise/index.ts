@@ -36,7 +36,7 @@ export const expertise = defineCapability({
     const service = new ExpertiseService(
       new ExpertiseStore(core.tables),
       dilemmaService,
-      { find: (p) => registry.find(p), organisationName: (id) => registry.organisationName(id) },
+      { findMany: (people) => registry.findMany(people), organisationName: (id) => registry.organisationName(id) },
       loadConcepts(core.config.expertise.conceptsFile),
       core.config.expertise.refreshMs,
     );

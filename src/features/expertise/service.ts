@@ -28,6 +28,8 @@ const TOPIC_MIN = 0.05;
 const TOPIC_RELATIVE = 0.3;
 /** At most this many dilemmas feed one answer. */
 const TOPIC_DOCS = 40;
+/** Over this many dilemmas with responses to read again, one read of all responses is cheaper. */
+const BULK_RESPONSES = 20;
 /** At most this many of a person's own themes and words are named as the reason. */
 const MAX_STATED = 6;
 /** What each kind of activity is worth; several signals together add up. */
@@ -35,7 +37,8 @@ const SIGNAL = { responded: 1, talk: 0.5, logged: 0.8, recognised: 0.4, theme: 0
 
 /** The members registry, as much of it as expertise needs. */
 export interface Directory {
-  find(person: PersonId): Promise<Member | undefined>;
+  /** The members behind these ids, in order (undefined: no longer a member). */
+  findMany(people: readonly PersonId[]): Promise<Array<Member | undefined>>;
   organisationName(id: string): string;
 }
 
@@ -90,9 +93,15 @@ export class ExpertiseService {
   private async doRefresh(): Promise<void> {
     const startedAt = Date.now();
     const all = await this.dilemmas.everyDilemma();
-    const first = !this.loaded;
+    const stale = (d: Dilemma) => {
+      const known = this.entries.get(d.id);
+      return !(known && known.dilemma === d && known.complete);
+    };
+    // A full load of the dilemmas' memory (every quarter hour, after a bulk write) makes every dilemma a new
+    // object: then one read of all responses, not one read per dilemma (thousands, while turns wait).
+    const bulk = !this.loaded || all.filter((d) => d.responseCount > 0 && stale(d)).length > BULK_RESPONSES;
     const byDilemma = new Map<string, Responder[]>();
-    if (first) {
+    if (bulk) {
       for (const r of await this.dilemmas.responders()) {
         const list = byDilemma.get(r.dilemmaId) ?? [];
         list.push(r);
@@ -104,9 +113,9 @@ export class ExpertiseService {
       seen.add(d.id);
       const known = this.entries.get(d.id);
       // A changed dilemma is a new object in the dilemmas' memory: the same object means nothing changed.
-      if (known && known.dilemma === d && known.complete) continue;
+      if (!stale(d)) continue;
       // Responses change without the text changing (a new one, or an erased author): read them again.
-      const responders = first ? (byDilemma.get(d.id) ?? []) : d.responseCount > 0 ? await this.dilemmas.responders(d.id) : [];
+      const responders = bulk ? (byDilemma.get(d.id) ?? []) : d.responseCount > 0 ? await this.dilemmas.responders(d.id) : [];
       if (!known || known.dilemma.title !== d.title || known.dilemma.description !== d.description || known.dilemma.theme !== d.theme) {
         this.index.put(d.id, { title: d.title, description: d.description, theme: d.theme });
       }
@@ -117,7 +126,7 @@ export class ExpertiseService {
       this.entries.delete(id);
       this.index.remove(id);
     }
-    if (first) await this.reloadProfiles();
+    if (!this.loaded) await this.reloadProfiles();
     // Term rarities move as dilemmas come and go: lengths are brought up to date here, not in a turn.
     this.index.measure();
     this.loaded = true;
@@ -184,12 +193,14 @@ export class ExpertiseService {
   /** Who knows about a dilemma just saved (its author is left out). */
   async whoKnowsAboutNew(viewer: Viewer, dilemma: Dilemma): Promise<Answer> {
     await this.fresh();
-    return this.rank(viewer, this.index.analyse(dilemma), [dilemma.author]);
+    // Not the new dilemma itself: nobody responded to it yet, and as the nearest of all (itself) it would set
+    // the bar for "near enough" so high that the dilemmas people did respond to fall below it.
+    return this.rank(viewer, this.index.analyse(dilemma), [dilemma.author], dilemma.id);
   }
 
-  private async rank(viewer: Viewer, terms: Terms, exclude: PersonId[]): Promise<Answer> {
+  private async rank(viewer: Viewer, terms: Terms, exclude: PersonId[], skip?: string): Promise<Answer> {
     const { concepts, themes } = TopicIndex.labels(terms);
-    const hits = this.index.search(terms, (id) => this.counts(viewer, id), TOPIC_DOCS, TOPIC_MIN);
+    const hits = this.index.search(terms, (id) => id !== skip && this.counts(viewer, id), TOPIC_DOCS, TOPIC_MIN);
     const best = hits[0]?.score ?? 0;
     const people = new Map<string, { person: PersonId; score: number; reasons: Reasons }>();
     const credit = (person: PersonId, weight: number, kind: keyof Omit<Reasons, 'stated'>) => {
@@ -251,10 +262,10 @@ export class ExpertiseService {
     const ranked = [...people.values()].filter((p) => !left.some((x) => samePerson(x, p.person))).sort((a, b) => b.score - a.score);
     const out: Suggestion[] = [];
     const candidates = ranked.filter((p) => this.profiles.get(personKey(p.person.tenantId, p.person.aadObjectId))?.profile.findable !== false);
-    // Looked up a few at a time, at once (a member not in the registry's memory is a table read).
+    // Looked up a few at a time (the registry reads from its memory, or once for everyone).
     for (let from = 0; from < candidates.length && out.length < MAX_PEOPLE; from += MAX_PEOPLE + 3) {
       const batch = candidates.slice(from, from + MAX_PEOPLE + 3);
-      const found = await Promise.all(batch.map((p) => this.directory.find(p.person)));
+      const found = await this.directory.findMany(batch.map((p) => p.person));
       batch.forEach((p, i) => {
         const member = found[i];
         if (out.length >= MAX_PEOPLE || !member || !mayUseDilemmas(member)) return;
