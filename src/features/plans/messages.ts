@@ -113,6 +113,7 @@ const nl = {
   'plan.progress.municipalityLine': '{counted} woningen · {social} sociale huur',
   'plan.progress.note': 'Telt plannen met oplevering in {from}–{to} of nog zonder datum. Initiatieven en vervallen plannen tellen niet mee.',
   'plan.progress.chartTitle': 'Woningen naar fase',
+  'plan.legend.line': '{label}: **{value}**',
 
   'plan.edit.title': 'Plan bewerken: {name}',
   'plan.edit.intro': 'Pas de fase en de aantallen aan. Wat je wijzigt, komt in de geschiedenis. Volgers krijgen een bericht.',
@@ -272,6 +273,7 @@ const en: Record<keyof typeof nl, string> = {
   'plan.progress.municipalityLine': '{counted} homes · {social} social rent',
   'plan.progress.note': 'Counts plans delivered in {from}–{to} or without a date yet. Initiatives and cancelled plans do not count.',
   'plan.progress.chartTitle': 'Homes by phase',
+  'plan.legend.line': '{label}: **{value}**',
 
   'plan.edit.title': 'Edit plan: {name}',
   'plan.edit.intro': 'Change the phase and the numbers. What you change goes into the history. Followers get a message.',
