@@ -62,4 +62,8 @@ export const en: Record<MessageKey, string> = {
   'privacy.erasedMember': "This member's data has been deleted.",
   'privacy.notYourself': 'You delete your own data with "delete my data".',
   'privacy.personalOnly': 'You see and delete your data in your personal chat with BO Wonen.',
+  'input.dateLabel': '{label} (dd-mm-yyyy)',
+  'input.datePlaceholder': 'dd-mm-yyyy',
+  'input.timeLabel': '{label} (hh:mm, 24-hour)',
+  'input.timePlaceholder': 'hh:mm',
 };

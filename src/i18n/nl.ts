@@ -63,6 +63,10 @@ export const nl = {
   'privacy.erasedMember': 'De gegevens van dit lid zijn verwijderd.',
   'privacy.notYourself': 'Je eigen gegevens verwijder je met "verwijder mijn gegevens".',
   'privacy.personalOnly': 'Je gegevens bekijk en verwijder je in je persoonlijke chat met BO Wonen.',
+  'input.dateLabel': '{label} (dd-mm-jjjj)',
+  'input.datePlaceholder': 'dd-mm-jjjj',
+  'input.timeLabel': '{label} (uu:mm, 24 uur)',
+  'input.timePlaceholder': 'uu:mm',
 } as const;
 
 export type MessageKey = keyof typeof nl;

@@ -1,5 +1,6 @@
 // Cards of the agenda and the digest: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, commandButton, fieldError, heading, subheading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
 import { formatDate, formatDateTime, type Locale } from '../../i18n';
 import type { AgendaCandidate, DigestSection } from '../../capability';
@@ -146,8 +147,8 @@ function newMeetingForm(locale: Locale): CardElement {
     type: 'Container',
     items: [
       subheading(t(locale, 'agenda.newMeeting')),
-      { type: 'Input.Date', id: 'meetingDate', label: t(locale, 'agenda.field.date'), isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') },
-      { type: 'Input.Time', id: 'meetingTime', label: t(locale, 'agenda.field.time'), value: '14:00', isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') },
+      dateInput(locale, 'meetingDate', t(locale, 'agenda.field.date'), { isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') }),
+      timeInput(locale, 'meetingTime', t(locale, 'agenda.field.time'), { value: '14:00', isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') }),
       { type: 'Input.Text', id: 'meetingPlace', label: t(locale, 'agenda.field.meetingPlace'), maxLength: LIMITS.place },
       actionSet([submit(t(locale, 'agenda.newMeeting'), { verb: 'agendaNewMeeting' })]),
     ],

@@ -1,5 +1,6 @@
 // Session cards: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, choiceSet, fieldError, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
 import { formatter, TIME_ZONE, type Locale } from '../../i18n';
 import { ROLES, type Role } from '../../identity';
@@ -224,16 +225,16 @@ export function sessionFormCard(locale: Locale, options: FormOptions): AdaptiveC
     ...problem('series'),
     ...text('title', LIMITS.title, { isRequired: true, errorMessage: t(locale, 'session.problem.required') }),
     ...text('description', LIMITS.description, { isMultiline: true }),
-    { type: 'Input.Date', id: 'date', label: label('date'), value: v.date ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') },
+    dateInput(locale, 'date', label('date'), { value: v.date ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') }),
     ...problem('date'),
     {
       type: 'ColumnSet',
       columns: [
-        { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: 'startTime', label: label('startTime'), value: v.startTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }, ...problem('startTime')] },
-        { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: 'endTime', label: label('endTime'), value: v.endTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }, ...problem('endTime')] },
+        { type: 'Column', width: 'stretch', items: [timeInput(locale, 'startTime', label('startTime'), { value: v.startTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }), ...problem('startTime')] },
+        { type: 'Column', width: 'stretch', items: [timeInput(locale, 'endTime', label('endTime'), { value: v.endTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }), ...problem('endTime')] },
       ],
     },
-    { type: 'Input.Date', id: 'deadlineDate', label: label('deadlineDate'), value: v.deadlineDate ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') },
+    dateInput(locale, 'deadlineDate', label('deadlineDate'), { value: v.deadlineDate ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') }),
     ...problem('deadlineDate'),
     ...text('location', LIMITS.location, { isRequired: true, errorMessage: t(locale, 'session.problem.required') }),
     ...text('hostOrganisation', LIMITS.host),
