@@ -1,7 +1,7 @@
 // Cards of the agenda and the digest: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, commandButton, fieldError, heading, subheading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { dateInput, timeInput } from '../../cards/inputs';
-import { clip, literal } from '../../cards/markdown';
+import { clip, documentLink, literal } from '../../cards/markdown';
 import { formatDate, formatDateTime, type Locale } from '../../i18n';
 import type { AgendaCandidate, DigestSection } from '../../capability';
 import type { BatchReport } from '../../proactive/outbox';
@@ -116,7 +116,8 @@ export function agendaItemCard(locale: Locale, view: ItemView): AdaptiveCard {
   if (item.summary) body.push(textBlock(literal(item.summary)));
   if (item.submittedBy) body.push(textBlock(t(locale, 'agenda.submittedBy', { by: literal(item.submittedBy) }), { size: 'Small' }));
   if (item.links.length) {
-    body.push(textBlock(`${t(locale, 'agenda.documents')}: ${item.links.map((l, i) => `[${i + 1}](${l})`).join(' · ')}`, { size: 'Small' }));
+    // Each document by its file name or site, one a line: a link named "1" says nothing, least of all when read aloud.
+    body.push(textBlock(`${t(locale, 'agenda.documents')}:\n\n${item.links.map((l) => `- ${documentLink(l)}`).join('\n')}`, { size: 'Small' }));
   }
   const back = commandButton(t(locale, 'agenda.backToAgenda'), 'agenda');
   if (!(view.manage && meeting.status === 'gepland' && !item.standard)) return withSummary(card(body, [back]), itemTitle(locale, item));
