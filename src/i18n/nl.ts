@@ -25,7 +25,7 @@ export const nl = {
   'error.notAllowed': 'Dit mag alleen het secretariaat.',
   'error.notFound': 'Dit bestaat niet (meer). Open het menu opnieuw.',
   'error.tooBig': 'Dit bericht is te groot voor Teams. Kies een kleiner deel, bijvoorbeeld met een zoekwoord of een filter.',
-  'error.tooLong': 'Je bericht is te lang. Houd het korter dan {max} tekens.',
+  'error.tooLong': 'Je bericht is te lang. Houd het korter dan {max} {max|teken|tekens}.',
   'role.wethouder': 'wethouder',
   'role.directeur-bestuurder': 'directeur-bestuurder',
   'role.secretariaat': 'secretariaat',

@@ -155,7 +155,7 @@ describe('two members and the last seat', () => {
     }
     // The card everyone sees right afterwards says the session is full.
     const [list] = await botB.say(fatima, 'sessies');
-    expect(readable(list)).toContain('Vol: 1 plaatsen bezet, 1 op de wachtlijst');
+    expect(readable(list)).toContain('Vol: 1 plaats bezet, 1 op de wachtlijst');
   });
 
   it('promotes the one waiting, and tells them in their own chat, when the other cancels', async () => {

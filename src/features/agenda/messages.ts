@@ -95,7 +95,7 @@ const nl = {
   'report.unreachablePeople': 'Niet bereikbaar: {names}',
   'report.refresh': 'Vernieuwen',
   'report.maybeDouble': 'Mogelijk dubbel',
-  'report.maybeDoubleWhy': 'De bot viel even uit tijdens het versturen. {count} mensen kregen de digest daardoor misschien twee keer.',
+  'report.maybeDoubleWhy': 'De bot viel even uit tijdens het versturen. {count} {count|persoon kreeg|mensen kregen} de digest daardoor misschien twee keer.',
   'privacy.digestSubscription': 'Je keuze voor de digest',
   'privacy.deliveries': 'Berichten die BO Wonen je stuurde',
 } as const;
@@ -193,7 +193,7 @@ const en: Record<keyof typeof nl, string> = {
   'report.unreachablePeople': 'Unreachable: {names}',
   'report.refresh': 'Refresh',
   'report.maybeDouble': 'Possibly twice',
-  'report.maybeDoubleWhy': 'The bot stopped for a moment while sending. {count} people may have got the digest twice because of that.',
+  'report.maybeDoubleWhy': 'The bot stopped for a moment while sending. {count} {count|person|people} may have got the digest twice because of that.',
   'privacy.digestSubscription': 'Your digest setting',
   'privacy.deliveries': 'Messages BO Wonen sent you',
 };
