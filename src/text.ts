@@ -42,3 +42,11 @@ export function withoutControls(text: string): string {
  * can always be shown again). Every capability reads typed text through this before it is checked or saved.
  */
 export const typedText = z.unknown().transform((v) => (typeof v === 'string' ? withoutControls(v) : typeof v === 'number' ? String(v) : ''));
+
+/**
+ * A title to put between double quotes in a sentence: its own double quotes become single ones, so the
+ * sentence never has quotes inside quotes (`aangemeld voor "Praktijkleergang ‘Samenwerken…’ 1"`).
+ */
+export function quotable(title: string): string {
+  return title.replace(/["“”„]([^"“”„]*)["“”„]/g, '‘$1’').replace(/["“”„]/g, '’');
+}

@@ -1,4 +1,4 @@
-import { typedText, withoutControls } from '../../src/text';
+import { quotable, typedText, withoutControls } from '../../src/text';
 import { dilemmaFormSubmitSchema, responseSubmitSchema, statusSubmitSchema } from '../../src/features/dilemmas/model';
 import { opbrengstSubmitSchema, sessionFormSubmitSchema } from '../../src/features/sessions/model';
 import { itemSubmitSchema } from '../../src/features/agenda/model';
@@ -33,5 +33,13 @@ describe('typed text from a card', () => {
     const item = itemSubmitSchema.parse({ meetingId: 'BO-2027-01-28', 'itemTitle-new': forged, 'itemSummary-new': forged, 'itemSubmittedBy-new': forged });
     expect([item.title, item.summary, item.submittedBy]).toEqual([clean, clean, clean]);
     expect(recordSubmitSchema.parse({ meetingId: 'BO-2027-01-28', decisionText: forged }).decisionText).toBe(clean);
+  });
+});
+
+describe('a quoted title in a sentence', () => {
+  it('has no quotes inside quotes: its own become single ones', () => {
+    expect(quotable('Praktijkleergang "Samenwerken aan meer betaalbare woningen" 1')).toBe('Praktijkleergang ‘Samenwerken aan meer betaalbare woningen’ 1');
+    expect(quotable('Een „Dutch” titel en een losse " rest')).toBe('Een ‘Dutch’ titel en een losse ’ rest');
+    expect(quotable('Gewone titel')).toBe('Gewone titel');
   });
 });

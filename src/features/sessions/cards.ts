@@ -2,6 +2,7 @@
 import { actionSet, card, choiceSet, fieldError, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
+import { quotable } from '../../text';
 import { formatter, TIME_ZONE, type Locale } from '../../i18n';
 import { ROLES, type Role } from '../../identity';
 import { t } from './messages';
@@ -332,7 +333,7 @@ export function attendeesCard(locale: Locale, a: Attendees, options: AttendeeOpt
 
 export function noticeCard(locale: Locale, notice: SessionNotice, calendarUrl?: string): AdaptiveCard {
   const s = notice.session;
-  const vars = { title: literal(s.title), date: whenText(s, locale), location: literal(s.location) };
+  const vars = { title: literal(quotable(s.title)), date: whenText(s, locale), location: literal(s.location) };
   const text = {
     promoted: t(locale, 'session.noticePromoted', vars),
     cancelled: t(locale, 'session.noticeCancelled', vars),

@@ -6,6 +6,7 @@ import type { AdaptiveCard } from '../../cards/adaptive';
 import { NotFound } from '../../errors';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { literal } from '../../cards/markdown';
+import { quotable } from '../../text';
 import type { Outbox, OutboxMessage } from '../../proactive/outbox';
 import type { PersonId } from '../../identity';
 import { errorFields, type Logger } from '../../log';
@@ -204,7 +205,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
     const s = result.session;
     const notice = submitted.editId
       ? t(locale, result.moved ? 'session.updatedMoved' : 'session.updated', { id: s.id })
-      : t(locale, 'session.created', { id: s.id, title: s.title });
+      : t(locale, 'session.created', { id: s.id, title: literal(quotable(s.title)) });
     if (result.created) core.log.info({ event: 'session.created', id: s.id }, 'session created');
     await replaceCard(context, await listCard(turn, 'upcoming', notice));
   }
@@ -289,7 +290,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
           // Only the session comes from the card: who signs up is always the person who pressed.
           const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
           const r = await sessions.signUp(turn.member, sessionId);
-          const vars = { title: literal(r.session.title), date: dayText(r.session.startsAt, turn.locale), position: r.position };
+          const vars = { title: literal(quotable(r.session.title)), date: dayText(r.session.startsAt, turn.locale), position: r.position };
           const key =
             r.outcome === 'confirmed' ? (r.already ? 'session.alreadySignedUp' : 'session.signedUp') : r.already ? 'session.alreadyWaiting' : 'session.waitingListed';
           await answerOnList(turn, sessionId, t(turn.locale, key, vars));
@@ -301,7 +302,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
           const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
           const r = await sessions.cancelSignUp(turn.member, sessionId);
           const key = r.outcome === 'notRegistered' ? 'session.notRegistered' : r.was === 'bevestigd' ? 'session.cancelledSignUp' : 'session.leftWaitingList';
-          await answerOnList(turn, sessionId, t(turn.locale, key, { title: literal(r.session.title) }));
+          await answerOnList(turn, sessionId, t(turn.locale, key, { title: literal(quotable(r.session.title)) }));
         },
       },
       {
