@@ -33,3 +33,36 @@ export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
+
+/**
+ * A link to a document named by what a person recognises: the file name in its address ("verslag-bo.pdf"),
+ * else the site ("docs.example.nl"), never a bare number. A screen reader reads this name too.
+ */
+export function documentName(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return clip(url, 60);
+  }
+  const site = parsed.hostname.replace(/^www\./, '');
+  const last = parsed.pathname.split('/').filter(Boolean).pop();
+  let file = '';
+  if (last) {
+    try {
+      file = decodeURIComponent(last);
+    } catch {
+      file = last;
+    }
+  }
+  return clip(file ? `${file} (${site})` : site, 80);
+}
+
+/** A markdown link `[name](url)` whose name shows literally and whose address survives markdown. */
+export function documentLink(url: string): string {
+  // Brackets would end the link's text early; they say nothing in a file name.
+  const name = literal(documentName(url).replace(/[[\]]/g, ' ').replace(/\s+/g, ' ').trim());
+  // encodeURIComponent leaves brackets as they are: write them as %28 and %29 by hand.
+  const address = url.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `[${name}](${address})`;
+}

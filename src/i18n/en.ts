@@ -26,7 +26,7 @@ export const en: Record<MessageKey, string> = {
   'error.notAllowed': 'Only the secretariat may do this.',
   'error.notFound': 'This does not exist (any more). Open the menu again.',
   'error.tooBig': 'This message is too big for Teams. Choose a smaller part, for example with a search word or a filter.',
-  'error.tooLong': 'Your message is too long. Keep it under {max} characters.',
+  'error.tooLong': 'Your message is too long. Keep it under {max} {max|character|characters}.',
   'role.wethouder': 'alderman (wethouder)',
   'role.directeur-bestuurder': 'director (directeur-bestuurder)',
   'role.secretariaat': 'secretariat',
@@ -72,4 +72,8 @@ export const en: Record<MessageKey, string> = {
   'privacy.erasedMember': "This member's data has been deleted.",
   'privacy.notYourself': 'You delete your own data with "delete my data".',
   'privacy.personalOnly': 'You see and delete your data in your personal chat with BO Wonen.',
+  'input.dateLabel': '{label} (dd-mm-yyyy)',
+  'input.datePlaceholder': 'dd-mm-yyyy',
+  'input.timeLabel': '{label} (hh:mm, 24-hour)',
+  'input.timePlaceholder': 'hh:mm',
 };

@@ -25,7 +25,7 @@ export const nl = {
   'error.notAllowed': 'Dit mag alleen het secretariaat.',
   'error.notFound': 'Dit bestaat niet (meer). Open het menu opnieuw.',
   'error.tooBig': 'Dit bericht is te groot voor Teams. Kies een kleiner deel, bijvoorbeeld met een zoekwoord of een filter.',
-  'error.tooLong': 'Je bericht is te lang. Houd het korter dan {max} tekens.',
+  'error.tooLong': 'Je bericht is te lang. Houd het korter dan {max} {max|teken|tekens}.',
   'role.wethouder': 'wethouder',
   'role.directeur-bestuurder': 'directeur-bestuurder',
   'role.secretariaat': 'secretariaat',
@@ -72,6 +72,10 @@ export const nl = {
   'privacy.erasedMember': 'De gegevens van dit lid zijn verwijderd.',
   'privacy.notYourself': 'Je eigen gegevens verwijder je met "verwijder mijn gegevens".',
   'privacy.personalOnly': 'Je gegevens bekijk en verwijder je in je persoonlijke chat met BO Wonen.',
+  'input.dateLabel': '{label} (dd-mm-jjjj)',
+  'input.datePlaceholder': 'dd-mm-jjjj',
+  'input.timeLabel': '{label} (uu:mm, 24 uur)',
+  'input.timePlaceholder': 'uu:mm',
 } as const;
 
 export type MessageKey = keyof typeof nl;

@@ -127,6 +127,39 @@ describe('logging', () => {
     expect(after).toBe(before);
   });
 
+  it('says in the form and in the confirmation that Regio-breed with a municipality keeps only Regio-breed', async () => {
+    const [formReply] = await bot.say(author, 'dilemma');
+    expect(readable(formReply)).toContain('Kies je Regio-breed? Dan geldt het dilemma voor de hele regio. Gemeenten die je erbij kiest, tellen dan niet apart mee.');
+    const save = buttonsOf(formReply).find((b) => b.data.verb === 'dilemmaSave')!;
+    const [saved] = await bot.submit(author, validForm(String(save.data.submissionId), { municipalities: 'regio,huizen', similarChecked: 'true', title: 'Regionale woonzorgvisie' }), { replyToId: 'form' });
+    expect(readable(saved)).toContain('Je koos Regio-breed. Het dilemma geldt daarom voor de hele regio, niet apart voor Huizen.');
+    const id = /D-\d{4}-\d{3,}/.exec(readable(saved))![0];
+    const secretaryMember = (await bot.app.services.members.resolve({ tenantId: TENANT, ...secretary }))!;
+    expect((await bot.app.services.dilemmas.get({ member: secretaryMember, shared: false }, id)).dilemma.municipalities).toEqual(['regio']);
+    // Without Regio-breed nothing is dropped, and nothing is said.
+    const [again] = await bot.say(author, 'dilemma');
+    const next = buttonsOf(again).find((b) => b.data.verb === 'dilemmaSave')!;
+    const [plain] = await bot.submit(author, validForm(String(next.data.submissionId), { similarChecked: 'true', title: 'Gemeentelijke woonzorgvisie' }), { replyToId: 'form' });
+    expect(readable(plain)).not.toContain('Je koos Regio-breed');
+  });
+
+  it('strips control and direction characters from a forged submit before saving, so no card is garbled', async () => {
+    const id = await logDilemma(author, {
+      title: 'Bouw\u0000stop \u202Eraah\u202C bij station',
+      description: 'Regel een\u0007\r\nvraag\u2066 met \u200Ftekens\u0085erin.',
+      similarChecked: 'true',
+    });
+    await bot.submit(reader, { verb: 'dilemmaRespond', submissionId: freshId(), id, responseText: 'Antwoord\u202E omgedraaid\u0000.', wantsToTalk: 'false' });
+    const secretaryMember = (await bot.app.services.members.resolve({ tenantId: TENANT, ...secretary }))!;
+    const { dilemma, responses } = await bot.app.services.dilemmas.get({ member: secretaryMember, shared: false }, id);
+    expect(dilemma.title).toBe('Bouwstop raah bij station');
+    expect(dilemma.description).toBe('Regel een\nvraag met tekens\nerin.');
+    expect(responses.map((r) => r.text)).toEqual(['Antwoord omgedraaid.']);
+    const detail = JSON.stringify((await bot.say(author, `dilemma ${id}`))[0]);
+    expect(detail).toContain('Bouwstop raah bij station');
+    expect(detail).not.toMatch(/\\u0000|\\u202[a-eA-E]|\u202E|\u2066|\u200F/);
+  });
+
   it("shows nothing of someone else's dilemma to a person who replays its form id", async () => {
     const [formReply] = await bot.say(author, 'dilemma');
     const submissionId = String(buttonsOf(formReply).find((b) => b.data.verb === 'dilemmaSave')!.data.submissionId);

@@ -144,9 +144,18 @@ describe('two members and the last seat', () => {
     expect(answers.filter((a) => a.includes('Je bent aangemeld voor'))).toHaveLength(1);
     expect(answers.filter((a) => a.includes('Je staat op de wachtlijst: plaats 1.'))).toHaveLength(1);
     expectValidCard(m[0]);
+    // The answer is where the person looks: in the pressed session's block, just above its buttons, not on top.
+    for (const reply of [m[0], j[0]]) {
+      const body = (cardOf(reply) as { body: Array<Record<string, unknown>> }).body;
+      const answer = readable(reply).split('\n').find((line) => /Je bent aangemeld voor|wachtlijst: plaats 1/.test(line))!;
+      expect(body.filter((e) => e.type === 'TextBlock').map((e) => e.text)).not.toContain(answer);
+      const block = body.find((e) => e.type === 'Container' && JSON.stringify(e).includes('Themasessie: sneller van plan naar bouw')) as { items: Array<Record<string, unknown>> };
+      const at = block.items.findIndex((e) => JSON.stringify(e).includes(JSON.stringify(answer).slice(1, -1)));
+      expect(block.items.slice(at + 1).map((e) => e.type)).toEqual(['ActionSet']);
+    }
     // The card everyone sees right afterwards says the session is full.
     const [list] = await botB.say(fatima, 'sessies');
-    expect(readable(list)).toContain('Vol: 1 plaatsen bezet, 1 op de wachtlijst');
+    expect(readable(list)).toContain('Vol: 1 plaats bezet, 1 op de wachtlijst');
   });
 
   it('promotes the one waiting, and tells them in their own chat, when the other cancels', async () => {

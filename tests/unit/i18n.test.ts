@@ -74,3 +74,22 @@ describe('no raw placeholder reaches a person', () => {
     expect(() => t('nl', 'error.tooLong', { max: 2000 })).not.toThrow();
   });
 });
+
+describe('a count of one is written in the singular', () => {
+  // The nouns (and verbs) that follow a number in the catalogs, in their plural: after "1" they must not stand.
+  const plurals: Record<Locale, RegExp> = {
+    nl: /\b1 (?:[a-z]+ )?(woningen|plannen|rijen|plaatsen|mensen|leden|afspraken|kolommen|tekens|minuten|besluiten|dilemma's|aanvragen|wijzigingen|agendapunten|reacties|sessies|deelnemers|herkennen|zijn)\b/,
+    en: /\b1 (?:[a-z]+ )?(homes|plans|rows|seats|people|members|agreements|columns|characters|minutes|decisions|dilemmas|requests|changes|items|responses|sessions|participants|recognise|are)\b/,
+  };
+  it.each<Locale>(['nl', 'en'])('no message of any capability says "1 rijen" or "1 plaatsen" (%s)', (locale) => {
+    const all: Record<string, string> = { ...catalogs[locale] };
+    for (const c of CAPABILITIES) Object.assign(all, c.messages[locale]);
+    const wrong: string[] = [];
+    for (const [key, text] of Object.entries(all)) {
+      // Every number in the message is one: the hardest case for a plural.
+      const filled = fill(text, Object.fromEntries(placeholders(text).map((name) => [name!, 1])));
+      if (plurals[locale].test(filled)) wrong.push(`${key}: ${filled}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});

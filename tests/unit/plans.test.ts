@@ -253,11 +253,85 @@ describe('plan cards', () => {
     const card = progressCard('nl', figures);
     const json = JSON.stringify(card);
     const chart = card.body.find((e) => e.type === 'Chart.Donut') as { data: Array<{ legend: string; value: number }>; fallback: { type: string } };
-    expect(chart.data).toEqual(expect.arrayContaining([{ legend: 'Opgeleverd', value: 64 }, { legend: 'Nog niet in beeld', value: 5898 }]));
-    expect(chart.fallback.type).toBe('Container');
+    expect(chart.data).toEqual(expect.arrayContaining([expect.objectContaining({ legend: 'Opgeleverd', value: 64 }), expect.objectContaining({ legend: 'Nog niet in beeld', value: 5898 })]));
+    expect(chart.fallback.type).toBe('ColumnSet');
     expect(json).toContain('1.102 van de 7.000 woningen');
     expect(json).toContain('"style":"good"');
     expect(json).toMatch(/"width":5898/);
+  });
+
+  describe('progress readable without hovering and without colour', () => {
+    const big = { byStage: { delivered: 6000, construction: 1250, hard: 2400, soft: 12345 }, counted: 21995, socialRent: 7001, plans: 90 };
+    const stages = { delivered: 'Opgeleverd', construction: 'In aanbouw', hard: 'Hard gepland', soft: 'Zacht gepland' } as const;
+    type StageId = keyof typeof stages;
+    const only = (stage: StageId, value: number) => ({
+      byStage: { delivered: 0, construction: 0, hard: 0, soft: 0, [stage]: value },
+      counted: value,
+      socialRent: 0,
+      plans: 1,
+    });
+    const perStage = {
+      settings: { targetHomes: 30000, fromYear: 2022, toYear: 2030, socialRentShare: 1 / 3 },
+      region: big,
+      municipalities: (Object.keys(stages) as StageId[]).map((stage) => ({ id: stage, name: `Alleen ${stages[stage]}`, tally: only(stage, 1500) })),
+    };
+    const texts = (node: unknown): string[] => {
+      if (Array.isArray(node)) return node.flatMap(texts);
+      if (!node || typeof node !== 'object') return [];
+      const e = node as Record<string, unknown>;
+      if (e.type === 'Chart.Donut') return texts(e.fallback);
+      return [...(e.type === 'TextBlock' ? [String(e.text)] : []), ...Object.values(e).flatMap((v) => (typeof v === 'object' ? texts(v) : []))];
+    };
+    /** Every legend line of the card: the colour of its swatch and its words. */
+    const legendLines = (node: unknown): Array<{ style: string; text: string }> => {
+      if (Array.isArray(node)) return node.flatMap(legendLines);
+      if (!node || typeof node !== 'object') return [];
+      const e = node as Record<string, unknown>;
+      const columns = e.columns as Array<Record<string, unknown>> | undefined;
+      if (e.type === 'ColumnSet' && columns?.length === 2 && columns[0]!.width === '12px') {
+        return [{ style: String(columns[0]!.style), text: texts(columns[1]).join(' ') }];
+      }
+      return Object.values(e).flatMap((v) => (typeof v === 'object' ? legendLines(v) : []));
+    };
+
+    it('writes every stage with its number in Dutch format on the card, in the chart-less fallback too', () => {
+      const shown = texts(progressCard('nl', perStage).body).join('\n');
+      for (const line of ['Opgeleverd: **6.000**', 'In aanbouw: **1.250**', 'Hard gepland: **2.400**', 'Zacht gepland: **12.345**', 'Nog niet in beeld: **8.005**']) {
+        expect(shown).toContain(line);
+      }
+      // Each municipality's bar in words.
+      expect(shown).toContain('Opgeleverd 0 · In aanbouw 0 · Hard gepland 0 · Zacht gepland 1.500');
+      expect(texts(progressCard('en', perStage).body).join('\n')).toContain('Softly planned: **12,345**');
+    });
+
+    it('gives one stage one colour in the donut, the legends and every municipality bar', () => {
+      const card = progressCard('nl', perStage);
+      // Teams' chart colours that match the container styles of the bars.
+      const chartFor: Record<string, string> = { good: 'good', accent: 'categoricalBlue', warning: 'warning', attention: 'attention', emphasis: 'neutral' };
+      const styleOf = new Map<string, Set<string>>();
+      for (const line of legendLines(card.body)) {
+        const label = line.text.replace(/:.*$/, '');
+        styleOf.set(label, new Set([...(styleOf.get(label) ?? []), line.style]));
+      }
+      for (const label of [...Object.values(stages), 'Nog niet in beeld']) expect([label, [...(styleOf.get(label) ?? [])]]).toEqual([label, [expect.any(String)]]);
+      const styles = [...styleOf.values()].map((set) => [...set][0]);
+      expect(new Set(styles).size).toBe(styles.length);
+      const chart = card.body.find((e) => e.type === 'Chart.Donut') as { data: Array<{ legend: string; color: string }> };
+      for (const point of chart.data) expect([point.legend, point.color]).toEqual([point.legend, chartFor[[...styleOf.get(point.legend)!][0]!]]);
+      // A municipality with homes in one stage only: its bar's coloured part has that stage's legend colour.
+      for (const [stage, label] of Object.entries(stages)) {
+        const at = card.body.findIndex((e) => JSON.stringify(e).includes(`**Alleen ${label}**`));
+        const barColumns = (card.body[at + 1] as { columns: Array<{ style: string }> }).columns;
+        expect([stage, barColumns[0]!.style]).toEqual([stage, [...styleOf.get(label)!][0]]);
+      }
+    });
+
+    it('puts a key under the bars of the plan list and the plan card', () => {
+      const list = planListCard('nl', { plans: [p], tally: big, municipalities: MUNICIPALITIES });
+      expect(legendLines(list.body).map((l) => l.text)).toEqual(['Opgeleverd: **6.000**', 'In aanbouw: **1.250**', 'Hard gepland: **2.400**', 'Zacht gepland: **12.345**']);
+      const one = planCard('nl', { plan: { ...p, homes: { total: 100, socialRent: 40, midRent: 30, affordablePurchase: 0, other: 30 } }, municipalityName: 'Hilversum', affordablePurchaseLimit: 390000 });
+      expect(legendLines(one.body).map((l) => l.text)).toEqual(['Sociale huur', 'Middenhuur', 'Overig']);
+    });
   });
 });
 

@@ -210,6 +210,12 @@ describe('cards', () => {
     for (const c of cards) expect(cardProblems(c)).toEqual([]);
   });
 
+  it('never puts quotes inside quotes when a quoted title has quotes of its own', () => {
+    const titled = session({ title: 'Praktijkleergang "Samenwerken aan meer betaalbare woningen" 1: casus' });
+    const text = JSON.stringify(noticeCard('nl', { kind: 'promoted', session: titled }, calendarUrl('S-007')));
+    expect(text).toContain('plaats vrij in \\"Praktijkleergang ‘Samenwerken aan meer betaalbare woningen’ 1: casus\\" op');
+  });
+
   it('offers "Aanmelden" only to the audience, and "Afmelden" to someone signed up', () => {
     const titles = (role: 'wethouder' | 'gespreksleider', mine?: { state: 'bevestigd'; position: number }) =>
       JSON.stringify(sessionListCard('nl', [view(session(), mine)], { list: 'upcoming', role, calendarUrl, manages: () => false }));

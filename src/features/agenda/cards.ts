@@ -1,6 +1,7 @@
 // Cards of the agenda and the digest: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, commandButton, fieldError, heading, subheading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
-import { clip, literal } from '../../cards/markdown';
+import { dateInput, timeInput } from '../../cards/inputs';
+import { clip, documentLink, literal } from '../../cards/markdown';
 import { formatDate, formatDateTime, type Locale } from '../../i18n';
 import type { AgendaCandidate, DigestSection } from '../../capability';
 import type { BatchReport } from '../../proactive/outbox';
@@ -111,7 +112,8 @@ export function agendaItemCard(locale: Locale, view: ItemView): AdaptiveCard {
   if (item.summary) body.push(textBlock(literal(item.summary)));
   if (item.submittedBy) body.push(textBlock(t(locale, 'agenda.submittedBy', { by: literal(item.submittedBy) }), { size: 'Small' }));
   if (item.links.length) {
-    body.push(textBlock(`${t(locale, 'agenda.documents')}: ${item.links.map((l, i) => `[${t(locale, 'agenda.document', { number: i + 1 })}](${l})`).join(' · ')}`, { size: 'Small' }));
+    // Each document by its file name or site, one a line: a link named "1" says nothing, least of all when read aloud.
+    body.push(textBlock(`${t(locale, 'agenda.documents')}:\n\n${item.links.map((l) => `- ${documentLink(l)}`).join('\n')}`, { size: 'Small' }));
   }
   const back = commandButton(t(locale, 'agenda.backToAgenda'), 'agenda');
   if (!(view.manage && meeting.status === 'gepland' && !item.standard)) return withSummary(card(body, [back]), itemTitle(locale, item));
@@ -161,8 +163,8 @@ function newMeetingForm(locale: Locale): CardElement {
     type: 'Container',
     items: [
       subheading(t(locale, 'agenda.newMeeting')),
-      { type: 'Input.Date', id: 'meetingDate', label: t(locale, 'agenda.field.date'), isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') },
-      { type: 'Input.Time', id: 'meetingTime', label: t(locale, 'agenda.field.time'), value: '14:00', isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') },
+      dateInput(locale, 'meetingDate', t(locale, 'agenda.field.date'), { isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') }),
+      timeInput(locale, 'meetingTime', t(locale, 'agenda.field.time'), { value: '14:00', isRequired: true, errorMessage: t(locale, 'agenda.badMeeting') }),
       { type: 'Input.Text', id: 'meetingPlace', label: t(locale, 'agenda.field.meetingPlace'), maxLength: LIMITS.place },
       actionSet([submit(t(locale, 'agenda.newMeeting'), { verb: 'agendaNewMeeting' })]),
     ],

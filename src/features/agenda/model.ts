@@ -1,5 +1,6 @@
 // BO meetings, their agendas and digest subscriptions: zod schemas and the types inferred from them.
 import { z } from 'zod';
+import { typedText } from '../../text';
 
 export const LIMITS = { title: 150, summary: 1000, submittedBy: 120, link: 500, links: 5, place: 200, items: 30 } as const;
 
@@ -44,7 +45,8 @@ export const meetingSchema = z.object({
 });
 export type BoMeeting = z.infer<typeof meetingSchema>;
 
-const text = z.unknown().transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''));
+/** Typed text, without control characters (a forged submit cannot garble a card). */
+const text = typedText;
 
 export const itemInputSchema = z.object({
   type: itemTypeSchema,

@@ -18,7 +18,8 @@ function item(n: number): AgendaItem {
     title: widest(LIMITS.title),
     summary: widest(LIMITS.summary),
     submittedBy: widest(LIMITS.submittedBy),
-    links: Array.from({ length: LIMITS.links }, (_, i) => `https://stukken.example.org/${String(i).padEnd(LIMITS.link - 28, 'a')}`),
+    // Brackets grow most: a link's address escapes each as three characters.
+    links: Array.from({ length: LIMITS.links }, (_, i) => `https://stukken.example.org/${String(i).padEnd(LIMITS.link - 28, '(')}`),
     source: { capability: 'dilemmas', ref: 'D-2026-999999' },
   };
 }

@@ -1,6 +1,7 @@
 // Cards of decisions and agreements: the secretariaat's recording card per meeting, `acties`, the change card,
 // notices and the download link. Pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, choiceSet, commandButton, fieldError, heading, submit, subheading, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { dateInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
 import { formatDate, type Locale } from '../../i18n';
 import type { BoMeeting } from '../agenda';
@@ -83,7 +84,7 @@ export function recordCard(locale: Locale, view: RecordView): AdaptiveCard {
     ...problem('text', 'decisionText'),
     choiceSet('decisionOwner', t(locale, 'decision.owner'), view.owners.map((o) => ({ title: clip(o.title, 60), value: o.value })), { value: v?.owner ?? '', style: 'filtered' }),
     ...problem('owner', 'decisionOwner'),
-    { type: 'Input.Date', id: 'decisionDue', label: t(locale, 'decision.due'), value: v?.due ?? '' },
+    dateInput(locale, 'decisionDue', t(locale, 'decision.due'), { value: v?.due ?? '' }),
     ...problem('dueDate', 'decisionDue'),
     actionSet([submit(t(locale, 'decision.save'), { verb: 'decisionRecord', meetingId: meeting.id })]),
     textBlock(t(locale, 'decision.otherMeeting'), { isSubtle: true, size: 'Small' }),
@@ -171,7 +172,7 @@ export function changeCard(locale: Locale, d: Decision, owners: Array<{ title: s
       textBlock(literal(clip(d.text, 300))),
       textBlock(t(locale, 'acties.owner', { owner: literal(ownerText(d, organisationName)) }), { isSubtle: true }),
       choiceSet('agreementOwner', t(locale, 'acties.changeOwner'), owners.map((o) => ({ title: clip(o.title, 60), value: o.value })), { value: current, style: 'filtered' }),
-      { type: 'Input.Date', id: 'agreementDue', label: t(locale, 'acties.changeDue'), value: d.dueDate },
+      dateInput(locale, 'agreementDue', t(locale, 'acties.changeDue'), { value: d.dueDate }),
     ],
     [submit(t(locale, 'acties.changeSave'), { verb: 'agreementChange', id: d.id }), submit(t(locale, 'acties.back'), { verb: 'agreementList', by: 'meeting' })],
   );

@@ -1,6 +1,7 @@
 // Decisions (besluiten) and agreements (bestuurlijke afspraken) of a BO meeting, per agenda item: zod schemas
 // and the types inferred from them. An agreement has an owner (a member or an organisation) and a due date.
 import { z } from 'zod';
+import { typedText } from '../../text';
 import { meetingIdSchema } from '../agenda';
 
 export const LIMITS = {
@@ -56,7 +57,8 @@ export function hasMemberOwner(d: Decision): boolean {
 
 // ---- card submits (Teams sends every input as text; anything else is forged or stale) ----
 
-const text = z.unknown().transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''));
+/** Typed text, without control characters (a forged submit cannot garble a card). */
+const text = typedText;
 
 /**
  * An owner choice: `m:<object id>` for a member (Entra object ids are unique across tenants; short values keep

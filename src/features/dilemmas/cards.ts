@@ -150,6 +150,8 @@ export function dilemmaFormCard(locale: Locale, options: DilemmaFormOptions): Ad
       errorMessage: t(locale, 'dilemma.problem.municipalitiesRequired'),
       ...(v.municipalities ? { value: v.municipalities } : {}),
     }),
+    // "Regio-breed" stands alone: say so before someone picks municipalities beside it.
+    textBlock(t(locale, 'dilemma.regionWideHint'), { isSubtle: true, size: 'Small', spacing: 'None' }),
     ...problem('municipalities'),
     ...planFields(locale, options.plans, v),
     ...problem('relatedPlanId'),
@@ -236,10 +238,15 @@ export function dilemmaSavedCard(
   created: boolean,
   municipalities: Organisation[],
   plans?: PlanChoice[],
+  /** Municipalities chosen beside "Regio-breed", which therefore were not kept: the card says so. */
+  droppedBesideRegion: string[] = [],
 ): AdaptiveCard {
   return card(
     [
       textBlock(t(locale, created ? 'dilemma.saved' : 'dilemma.updated', { id: dilemma.id }), { weight: 'Bolder' }),
+      ...(droppedBesideRegion.length
+        ? [textBlock(t(locale, 'dilemma.regionWideKept', { municipalities: municipalityNames(locale, droppedBesideRegion, municipalities) }))]
+        : []),
       textBlock(`**${literal(dilemma.title)}**`),
       dilemmaFacts(locale, dilemma, municipalities, plans),
     ],

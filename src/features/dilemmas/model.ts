@@ -1,5 +1,6 @@
 // Dilemmas: what members log, recognise and respond to. zod schemas and the types inferred from them.
 import { z } from 'zod';
+import { typedText } from '../../text';
 // Any plan id the plans capability makes (src/planIds.ts holds its shape for both).
 import { PLAN_ID_MAX_LENGTH } from '../../planIds';
 import themeFile from './themes.json';
@@ -100,7 +101,8 @@ export type DilemmaInput = z.infer<typeof dilemmaInputSchema>;
 export type DilemmaField = keyof DilemmaInput;
 
 /** A raw form submit: anything goes in, strings come out, so the form can always be shown again. */
-const text = z.unknown().transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''));
+/** Typed text, without control characters (a forged submit cannot garble a card). */
+const text = typedText;
 export const dilemmaFormSubmitSchema = z.object({
   verb: z.literal('dilemmaSave'),
   submissionId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
@@ -125,14 +127,14 @@ export const recogniseSubmitSchema = z.object({ id: dilemmaIdSchema, recognise: 
 export const responseSubmitSchema = z.object({
   id: dilemmaIdSchema,
   submissionId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
-  responseText: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
+  responseText: typedText,
   wantsToTalk: z.unknown().transform((v) => v === true || v === 'true'),
 });
 
 export const statusSubmitSchema = z.object({
   id: dilemmaIdSchema,
   status: z.enum(SECRETARIAAT_STATUSES),
-  outcome: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
+  outcome: typedText,
 });
 
 /** Where a list page starts: the key of the last row the previous page showed (opaque to everyone but the store). */

@@ -35,6 +35,7 @@ import {
   OTHER_PLAN,
   PLAN_DATASET,
   recogniseSubmitSchema,
+  REGION_WIDE,
   responseSubmitSchema,
   responsesSubmitSchema,
   statusSchema,
@@ -241,7 +242,9 @@ export function dilemmaRoutes(dilemmas: DilemmaService, members: MemberService, 
       : await dilemmas.create(turn.member, raw, submitted.submissionId);
     if (result.status === 'invalid') return void (await again(result.problems));
     if (result.status === 'busy') return void (await context.sendActivity(t(locale, 'dilemma.busy')));
-    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities(), planOf(result.dilemma).plans));
+    const chosen = raw.municipalities;
+    const dropped = chosen.includes(REGION_WIDE) ? [...new Set(chosen.filter((m) => m !== REGION_WIDE))] : [];
+    await replaceCard(context, dilemmaSavedCard(locale, result.dilemma, !submitted.editId, municipalities(), planOf(result.dilemma).plans, dropped));
     if (result.created) core.log.info({ event: 'dilemma.created', id: result.dilemma.id }, 'dilemma logged');
     if (result.created && afterCreate) {
       const next = await afterCreate(viewerOf(turn), result.dilemma, locale);

@@ -80,16 +80,30 @@ function changeLines(locale: Locale, changes: FieldChange[]): string {
 
 // ---- Bars: columns with a width by weight and a coloured background (renders everywhere, also the Playground). ----
 
-const STAGE_STYLE: Record<Stage | 'toGo', string> = {
-  delivered: 'good',
-  construction: 'accent',
-  hard: 'warning',
-  soft: 'attention',
-  toGo: 'emphasis',
+/**
+ * One colour per stage, the same in every bar, legend and chart of every card: the container style of the bars
+ * and the legend's swatch, and the matching colour of Teams' chart. Colour only helps: every card also writes
+ * each stage's number beside its name.
+ */
+export const STAGE_COLOURS: Record<Stage | 'toGo', { style: string; chart: string }> = {
+  delivered: { style: 'good', chart: 'good' },
+  construction: { style: 'accent', chart: 'categoricalBlue' },
+  hard: { style: 'warning', chart: 'warning' },
+  soft: { style: 'attention', chart: 'attention' },
+  toGo: { style: 'emphasis', chart: 'neutral' },
 };
 
+/** The kinds of homes in one plan's bar, each with its own colour. */
+const KIND_STYLE = { socialRent: 'good', midRent: 'accent', affordablePurchase: 'warning', other: 'emphasis' } as const;
+
+interface BarPart {
+  value: number;
+  style: string;
+  label: string;
+}
+
 /** A horizontal bar of coloured parts, each as wide as its share. Parts of 0 are left out. */
-export function bar(parts: Array<{ value: number; style: string; label: string }>, height = '18px'): CardElement {
+export function bar(parts: BarPart[], height = '18px'): CardElement {
   const shown = parts.filter((p) => p.value > 0);
   if (!shown.length) shown.push({ value: 1, style: 'emphasis', label: '' });
   return {
@@ -106,28 +120,45 @@ export function bar(parts: Array<{ value: number; style: string; label: string }
   };
 }
 
-function legend(locale: Locale, items: Array<{ style: string; label: string; value: number }>): CardElement {
+const swatch = (style: string): CardElement => ({
+  type: 'Column',
+  width: '12px',
+  style,
+  minHeight: '12px',
+  verticalContentAlignment: 'Center',
+  items: [{ type: 'TextBlock', text: ' ', size: 'Small' }],
+});
+
+/**
+ * The key to a bar, one line per part, so no part hides behind a chart's "+3 items": its colour, its name and,
+ * when `withNumbers`, its number written out ("Opgeleverd: 6.000").
+ */
+export function legend(locale: Locale, parts: BarPart[], withNumbers = true): CardElement {
   return {
-    type: 'ColumnSet',
+    type: 'Container',
     spacing: 'Small',
-    columns: items.map((item) => ({
-      type: 'Column',
-      width: 'auto',
-      items: [
+    items: parts.map((part) => ({
+      type: 'ColumnSet',
+      spacing: 'None',
+      columns: [
+        swatch(part.style),
         {
-          type: 'ColumnSet',
-          columns: [
-            { type: 'Column', width: '12px', style: item.style, minHeight: '12px', items: [{ type: 'TextBlock', text: ' ', size: 'Small' }] },
-            { type: 'Column', width: 'auto', items: [textBlock(`${item.label}: **${n(item.value, locale)}**`, { size: 'Small', spacing: 'None' })] },
-          ],
+          type: 'Column',
+          width: 'stretch',
+          items: [textBlock(withNumbers ? t(locale, 'plan.legend.line', { label: part.label, value: n(part.value, locale) }) : part.label, { size: 'Small', spacing: 'None' })],
         },
       ],
     })),
   };
 }
 
-function stageParts(locale: Locale, tally: Tally) {
-  return STAGES.map((stage) => ({ value: tally.byStage[stage], style: STAGE_STYLE[stage], label: t(locale, `plan.progress.stage.${stage}` as PlanMessageKey) }));
+function stageParts(locale: Locale, tally: Tally): BarPart[] {
+  return STAGES.map((stage) => ({ value: tally.byStage[stage], style: STAGE_COLOURS[stage].style, label: t(locale, `plan.progress.stage.${stage}` as PlanMessageKey) }));
+}
+
+/** "Opgeleverd 64 · In aanbouw 288 · …": a municipality's bar in words, readable without colour. */
+function stageLine(locale: Locale, tally: Tally): string {
+  return STAGES.map((stage) => `${t(locale, `plan.progress.stage.${stage}` as PlanMessageKey)} ${n(tally.byStage[stage], locale)}`).join(' · ');
 }
 
 // ---- One plan. ----
@@ -174,12 +205,17 @@ export function planCard(locale: Locale, view: PlanView): AdaptiveCard {
         ...(plan.initiators.length ? [{ title: t(locale, 'plan.fact.initiators'), value: literal(plan.initiators.join(', ')) }] : []),
       ],
     },
-    bar([
-      { value: h.socialRent, style: 'good', label: t(locale, 'plan.fact.socialRent') },
-      { value: h.midRent, style: 'accent', label: t(locale, 'plan.fact.midRent') },
-      { value: h.affordablePurchase, style: 'warning', label: t(locale, 'plan.field.homes.affordablePurchase') },
-      { value: h.other, style: 'emphasis', label: t(locale, 'plan.fact.other') },
-    ]),
+    ...(() => {
+      const kinds: BarPart[] = [
+        { value: h.socialRent, style: KIND_STYLE.socialRent, label: t(locale, 'plan.fact.socialRent') },
+        { value: h.midRent, style: KIND_STYLE.midRent, label: t(locale, 'plan.fact.midRent') },
+        { value: h.affordablePurchase, style: KIND_STYLE.affordablePurchase, label: t(locale, 'plan.field.homes.affordablePurchase') },
+        { value: h.other, style: KIND_STYLE.other, label: t(locale, 'plan.fact.other') },
+      ];
+      // The numbers are in the facts above; the key only says which colour is which kind.
+      const shown = kinds.filter((k) => k.value > 0);
+      return shown.length ? [bar(kinds), legend(locale, shown, false)] : [];
+    })(),
     subheading(t(locale, 'plan.regional.title')),
     textBlock(
       [
@@ -290,7 +326,8 @@ export function planListCard(locale: Locale, view: PlanListView): AdaptiveCard {
     const homes = view.plans.reduce((s, p) => s + p.homes.total, 0);
     const social = view.plans.reduce((s, p) => s + p.homes.socialRent, 0);
     body.push(textBlock(t(locale, 'plan.list.totals', { plans: n(view.plans.length, locale), homes: n(homes, locale), social: n(social, locale) })));
-    body.push(bar(stageParts(locale, view.tally)));
+    const parts = stageParts(locale, view.tally);
+    body.push(bar(parts), legend(locale, parts));
     const nameOf = (id: string) => shortName(view.municipalities.find((m) => m.id === id)?.name ?? id);
     for (const plan of view.plans.slice(0, LIST_SIZE)) body.push(planRow(locale, plan, nameOf(plan.municipality)));
     if (view.plans.length > LIST_SIZE) body.push(textBlock(t(locale, 'plan.list.more', { count: n(view.plans.length - LIST_SIZE, locale) }), { isSubtle: true }));
@@ -314,18 +351,15 @@ export function planListCard(locale: Locale, view: PlanListView): AdaptiveCard {
 export function progressCard(locale: Locale, figures: ProgressFigures): AdaptiveCard {
   const { settings, region } = figures;
   const toGo = Math.max(0, settings.targetHomes - region.counted);
-  const parts = [...stageParts(locale, region), { value: toGo, style: STAGE_STYLE.toGo, label: t(locale, 'plan.progress.toGo') }];
-  const bars: CardElement = {
-    type: 'Container',
-    items: [bar(parts, '28px'), legend(locale, parts.map((p) => ({ style: p.style, label: p.label, value: p.value })))],
-  };
-  // Teams draws a real chart; a client that does not know charts (the Playground, older Teams) shows the bars.
+  const parts = [...stageParts(locale, region), { value: toGo, style: STAGE_COLOURS.toGo.style, label: t(locale, 'plan.progress.toGo') }];
+  const chartColour = [...STAGES.map((stage) => STAGE_COLOURS[stage].chart), STAGE_COLOURS.toGo.chart];
+  // Teams draws a real chart; a client that does not know charts (the Playground, older Teams) shows the bar.
+  // Teams' chart shows only a few legend items ("+3 items"), so the card's own legend below names every part.
   const chart: CardElement = {
     type: 'Chart.Donut',
     title: t(locale, 'plan.progress.chartTitle'),
-    colorSet: 'categorical',
-    data: parts.filter((p) => p.value > 0).map((p) => ({ legend: p.label, value: p.value })),
-    fallback: bars,
+    data: parts.map((p, i) => ({ legend: p.label, value: p.value, color: chartColour[i] })).filter((p) => p.value > 0),
+    fallback: bar(parts, '28px'),
   };
   const socialShare = region.counted ? region.socialRent / region.counted : 0;
   const top = Math.max(1, ...figures.municipalities.map((m) => m.tally.counted));
@@ -340,6 +374,7 @@ export function progressCard(locale: Locale, figures: ProgressFigures): Adaptive
       { weight: 'Bolder', size: 'Medium' },
     ),
     chart,
+    legend(locale, parts),
     subheading(t(locale, 'plan.progress.socialTitle')),
     textBlock(
       t(locale, 'plan.progress.social', {
@@ -349,8 +384,8 @@ export function progressCard(locale: Locale, figures: ProgressFigures): Adaptive
       }),
     ),
     bar([
-      { value: Math.round(socialShare * 1000), style: 'good', label: t(locale, 'plan.fact.socialRent') },
-      { value: Math.round((1 - socialShare) * 1000), style: 'emphasis', label: t(locale, 'plan.fact.other') },
+      { value: Math.round(socialShare * 1000), style: KIND_STYLE.socialRent, label: t(locale, 'plan.fact.socialRent') },
+      { value: Math.round((1 - socialShare) * 1000), style: KIND_STYLE.other, label: t(locale, 'plan.fact.other') },
     ]),
     // The goal's mark under the bar: an empty column as wide as the goal, then the mark.
     {
@@ -366,13 +401,15 @@ export function progressCard(locale: Locale, figures: ProgressFigures): Adaptive
       ],
     },
     subheading(t(locale, 'plan.progress.perMunicipality')),
+    // One key for all municipality bars: the colours are the stages above.
+    legend(locale, stageParts(locale, region), false),
   ];
   for (const m of figures.municipalities) {
     const rest = top - m.tally.counted;
     body.push(
       {
         type: 'ColumnSet',
-        spacing: 'Small',
+        spacing: 'Medium',
         columns: [
           { type: 'Column', width: 'stretch', items: [textBlock(`**${m.name}**`)] },
           {
@@ -383,6 +420,7 @@ export function progressCard(locale: Locale, figures: ProgressFigures): Adaptive
         ],
       },
       bar([...stageParts(locale, m.tally), { value: rest, style: 'default', label: '' }], '12px'),
+      textBlock(stageLine(locale, m.tally), { size: 'Small', isSubtle: true, spacing: 'None' }),
     );
   }
   body.push(textBlock(t(locale, 'plan.progress.note', { from: settings.fromYear, to: settings.toYear }), { isSubtle: true, size: 'Small', spacing: 'Medium' }));

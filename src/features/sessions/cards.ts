@@ -1,6 +1,8 @@
 // Session cards: pure functions from data and locale to Adaptive Card JSON (1.5).
 import { actionSet, card, choiceSet, fieldError, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
+import { quotable } from '../../text';
 import { formatter, TIME_ZONE, type Locale } from '../../i18n';
 import { ROLES, type Role } from '../../identity';
 import { t } from './messages';
@@ -55,6 +57,11 @@ export interface ListOptions {
   role: Role;
   calendarUrl(sessionId: string): string;
   notice?: string;
+  /**
+   * The answer to a button pressed on this list, shown in that session's block where the button was, so it is
+   * where the person looks; at the top when that session is not on the page (any more).
+   */
+  answer?: { sessionId: string; text: string };
   /** Buttons for managers (secretariaat; the gespreksleider of a session). */
   manages(session: Session): boolean;
   /** The secretariaat's edit and cancel buttons (not in a shared chat, where the card is everyone's). */
@@ -82,7 +89,10 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
     const roles = session.audience.map((r) => t(locale, `session.role.${r}`)).join(', ');
     lines.push(textBlock(t(locale, 'session.audienceLine', { roles }), { spacing: 'None', size: 'Small', isSubtle: true }));
   }
-  if (view.mine) {
+  const answered = options.answer?.sessionId === session.id;
+  if (answered) {
+    lines.push({ type: 'Container', style: 'emphasis', spacing: 'Small', items: [textBlock(options.answer!.text, { weight: 'Bolder' })] });
+  } else if (view.mine) {
     const mine = view.mine.state === 'bevestigd' ? t(locale, 'session.youConfirmed') : t(locale, 'session.youWaiting', { position: view.mine.position });
     lines.push(textBlock(mine, { color: 'Accent', weight: 'Bolder', spacing: 'Small' }));
   }
@@ -130,18 +140,20 @@ export function sessionListCard(locale: Locale, views: SessionView[], options: L
   const title = options.list === 'mine' ? 'session.mineTitle' : options.list === 'led' ? 'session.ledTitle' : 'session.listTitle';
   const empty = options.list === 'mine' ? 'session.mineEmpty' : options.list === 'led' ? 'session.ledEmpty' : 'session.listEmpty';
   const body: CardElement[] = [heading(t(locale, title))];
-  if (options.notice) body.push(textBlock(options.notice, { weight: 'Bolder' }));
-  if (options.list === 'upcoming') body.push(textBlock(t(locale, 'session.listIntro'), { isSubtle: true }));
-  if (!views.length) body.push(textBlock(t(locale, empty)));
   const from = Math.min(options.from ?? 0, Math.max(0, views.length - 1));
   const page = views.slice(from, from + SESSIONS_PER_PAGE);
+  const answerInBlock = !!options.answer && page.some((v) => v.session.id === options.answer!.sessionId);
+  const top = options.notice ?? (options.answer && !answerInBlock ? options.answer.text : undefined);
+  if (top) body.push(textBlock(top, { weight: 'Bolder' }));
+  if (options.list === 'upcoming') body.push(textBlock(t(locale, 'session.listIntro'), { isSubtle: true }));
+  if (!views.length) body.push(textBlock(t(locale, empty)));
   for (const view of page) body.push(sessionBlock(locale, view, { ...options, from }));
   const next = from + page.length;
   const actions = options.administers && options.list === 'upcoming' ? [submit(t(locale, 'session.new'), { verb: 'sessionNew' })] : [];
   if (next < views.length) actions.push(submit(t(locale, 'session.more', { count: views.length - next }), { verb: 'sessionList', list: options.list, from: next }));
   const c = card(body, actions);
   // The notice first when there is one, so the chat list shows what just happened.
-  c.fallbackText = options.notice ?? t(locale, title);
+  c.fallbackText = options.notice ?? options.answer?.text ?? t(locale, title);
   return c;
 }
 
@@ -214,16 +226,16 @@ export function sessionFormCard(locale: Locale, options: FormOptions): AdaptiveC
     ...problem('series'),
     ...text('title', LIMITS.title, { isRequired: true, errorMessage: t(locale, 'session.problem.required') }),
     ...text('description', LIMITS.description, { isMultiline: true }),
-    { type: 'Input.Date', id: 'date', label: label('date'), value: v.date ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') },
+    dateInput(locale, 'date', label('date'), { value: v.date ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') }),
     ...problem('date'),
     {
       type: 'ColumnSet',
       columns: [
-        { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: 'startTime', label: label('startTime'), value: v.startTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }, ...problem('startTime')] },
-        { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: 'endTime', label: label('endTime'), value: v.endTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }, ...problem('endTime')] },
+        { type: 'Column', width: 'stretch', items: [timeInput(locale, 'startTime', label('startTime'), { value: v.startTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }), ...problem('startTime')] },
+        { type: 'Column', width: 'stretch', items: [timeInput(locale, 'endTime', label('endTime'), { value: v.endTime ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidTime') }), ...problem('endTime')] },
       ],
     },
-    { type: 'Input.Date', id: 'deadlineDate', label: label('deadlineDate'), value: v.deadlineDate ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') },
+    dateInput(locale, 'deadlineDate', label('deadlineDate'), { value: v.deadlineDate ?? '', isRequired: true, errorMessage: t(locale, 'session.problem.invalidDate') }),
     ...problem('deadlineDate'),
     ...text('location', LIMITS.location, { isRequired: true, errorMessage: t(locale, 'session.problem.required') }),
     ...text('hostOrganisation', LIMITS.host),
@@ -321,7 +333,7 @@ export function attendeesCard(locale: Locale, a: Attendees, options: AttendeeOpt
 
 export function noticeCard(locale: Locale, notice: SessionNotice, calendarUrl?: string): AdaptiveCard {
   const s = notice.session;
-  const vars = { title: literal(s.title), date: whenText(s, locale), location: literal(s.location) };
+  const vars = { title: literal(quotable(s.title)), date: whenText(s, locale), location: literal(s.location) };
   const text = {
     promoted: t(locale, 'session.noticePromoted', vars),
     cancelled: t(locale, 'session.noticeCancelled', vars),

@@ -1,5 +1,6 @@
 // Sessions: the learning track's meetings and theme sessions, and who signed up. zod schemas and their types.
 import { z } from 'zod';
+import { typedText } from '../../text';
 import { roleSchema, ROLES } from '../../identity';
 
 export const LIMITS = {
@@ -124,7 +125,8 @@ export type SessionField = keyof SessionInput;
 
 // ---- Card submits (Teams sends every input as text; anything else is forged or stale) ----
 
-const text = z.unknown().transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''));
+/** Typed text, without control characters (a forged submit cannot garble a card). */
+const text = typedText;
 
 export const sessionRefSubmitSchema = z.object({ sessionId: sessionIdSchema });
 

@@ -5,6 +5,8 @@ import type { Core, MemberTurn, Routes } from '../../capability';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import { NotFound } from '../../errors';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
+import { literal } from '../../cards/markdown';
+import { quotable } from '../../text';
 import type { Outbox, OutboxMessage } from '../../proactive/outbox';
 import type { PersonId } from '../../identity';
 import { errorFields, type Logger } from '../../log';
@@ -85,7 +87,13 @@ const listSchema = z.object({ list: z.enum(['upcoming', 'mine', 'led']).optional
 export function sessionRoutes(sessions: SessionService, members: MemberService, core: Core): Routes {
   const calendarUrl = (id: string) => sessionLink(core, 'ics', id);
 
-  async function listCard(turn: MemberTurn, list: 'upcoming' | 'mine' | 'led', notice?: string, from?: number): Promise<AdaptiveCard> {
+  async function listCard(
+    turn: MemberTurn,
+    list: 'upcoming' | 'mine' | 'led',
+    notice?: string,
+    from?: number,
+    answer?: { sessionId: string; text: string },
+  ): Promise<AdaptiveCard> {
     const { member } = turn;
     let views: SessionView[] =
       list === 'led' ? await sessions.ledBy(member) : list === 'mine' ? await sessions.mine(member) : await sessions.upcoming(member);
@@ -97,6 +105,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
       role: member.role,
       calendarUrl,
       ...(notice ? { notice } : {}),
+      ...(answer ? { answer } : {}),
       manages: (s) => !isShared(turn.context) && sessions.isManager(member, s),
       administers: member.role === 'secretariaat' && !isShared(turn.context),
     });
@@ -107,12 +116,15 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
     await sendCard(turn.context, await listCard(turn, list));
   }
 
-  /** After a button on a list: the fresh list with a line on top (personal chat), or just the line (shared). */
-  async function answerOnList(turn: MemberTurn, notice: string): Promise<void> {
+  /**
+   * After a button on a session of a list: the fresh list with the answer in that session's block, where the
+   * button was (personal chat), or just the line (shared).
+   */
+  async function answerOnList(turn: MemberTurn, sessionId: string, text: string): Promise<void> {
     const { list, from } = listSchema.parse(turn.context.activity.value);
-    if (isShared(turn.context)) return void (await turn.context.sendActivity(notice));
+    if (isShared(turn.context)) return void (await turn.context.sendActivity(text));
     const fallback = turn.member.role === 'gespreksleider' ? 'led' : 'upcoming';
-    await replaceCard(turn.context, await listCard(turn, list ?? fallback, notice, from));
+    await replaceCard(turn.context, await listCard(turn, list ?? fallback, undefined, from, { sessionId, text }));
   }
 
   async function personalOnly(turn: MemberTurn): Promise<boolean> {
@@ -193,7 +205,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
     const s = result.session;
     const notice = submitted.editId
       ? t(locale, result.moved ? 'session.updatedMoved' : 'session.updated', { id: s.id })
-      : t(locale, 'session.created', { id: s.id, title: s.title });
+      : t(locale, 'session.created', { id: s.id, title: literal(quotable(s.title)) });
     if (result.created) core.log.info({ event: 'session.created', id: s.id }, 'session created');
     await replaceCard(context, await listCard(turn, 'upcoming', notice));
   }
@@ -278,10 +290,10 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
           // Only the session comes from the card: who signs up is always the person who pressed.
           const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
           const r = await sessions.signUp(turn.member, sessionId);
-          const vars = { title: r.session.title, date: dayText(r.session.startsAt, turn.locale), position: r.position };
+          const vars = { title: literal(quotable(r.session.title)), date: dayText(r.session.startsAt, turn.locale), position: r.position };
           const key =
             r.outcome === 'confirmed' ? (r.already ? 'session.alreadySignedUp' : 'session.signedUp') : r.already ? 'session.alreadyWaiting' : 'session.waitingListed';
-          await answerOnList(turn, t(turn.locale, key, vars));
+          await answerOnList(turn, sessionId, t(turn.locale, key, vars));
         },
       },
       {
@@ -290,7 +302,7 @@ export function sessionRoutes(sessions: SessionService, members: MemberService, 
           const { sessionId } = sessionRefSubmitSchema.parse(turn.context.activity.value);
           const r = await sessions.cancelSignUp(turn.member, sessionId);
           const key = r.outcome === 'notRegistered' ? 'session.notRegistered' : r.was === 'bevestigd' ? 'session.cancelledSignUp' : 'session.leftWaitingList';
-          await answerOnList(turn, t(turn.locale, key, { title: r.session.title }));
+          await answerOnList(turn, sessionId, t(turn.locale, key, { title: literal(quotable(r.session.title)) }));
         },
       },
       {
