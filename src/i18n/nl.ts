@@ -50,7 +50,7 @@ export const nl = {
   'audit.csvNote': 'De downloadlink werkt 15 minuten. Wie de link heeft, kan het logboek zo lang ophalen. Deel hem dus niet.',
   'audit.privacy.erased.self': '{who} heeft de eigen gegevens gewist.',
   'audit.privacy.erased.secretariaat': '{who} heeft de gegevens van {subject} gewist.',
-  'audit.privacy.erased.retention': 'De gegevens van {subject} zijn gewist. Dit lid gebruikte BO Wonen lang niet.',
+  'audit.privacy.erased.retention': 'BO Wonen heeft de gegevens van {subject} gewist. Dit lid gebruikte BO Wonen lang niet.',
   'audit.privacy.erased.formerMember': '{who} heeft de gegevens gewist van iemand die geen lid meer was.',
   'audit.someone': 'een lid',
   'audit.more': 'Oudere',

@@ -28,7 +28,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
   outbox.renderer(DIGEST_KIND, async ({ data, recipient, locale }) => {
     if ('conversationId' in recipient) return undefined;
     const key = personKey(recipient.tenantId, recipient.aadObjectId);
-    const member = (await agenda.recent.members.get()).get(key);
+    const member = await agenda.digestReader(recipient);
     // No longer a member, or said `digest uit` after the digest was prepared: nothing to send.
     if (!member || !BO_ROLES.includes(member.role) || (await agenda.recent.unsubscribed.get()).has(key)) return undefined;
     const since = new Date(String(data.since));

@@ -360,6 +360,14 @@ export class AgendaService {
     return previous ?? new Date(moment.getTime() - WEEK_MS);
   }
 
+  /**
+   * The member a digest is written for: from the list kept for a few seconds while many digests are rendered,
+   * else read directly (someone who joined after that list was read still gets theirs).
+   */
+  async digestReader(person: PersonId): Promise<Member | undefined> {
+    return (await this.recent.members.get()).get(personKey(person.tenantId, person.aadObjectId)) ?? (await this.deps.members.find(person));
+  }
+
   /** Members who get the digest: everyone, except who said `digest uit`. */
   async recipients(): Promise<Member[]> {
     const [admin] = await this.deps.members.secretariaat();
@@ -419,6 +427,7 @@ export class AgendaService {
 
   async erase(person: PersonId): Promise<void> {
     await this.store.deleteSubscription(person);
+    this.recent.unsubscribed.clear();
     await this.deps.deliveries.erase(person);
   }
 
