@@ -1,5 +1,7 @@
 // Child process of `npm run bench`: runs either the BO Wonen bot or a bare botbuilder echo handler, so the
 // benchmark can read the process's own memory. Prints one JSON line with its URL; exits when stdin closes.
+// A line `memory` on stdin is answered with one JSON line of process.memoryUsage() (after a full collection when
+// started with --expose-gc, so the soak sees what is retained, not what waits for the collector).
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
@@ -54,6 +56,17 @@ async function main(): Promise<void> {
   // The parent holds our stdin: when it goes away (even killed), so do we.
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
+  let asked = '';
+  process.stdin.on('data', (chunk: Buffer) => {
+    asked += chunk.toString();
+    for (let newline = asked.indexOf('\n'); newline >= 0; newline = asked.indexOf('\n')) {
+      const line = asked.slice(0, newline).trim();
+      asked = asked.slice(newline + 1);
+      if (line !== 'memory') continue;
+      (globalThis as { gc?: () => void }).gc?.();
+      process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage() })}\n`);
+    }
+  });
   process.stdin.resume();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
