@@ -97,8 +97,11 @@ it('delivers the digest exactly once to everyone after a SIGKILL in the middle',
   const held = teams.holdFrom(25);
   const first = await startChild();
   await held;
-  // Let the calls Teams did answer be recorded by the bot, then kill it with the rest still in the air.
-  await new Promise((r) => setTimeout(r, 400));
+  // Let the calls Teams did answer be recorded by the bot (their rows say "sent"), then kill it with the rest
+  // still in the air.
+  const answered = teams.delivered.length;
+  const recorded = Date.now() + 10_000;
+  while ((await seeder.services.outbox.report(digestBatch(slot))).sent < answered && Date.now() < recorded) await new Promise((r) => setTimeout(r, 50));
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   const beforeRestart = teams.delivered.length;
