@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { checkRows, mapHeader } from '../../src/features/plans/import';
 import { readSheet, unpackedSize } from '../../src/features/plans/spreadsheet';
-import { PlanIndex } from '../../src/features/plans/search';
+import fc from 'fast-check';
+import { distance, PlanIndex } from '../../src/features/plans/search';
 import { planId, type Plan } from '../../src/features/plans/model';
 import { SAMPLE_FILE } from '../../src/features/plans';
 import {
@@ -376,5 +377,35 @@ describe('plan search keeps its promises', () => {
 
   it('finds a short name with two letters swapped', () => {
     expect(index.find('wiede')).toMatchObject({ kind: 'one', plan: { name: 'Weide' } });
+  });
+});
+
+// The typo search's distance takes shortcuts (a band around the diagonal, stopping early); whatever the words,
+// it must say what the plain full table says: a swap of neighbours is one edit, and anything above `max` is max + 1.
+describe('typo distance', () => {
+  function plain(a: string, b: string): number {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++) {
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      }
+    return d[a.length]![b.length]!;
+  }
+  const word = (max: number) => fc.stringOf(fc.constantFrom('a', 'b', 'c', 'o', 'r'), { maxLength: max });
+
+  it('agrees with the full table for every pair of words and every bound', () => {
+    fc.assert(
+      fc.property(word(12), word(12), fc.integer({ min: 0, max: 3 }), (a, b, max) => {
+        expect(distance(a, b, max)).toBe(Math.min(plain(a, b), max + 1));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('handles words longer than the table it started with', () => {
+    const long = 'spoorlaan'.repeat(10);
+    expect(distance(long, long.slice(0, -1), 2)).toBe(1);
+    expect(distance(long.replace('rl', 'lr'), long, 2)).toBe(1);
   });
 });
