@@ -409,16 +409,27 @@ export class Outbox {
     }
   }
 
-  /** Writes a changed delivery only if nobody changed it since it was read; false when someone did. */
+  /**
+   * Writes a changed delivery only if nobody changed it since it was read; undefined when someone did. The one
+   * change that is not someone else's word is the "queued" mark (enqueueMany sets it after its messages are out,
+   * possibly while a worker holds the row): then the change is made on the row as it is now.
+   */
   async change(delivery: Delivery, changes: Partial<Omit<Delivery, 'batch' | 'key' | 'etag'>>): Promise<Delivery | undefined> {
-    const next = { ...delivery, ...changes, updatedAt: this.now().toISOString() };
-    try {
-      const result = await this.table.updateEntity(toRow(next), 'Replace', { etag: delivery.etag });
-      return { ...next, etag: result.etag ?? '' };
-    } catch (err) {
-      if (isStatus(err, 412) || isStatus(err, 404)) return undefined;
-      throw err;
+    let current = delivery;
+    for (let tries = 0; tries < 3; tries++) {
+      const next = { ...current, ...changes, updatedAt: this.now().toISOString() };
+      try {
+        const result = await this.table.updateEntity(toRow(next), 'Replace', { etag: current.etag });
+        return { ...next, etag: result.etag ?? '' };
+      } catch (err) {
+        if (isStatus(err, 404)) return undefined;
+        if (!isStatus(err, 412)) throw err;
+      }
+      const now = await this.get(current.batch, current.recipient);
+      if (!now || !onlyMarkedQueued(current, now)) return undefined;
+      current = now;
     }
+    return undefined;
   }
 
   async get(batch: string, recipient: Recipient): Promise<Delivery | undefined> {
@@ -507,6 +518,13 @@ export class Outbox {
 }
 
 /** Teams message ids in a chat grow with time (they are timestamps); a receipt covers every id up to its own. */
+/** True when `now` is `before` with at most its "queued" mark set (and its time stamp moved). */
+function onlyMarkedQueued(before: Delivery, now: Delivery): boolean {
+  const { queued: _q1, updatedAt: _u1, etag: _e1, ...a } = before;
+  const { queued: _q2, updatedAt: _u2, etag: _e2, ...b } = now;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function isReadUpTo(activityId: string, lastRead: string): boolean {
   const a = Number(activityId);
   const b = Number(lastRead);

@@ -139,8 +139,16 @@ export class LimitedConnector {
     this.delivered.push({ conversationId, activityId, activity: parsed });
     for (const wake of this.waiters.splice(0)) wake();
     if (hold) this.held.push(res);
-    else send(200, { id: activityId });
+    else if (this.beforeAnswer) {
+      // Teams has the message; the bot's answer waits until the test has done what happens meanwhile.
+      const meanwhile = this.beforeAnswer;
+      this.beforeAnswer = undefined;
+      void Promise.resolve(meanwhile(conversationId)).finally(() => send(200, { id: activityId }));
+    } else send(200, { id: activityId });
   }
+
+  /** Runs once, at the next delivered message, before Teams answers the bot (something that happens mid-call). */
+  beforeAnswer: ((conversationId: string) => Promise<void> | void) | undefined;
 
   private answerFault(send: (s: number, p: unknown, h?: Record<string, string>) => void, fault: Fault): void {
     this.injected++;

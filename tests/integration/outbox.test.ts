@@ -33,7 +33,7 @@ async function giveChat(i: number): Promise<void> {
   });
 }
 
-async function settled(batch: string, timeoutMs = 40_000) {
+async function settled(batch: string, timeoutMs = 25_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const report = await app.services.outbox.report(batch);
@@ -143,6 +143,22 @@ describe('with the worker paused, driving queue messages by hand', () => {
     await Promise.all([app.worker.handle(message).catch(() => undefined), other.handle({ ...message }).catch(() => undefined)]);
     expect(teams.delivered.slice(from).filter((d) => d.conversationId === chatOf(21))).toHaveLength(1);
     expect(await app.services.outbox.get('b-race', person(21))).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('finishes a send when only the row\'s "queued" mark changed during the call (enqueue marks rows after the worker took one)', async () => {
+    await app.services.outbox.enqueue(hello('b-mark', 24));
+    const message = await takeMessage();
+    // While Teams takes the message, the batch that put it on the queue marks its row queued, as enqueueMany does
+    // once all its messages are out: the row's ETag changes, nothing else.
+    teams.beforeAnswer = async () => {
+      const row = (await app.services.outbox.get('b-mark', person(24)))!;
+      expect(await app.services.outbox.change(row, { queued: true })).toBeDefined();
+    };
+    await app.worker.handle(message);
+    expect(teams.beforeAnswer).toBeUndefined();
+    // Sent, once, and the report is complete: not "in progress" for ever with nobody to finish it.
+    expect(await app.services.outbox.get('b-mark', person(24))).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(await app.services.outbox.report('b-mark')).toMatchObject({ sent: 1, pending: 0 });
   });
 
   it('leaves a row alone while another worker\'s lease on it is live', async () => {
