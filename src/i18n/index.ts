@@ -98,6 +98,11 @@ export function formatMoment(date: Date, locale: Locale): string {
   return `${formatDate(date, locale)}, ${time.format(date)}`;
 }
 
+/** The time of day to the second, as a clock on the wall shows it in Amsterdam: "14:05:09". */
+export function formatClock(date: Date): string {
+  return formatter('clock', () => new Intl.DateTimeFormat('nl-NL', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })).format(date);
+}
+
 export function formatDateTime(date: Date, locale: Locale): string {
   return formatter(`dateTime|${locale}`, () =>
     new Intl.DateTimeFormat(tag(locale), {

@@ -33,6 +33,21 @@ function expectValidCard(record: Recorded | undefined) {
   expect(cardProblems(card)).toEqual([]);
 }
 
+/** Teams's own refresh of a card (Universal Actions): an invoke whose answer replaces the card for that person. */
+async function refreshCard(u: TestUser, verb: string, conversation = personalChat(u)): Promise<{ status: number; card?: Record<string, unknown>; text: string }> {
+  const result = await bot.post(
+    bot.activity(u, conversation, { type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb, data: {} }, trigger: 'automatic' } }),
+  );
+  const body = result.body ? (JSON.parse(result.body) as { value?: unknown; type?: string }) : {};
+  const card = body.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as Record<string, unknown>) : undefined;
+  return { status: result.status, ...(card ? { card } : {}), text: JSON.stringify(body) };
+}
+
+const factsOf = (card: unknown) => {
+  const factSet = ((card as { body: Array<{ type: string; facts?: Array<{ title: string; value: string }> }> }).body).find((e) => e.type === 'FactSet');
+  return Object.fromEntries((factSet?.facts ?? []).map((f) => [f.title, f.value]));
+};
+
 const sentTo = (u: TestUser, from: number) => bot.connector.records.slice(from).filter((r) => r.conversationId === personalChat(u).id && r.method === 'POST');
 
 beforeAll(async () => {
@@ -187,6 +202,9 @@ it('fixes the agenda, after which it cannot change', async () => {
 
 it('sends the digest once to each subscribed member, not to who said "digest uit", and the report adds up', async () => {
   expect(readable((await bot.say(quiet, 'digest uit'))[0])).toContain('niet meer');
+  // The report card Teams shows again asks for fresh counts by itself: nothing yet, then what was sent.
+  const before = await refreshCard(secretary, 'digestReportRefresh');
+  expect(before.text).toContain('Er is nog geen digest verstuurd');
   const from = bot.connector.records.length;
   const replies = await bot.say(secretary, 'digest versturen');
   // Pressed twice in the same minute: still one digest.
@@ -207,6 +225,20 @@ it('sends the digest once to each subscribed member, not to who said "digest uit
   const facts = Object.fromEntries(factSet.facts!.map((f) => [f.title, f.value]));
   expect(facts).toMatchObject({ Totaal: '3', Verstuurd: '3', Mislukt: '0', 'Niet bereikbaar': '0', 'Nog bezig': '0', Gelezen: 'niet beschikbaar' });
   expect(readable(replies[0])).toContain('Verzendrapport');
+  expect(readable(report)).toMatch(/Stand van \d\d:\d\d:\d\d\./);
+  expect((cardOf(report) as { refresh?: { action?: { verb?: string } } }).refresh?.action?.verb).toBe('digestReportRefresh');
+  const after = await refreshCard(secretary, 'digestReportRefresh');
+  expect(after.status).toBe(200);
+  expect(cardProblems(after.card)).toEqual([]);
+  expect(factsOf(after.card)).toMatchObject({ Totaal: '3', Verstuurd: '3', 'Nog bezig': '0' });
+  // Whoever else sees a report (a forwarded card, a channel) gets no counts, and nothing is posted.
+  const mark = bot.connector.records.length;
+  for (const [who, where] of [[wethouder, personalChat(wethouder)], [secretary, channel]] as const) {
+    const other = await refreshCard(who, 'digestReportRefresh', where);
+    expect(other.text).toContain('alleen voor het secretariaat');
+    expect(factsOf(other.card)).toEqual({});
+  }
+  expect(bot.connector.records.length).toBe(mark);
 });
 
 it('exports and erases a digest subscription and the delivery rows', async () => {

@@ -2,7 +2,7 @@
 import { actionSet, card, commandButton, fieldError, heading, subheading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, documentLink, literal } from '../../cards/markdown';
-import { formatDate, formatDateTime, type Locale } from '../../i18n';
+import { formatClock, formatDate, formatDateTime, type Locale } from '../../i18n';
 import type { AgendaCandidate, DigestSection } from '../../capability';
 import type { BatchReport } from '../../proactive/outbox';
 import { t } from './messages';
@@ -277,7 +277,7 @@ export function digestCard(locale: Locale, view: DigestView): AdaptiveCard {
   return withSummary(card(body, actions), t(locale, 'digest.title'));
 }
 
-export function reportCard(locale: Locale, moment: Date | undefined, report: BatchReport | undefined, names: string[], notice?: string): AdaptiveCard {
+export function reportCard(locale: Locale, moment: Date | undefined, report: BatchReport | undefined, names: string[], notice?: string, now = new Date()): AdaptiveCard {
   const top: CardElement[] = notice ? [textBlock(notice, { weight: 'Bolder' })] : [];
   if (!moment || !report) return withSummary(card([...top, heading(t(locale, 'report.title')), textBlock(t(locale, 'report.none'))]), t(locale, 'report.title'));
   const facts = [
@@ -300,9 +300,18 @@ export function reportCard(locale: Locale, moment: Date | undefined, report: Bat
   ];
   if (report.maybeDouble > 0) body.push(textBlock(t(locale, 'report.maybeDoubleWhy', { count: report.maybeDouble }), { wrap: true }));
   if (names.length) body.push(textBlock(t(locale, 'report.unreachablePeople', { names: names.slice(0, 30).join(', ') }), { wrap: true }));
-  return withSummary(card(body, [submit(t(locale, 'report.refresh'), { verb: 'digestReport' })]), t(locale, 'report.title'));
+  body.push(textBlock(t(locale, report.pending > 0 ? 'report.asOfBusy' : 'report.asOf', { time: formatClock(now) }), { isSubtle: true, size: 'Small', wrap: true }));
+  const result = card(body, [submit(t(locale, 'report.refresh'), { verb: 'digestReport' })]);
+  // Teams asks for a fresh card by itself whenever the report is shown again, so the counts keep up without a press.
+  result.refresh = { action: { type: 'Action.Execute', title: t(locale, 'report.refresh'), verb: 'digestReportRefresh', data: {} } };
+  return withSummary(result, t(locale, 'report.title'));
 }
 
 function withSummary(c: AdaptiveCard, summary: string): AdaptiveCard {
   return { ...c, fallbackText: summary };
+}
+
+/** What an old report becomes for someone who is no longer secretariaat: the counts are theirs no more. */
+export function reportGoneCard(locale: Locale): AdaptiveCard {
+  return withSummary(card([heading(t(locale, 'report.title')), textBlock(t(locale, 'report.gone'), { wrap: true })]), t(locale, 'report.title'));
 }

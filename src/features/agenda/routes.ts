@@ -1,12 +1,13 @@
 // Agenda and digest commands and card actions: Teams in, AgendaService calls, cards out. Thin on purpose.
 import type { CardAction, Core, MemberTurn, Routes } from '../../capability';
+import type { AdaptiveCard } from '../../cards/adaptive';
 import type { Locale } from '../../i18n';
 import type { Member } from '../../identity';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { personKey } from '../../storage/keys';
 import type { MemberService } from '../members';
 import { NotFound } from '../../errors';
-import { agendaCard, agendaItemCard, digestCard, itemForm, reportCard } from './cards';
+import { agendaCard, agendaItemCard, digestCard, itemForm, reportCard, reportGoneCard } from './cards';
 import { refuse, t } from './messages';
 import { itemRefSchema, itemSubmitSchema, meetingRefSchema, moveSchema, newMeetingSchema, placeSchema } from './model';
 import { BO_ROLES, digestBatch, DIGEST_CHANNEL_KIND, DIGEST_KIND, DIGEST_SLOT, DIGEST_JOB, requireBoRole, requireSecretariaat, type AgendaService } from './service';
@@ -67,6 +68,12 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
   }
 
   async function showReport(turn: MemberTurn, replace: boolean, notice?: string): Promise<void> {
+    const card = await report(turn, notice);
+    await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
+  }
+
+  /** The delivery report of the latest digest, counted now. */
+  async function report(turn: MemberTurn, notice?: string): Promise<AdaptiveCard> {
     requireManager(turn);
     const [moment] = await agenda.digestMoments(1);
     const report = moment ? await outbox.report(digestBatch(moment.toISOString())) : undefined;
@@ -76,8 +83,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       const byKey = new Map(all.map((m) => [`${m.tenantId}|${m.aadObjectId}`, m.name]));
       names = report.unreachablePeople.map((p) => byKey.get(`${p.tenantId}|${p.aadObjectId}`) ?? '?');
     }
-    const card = reportCard(turn.locale, moment, report, names, notice);
-    await (replace ? replaceCard(turn.context, card) : sendCard(turn.context, card));
+    return reportCard(turn.locale, moment, report, names, notice);
   }
 
   return {
@@ -221,6 +227,10 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
         },
       },
       { verb: 'digestReport', ...manage, handler: (turn) => showReport(turn, true) },
+    ],
+    executes: [
+      // Teams asks by itself when the report is shown again: the counts keep up without "Vernieuwen".
+      { verb: 'digestReportRefresh', ...manage, isRefresh: true, handler: (turn) => report(turn), gone: (locale) => reportGoneCard(locale) },
     ],
   };
 }
