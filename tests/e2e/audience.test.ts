@@ -102,6 +102,11 @@ it('answers a route declared for the personal chat only with a pointer there, in
   expect(routes.length).toBeGreaterThan(5);
   for (const route of routes) {
     const { said, card } = await use(route, admin, { id: '19:personal-only@thread.v2', type: 'groupChat' });
+    if (route.gone) {
+      // Teams refreshed a personal-chat card shown elsewhere: it is replaced by the route's "gone" card.
+      expect({ route: route.name, card }).toEqual({ route: route.name, card: true });
+      continue;
+    }
     const sentence = route.words.personalOnly?.(nl) ?? core('guard.personalOnly');
     expect({ route: route.name, card, said: said.includes(sentence) }).toEqual({ route: route.name, card: false, said: true });
   }
