@@ -9,7 +9,7 @@ import { azuriteConnectionString, ConfigError, loadConfig, loadStartOptions } fr
 import { startApp, StartupError } from '../src/app';
 import { createLogger } from '../src/log';
 import { startAzurite, type AzuriteHandle } from '../src/storage/azurite';
-import { importRejectionLines, problemText } from '../src/features/plans/cards';
+import { importRejectionLines, importSummary, problemText } from '../src/features/plans/cards';
 import { t } from '../src/features/plans/messages';
 import { LIMITS } from '../src/features/plans/model';
 
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     }
     console.log(
       `${t('nl', 'plan.import.title')} (${seconds.format((Date.now() - started) / 1000)} s): ` +
-        t('nl', 'plan.import.summary', { created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected.length }),
+        importSummary('nl', { ...report, rejected: report.rejected.length }),
     );
     if (report.unknownColumns.length) console.log(t('nl', 'plan.import.unknownColumns', { columns: report.unknownColumns.join(', ') }));
     if (report.rejected.length) {

@@ -1,6 +1,7 @@
 import { catalogs, fill, formatDate, localeOf, t, type Locale } from '../../src/i18n';
 import { CAPABILITIES } from '../../src/capabilities';
 import { t as planText } from '../../src/features/plans/messages';
+import { importSummary } from '../../src/features/plans/cards';
 
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)(?:\|[^{}|]*\|[^{}|]*)?\}/g)].map((m) => m[1]))].sort();
 
@@ -34,6 +35,13 @@ it('chooses the singular or plural word by the number', () => {
   expect(planText('en', 'plan.import.summary', { created: 0, changed: 0, unchanged: 0, rejected: 1 })).toContain('1 row rejected');
   // A formatted thousand is many, not one.
   expect(planText('nl', 'plan.list.more', { count: '1.000' })).toContain('1.000 plannen');
+});
+
+it('writes an import summary with thousands separators, in the card and in `npm run import:plans` alike', () => {
+  expect(importSummary('nl', { created: 6000, changed: 1, unchanged: 12500, rejected: 1 })).toBe(
+    '6.000 nieuw, 1 gewijzigd, 12.500 gelijk gebleven, 1 rij afgekeurd.',
+  );
+  expect(importSummary('en', { created: 6000, changed: 0, unchanged: 0, rejected: 2000 })).toBe('6,000 new, 0 changed, 0 unchanged, 2,000 rows rejected.');
 });
 
 it('fills in placeholders', () => {

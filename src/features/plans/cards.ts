@@ -518,6 +518,16 @@ export function summariseReport(report: ImportReport): ImportReport {
   };
 }
 
+/** "1.200 nieuw, 3 gewijzigd, …": the import's counts in the person's number format (the card and the script). */
+export function importSummary(locale: Locale, counts: { created: number; changed: number; unchanged: number; rejected: number }): string {
+  return t(locale, 'plan.import.summary', {
+    created: n(counts.created, locale),
+    changed: n(counts.changed, locale),
+    unchanged: n(counts.unchanged, locale),
+    rejected: n(counts.rejected, locale),
+  });
+}
+
 export function importReportCard(locale: Locale, full: ImportReport): AdaptiveCard {
   if (full.status === 'refused') {
     return card([textBlock(t(locale, 'plan.import.refusedTitle'), { weight: 'Bolder', color: 'Attention' }), textBlock(literal(problemText(locale, full.problem)))]);
@@ -527,14 +537,7 @@ export function importReportCard(locale: Locale, full: ImportReport): AdaptiveCa
   const unknown = report.unknownTotal ?? report.unknownColumns.length;
   const body: CardElement[] = [
     textBlock(t(locale, 'plan.import.title'), { weight: 'Bolder', size: 'Medium' }),
-    textBlock(
-      t(locale, 'plan.import.summary', {
-        created: n(report.created, locale),
-        changed: n(report.changed, locale),
-        unchanged: n(report.unchanged, locale),
-        rejected: n(rejected, locale),
-      }),
-    ),
+    textBlock(importSummary(locale, { ...report, rejected })),
   ];
   if (unknown) {
     const more = unknown > report.unknownColumns.length ? t(locale, 'plan.import.moreColumns', { count: n(unknown - report.unknownColumns.length, locale) }) : '';
