@@ -174,6 +174,15 @@ describe('mijn expertise', () => {
     expect(JSON.stringify(cardOf(reply))).toContain('woningsplitsing');
   });
 
+  it('keeps hidden direction and control characters out of the words others read', async () => {
+    // U+202E turns the rest of a line around on screen: "erfpacht" would show as a different word in someone's list.
+    await bot.submit(hidden, { verb: 'expertiseSave', themes: 'participatie', words: 'grond\u202ebeleid\u0007, erfpacht', findable: 'true' });
+    const [found] = await bot.say(asker, 'wie weet grondbeleid');
+    expect(readable(found)).toContain('Noemt zelf: grondbeleid');
+    const [profile] = await bot.say(hidden, 'mijn expertise');
+    expect(JSON.stringify(cardOf(profile))).toContain('"grondbeleid, erfpacht"');
+  });
+
   it('is part of mijn gegevens, and goes with verwijder mijn gegevens', async () => {
     const person = { tenantId: TENANT, aadObjectId: hidden.aadObjectId };
     const exported = await bot.app.services.privacy.exportAll(person);

@@ -1,6 +1,7 @@
 // Expertise: what a member says they know about, and whether others may find them. zod schemas and types.
 import { z } from 'zod';
 import { THEMES } from '../dilemmas';
+import { typedText } from '../../text';
 
 export const themeIds = THEMES.map((t) => t.id);
 export const LIMITS = { themes: 5, words: 200, topic: 200, upn: 200 } as const;
@@ -22,7 +23,7 @@ export type Profile = z.infer<typeof profileSchema>;
 
 export const DEFAULT_PROFILE: Omit<Profile, 'updatedAt'> = { themes: [], words: '', findable: true, upn: '' };
 
-const text = z.unknown().transform((v) => (typeof v === 'string' ? v : ''));
+const text = typedText;
 
 /** What the `mijn expertise` form sends (Teams sends a multi-choice as "a,b"). */
 export const profileSubmitSchema = z.object({
@@ -46,8 +47,8 @@ export const similarRecogniseSchema = z.object({
   form: z.record(z.string().max(600)),
   recognised: z.array(z.string().max(20)).max(10).default([]),
   /** The card's inputs: what was typed, perhaps changed on this card. */
-  title: z.unknown().transform((v) => (typeof v === 'string' ? v.slice(0, 120) : '')),
-  description: z.unknown().transform((v) => (typeof v === 'string' ? v.slice(0, 4000) : '')),
+  title: typedText.transform((v) => v.slice(0, 120)),
+  description: typedText.transform((v) => v.slice(0, 4000)),
 });
 
 /** Why someone is suggested, in counts (the card turns these into sentences). */
