@@ -59,6 +59,18 @@ export const submit = (title: string, data: Record<string, unknown>, extra: Card
   ...extra,
 });
 
+/**
+ * The name of a button repeated per row ("Aanmelden" under each session): its word and the row's item, as
+ * "Aanmelden: Samenwerken in de wijk". Give it as the button's tooltip: Teams makes that the button's HTML
+ * title, which a screen reader reads with the word, so ten "Aanmelden" buttons can be told apart. The item is
+ * cut short, because the tooltip adds to every row's bytes.
+ */
+const ROW_NAME_MAX = 50;
+export function rowName(title: string, item: string): { tooltip: string } {
+  const short = item.length <= ROW_NAME_MAX ? item : `${item.slice(0, ROW_NAME_MAX - 1).trimEnd()}…`;
+  return { tooltip: `${title}: ${short}` };
+}
+
 /** A button that runs a chat command, so no one needs to remember the words. */
 export const commandButton = (title: string, command: string): CardElement => submit(title, { verb: 'command', command });
 

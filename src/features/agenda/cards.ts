@@ -1,5 +1,5 @@
 // Cards of the agenda and the digest: pure functions from data and locale to Adaptive Card JSON (1.5).
-import { actionSet, card, commandButton, fieldError, heading, subheading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { actionSet, card, commandButton, fieldError, heading, subheading, rowName, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, documentLink, literal } from '../../cards/markdown';
 import { formatClock, formatDate, formatDateTime, type Locale } from '../../i18n';
@@ -51,7 +51,7 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
   // form) on its own card. 30 items of the longest texts stay within Teams' budget this way.
   meeting.items.forEach((item, index) => {
     const ref = { meetingId: meeting.id, itemId: item.id };
-    const open = submit(t(locale, 'agenda.itemFormTitle'), { verb: 'agendaItem', ...ref });
+    const open = submit(t(locale, 'agenda.itemFormTitle'), { verb: 'agendaItem', ...ref }, rowName(t(locale, 'agenda.itemFormTitle'), `${index + 1}. ${item.title}`));
     const parts: CardElement[] = [
       textBlock(`**${index + 1}. ${titleText(locale, item, AGENDA_CLIP.title)}**${item.standard ? '' : ` — ${t(locale, `agenda.type.${item.type}`)}`}`),
     ];
@@ -73,7 +73,7 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
         type: 'Container',
         items: [
           textBlock(`**${c.source === 'dilemmas' ? t(locale, 'agenda.candidate.dilemmas', { ref: c.ref }) : c.ref}** ${literal(clip(c.title, AGENDA_CLIP.candidate))}`),
-          actionSet([submit(t(locale, 'agenda.place.button'), { verb: 'agendaPlace', meetingId: meeting.id, capability: c.source, ref: c.ref })]),
+          actionSet([submit(t(locale, 'agenda.place.button'), { verb: 'agendaPlace', meetingId: meeting.id, capability: c.source, ref: c.ref }, rowName(t(locale, 'agenda.place.button'), `${c.ref} ${c.title}`))]),
         ],
       });
     }

@@ -1,6 +1,6 @@
 // Cards of decisions and agreements: the secretariaat's recording card per meeting, `acties`, the change card,
 // notices and the download link. Pure functions from data and locale to Adaptive Card JSON (1.5).
-import { actionSet, card, choiceSet, commandButton, fieldError, heading, submit, subheading, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { actionSet, card, choiceSet, commandButton, fieldError, heading, rowName, submit, subheading, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { dateInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
 import { formatDate, type Locale } from '../../i18n';
@@ -126,8 +126,9 @@ function agreementBlock(locale: Locale, d: Decision, view: ActiesView): CardElem
     return out;
   }
   out.push({ type: 'Input.Text', id: `note-${d.id}`, placeholder: t(locale, 'acties.note'), label: t(locale, 'acties.note'), maxLength: LIMITS.note });
-  const actions = [submit(t(locale, 'acties.done'), { verb: 'agreementDone', id: d.id })];
-  if (view.manage) actions.push(submit(t(locale, 'acties.change'), { verb: 'agreementEdit', id: d.id }));
+  // One pair of buttons per agreement: each named after its agreement for a screen reader.
+  const actions = [submit(t(locale, 'acties.done'), { verb: 'agreementDone', id: d.id }, rowName(t(locale, 'acties.done'), d.text))];
+  if (view.manage) actions.push(submit(t(locale, 'acties.change'), { verb: 'agreementEdit', id: d.id }, rowName(t(locale, 'acties.change'), d.text)));
   out.push(actionSet(actions));
   return out;
 }

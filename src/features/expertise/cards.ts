@@ -1,5 +1,5 @@
 // Cards of "wie weet wat": people who know, similar dilemmas before saving, and one's own expertise. Pure.
-import { actionSet, card, choiceSet, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { actionSet, card, choiceSet, heading, rowName, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { clip, literal } from '../../cards/markdown';
 import type { Locale } from '../../i18n';
 import { DILEMMA_LIMITS, THEMES } from '../dilemmas';
@@ -90,7 +90,7 @@ export function similarCard(locale: Locale, view: SimilarView): AdaptiveCard {
   for (const s of view.similar) {
     const actions: CardElement[] = [];
     if (!view.recognised.includes(s.id)) {
-      actions.push(submit(t(locale, 'similar.recognise'), { verb: 'expertiseRecognise', id: s.id, form: rest, recognised: view.recognised }));
+      actions.push(submit(t(locale, 'similar.recognise'), { verb: 'expertiseRecognise', id: s.id, form: rest, recognised: view.recognised }, rowName(t(locale, 'similar.recognise'), `${s.id} ${s.title}`)));
     }
     actions.push(submit(t(locale, 'similar.open', { id: s.id }), { verb: 'dilemmaOpen', id: s.id }));
     body.push({

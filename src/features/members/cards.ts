@@ -7,7 +7,7 @@ import {
   choiceSet,
   fieldError,
   heading,
-  submit,
+  rowName, submit,
   subheading,
   textBlock,
   type AdaptiveCard,
@@ -79,8 +79,8 @@ function decisionButtons(locale: Locale, request: AccessRequest, from: 'notice' 
   const target = { tenantId: request.tenantId, aadObjectId: request.aadObjectId };
   const extra = from === 'admin' ? keep : {};
   return [
-    submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target, from, ...extra }, { style: 'positive' }),
-    submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target, from, ...extra }, { style: 'destructive' }),
+    submit(t(locale, 'access.approve'), { verb: 'decideAccess', decision: 'approved', target, from, ...extra }, { style: 'positive', ...rowName(t(locale, 'access.approve'), request.name || '?') }),
+    submit(t(locale, 'access.reject'), { verb: 'decideAccess', decision: 'rejected', target, from, ...extra }, { style: 'destructive', ...rowName(t(locale, 'access.reject'), request.name || '?') }),
   ];
 }
 
@@ -189,7 +189,7 @@ export function adminCard(
                   { value: member.role },
                 ),
               ],
-              actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId, ...keep })],
+              actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId, ...keep }, rowName(t(locale, 'admin.changeRole'), name))],
             },
           },
           // Nobody removes themselves from here by accident, and removing someone else asks once more, by name.

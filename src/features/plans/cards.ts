@@ -8,7 +8,7 @@ import {
   choiceSet,
   fieldError,
   heading,
-  submit,
+  rowName, submit,
   subheading,
   textBlock,
   type AdaptiveCard,
@@ -269,7 +269,7 @@ function planRow(locale: Locale, plan: Plan, municipalityName: string): CardElem
   return {
     type: 'ColumnSet',
     spacing: 'Small',
-    selectAction: submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id }),
+    selectAction: submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id }, rowName(t(locale, 'plan.open'), plan.name)),
     columns: [
       {
         type: 'Column',

@@ -1,5 +1,5 @@
 // Session cards: pure functions from data and locale to Adaptive Card JSON (1.5).
-import { actionSet, card, choiceSet, fieldError, heading, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
+import { actionSet, card, choiceSet, fieldError, heading, rowName, submit, textBlock, type AdaptiveCard, type CardElement } from '../../cards/adaptive';
 import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
 import { quotable } from '../../text';
@@ -102,29 +102,35 @@ function sessionBlock(locale: Locale, view: SessionView, options: ListOptions): 
   const ref = { sessionId: session.id, list: options.list, ...(options.from ? { from: options.from } : {}) };
   const buttons: CardElement[] = [];
   const started = status === 'voorbij' || Date.now() >= Date.parse(session.startsAt);
+  // Every session block has the same buttons: each is named after its session for a screen reader.
+  const button = (key: Parameters<typeof t>[1], data: Record<string, unknown>, extra: CardElement = {}) => {
+    const title = t(locale, key);
+    return submit(title, data, { ...rowName(title, session.title), ...extra });
+  };
   if (!view.mine && (status === 'open' || status === 'vol') && session.audience.includes(options.role)) {
-    buttons.push(submit(t(locale, 'session.signUp'), { verb: 'sessionSignUp', ...ref }, { style: 'positive' }));
+    buttons.push(button('session.signUp', { verb: 'sessionSignUp', ...ref }, { style: 'positive' }));
   }
-  if (view.mine && !started && status !== 'geannuleerd') buttons.push(submit(t(locale, 'session.cancelSignUp'), { verb: 'sessionCancelSignUp', ...ref }));
+  if (view.mine && !started && status !== 'geannuleerd') buttons.push(button('session.cancelSignUp', { verb: 'sessionCancelSignUp', ...ref }));
   if (status !== 'geannuleerd' && status !== 'voorbij') {
-    buttons.push({ type: 'Action.OpenUrl', title: t(locale, 'session.calendar'), url: options.calendarUrl(session.id) });
+    buttons.push({ type: 'Action.OpenUrl', title: t(locale, 'session.calendar'), url: options.calendarUrl(session.id), ...rowName(t(locale, 'session.calendar'), session.title) });
   }
   // Managing goes on its own row: a row holds at most five buttons.
   const manage: CardElement[] = [];
-  if (options.manages(session)) manage.push(submit(t(locale, 'session.attendees'), { verb: 'sessionAttendees', sessionId: session.id }));
+  if (options.manages(session)) manage.push(button('session.attendees', { verb: 'sessionAttendees', sessionId: session.id }));
   if (options.administers && status !== 'geannuleerd' && status !== 'voorbij') {
-    manage.push(submit(t(locale, 'session.edit'), { verb: 'sessionEdit', sessionId: session.id }));
+    manage.push(button('session.edit', { verb: 'sessionEdit', sessionId: session.id }));
     if (session.state === 'open' || session.state === 'gesloten') {
       const open = session.state === 'gesloten';
-      manage.push(submit(t(locale, open ? 'session.reopen' : 'session.close'), { verb: 'sessionSignUpState', sessionId: session.id, open }));
+      manage.push(button(open ? 'session.reopen' : 'session.close', { verb: 'sessionSignUpState', sessionId: session.id, open }));
     }
     manage.push({
       type: 'Action.ShowCard',
       title: t(locale, 'session.cancel'),
+      ...rowName(t(locale, 'session.cancel'), session.title),
       card: {
         type: 'AdaptiveCard',
         body: [textBlock(t(locale, 'session.cancelConfirm'))],
-        actions: [submit(t(locale, 'session.cancelYes'), { verb: 'sessionCancel', sessionId: session.id }, { style: 'destructive' })],
+        actions: [button('session.cancelYes', { verb: 'sessionCancel', sessionId: session.id }, { style: 'destructive' })],
       },
     });
   }
