@@ -165,7 +165,9 @@ it('shows a member their open agreements under acties, and "Gedaan" closes one w
 
 it('refuses acties to a gespreksleider and changes by anyone but the secretariaat', async () => {
   const [refused] = await bot.say(facilitator, 'acties');
-  expect(readable(refused)).toContain('Afspraken zijn er voor de leden van de BO');
+  // She is a member too: the answer says whom acties is for, by role, and where her own work is.
+  expect(readable(refused)).toContain('Afspraken zijn er voor wethouders, directeur-bestuurders en het secretariaat.');
+  expect(readable(refused)).toContain('de sessies die je leidt');
   const open = (await bot.app.services.decisions.all()).find((d) => d.ownerOrganisationId === 'dudok-wonen')!;
   const [denied] = await bot.submit(director, { verb: 'agreementChange', id: open.id, agreementOwner: `m:${director.aadObjectId}`, agreementDue: day(40) });
   expect(readable(denied)).toContain('Only the secretariaat');

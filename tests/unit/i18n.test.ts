@@ -101,3 +101,11 @@ describe('a count of one is written in the singular', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+it('tells a gespreksleider whom a job is for by role, never "BO-leden" (she is a member too)', () => {
+  const refusals = CAPABILITIES.flatMap((c) =>
+    (['nl', 'en'] as const).flatMap((locale) => Object.entries(c.messages[locale]).filter(([key]) => key.endsWith('.notForRole')).map(([key, text]) => ({ key, locale, text: String(text) }))),
+  );
+  expect(refusals.length).toBeGreaterThanOrEqual(12);
+  for (const r of refusals) expect({ ...r, byMembership: /BO-leden|leden van de BO|members of the BO/i.test(r.text) }).toEqual({ ...r, byMembership: false });
+});
