@@ -140,8 +140,10 @@ describe('following and editing', () => {
     const updated = saved.find((r) => r.conversationId === personalChat(hilversum).id);
     expect(readable(updated)).toContain('Opgeslagen');
     expect(readable(updated)).toContain('omgevingsplan vastgesteld (harde plancapaciteit)');
-    const notice = bot.connector.records.slice(from).find((r) => r.conversationId === personalChat(director).id && readable(r).includes('dat je volgt is gewijzigd'));
+    const notice = bot.connector.records.slice(from).find((r) => r.conversationId === personalChat(director).id && readable(r).includes('Je volgt dit plan'));
     expect(notice).toBeDefined();
+    // The follower reads who changed it, not only that it changed.
+    expect(readable(notice)).toContain('Wendy Wethouder heeft het plan Spoorzicht gewijzigd.');
     expect(readable(notice)).toContain('Fase: planprocedure → omgevingsplan vastgesteld');
     expect(readable(notice)).toContain('Sociale huur: 40 → 60');
     // Not the editor, and not someone who does not follow.

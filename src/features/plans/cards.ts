@@ -499,9 +499,13 @@ export function historyCard(locale: Locale, plan: Plan, entries: HistoryEntry[])
   return card(body, [submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id })]);
 }
 
-export function noticeCard(locale: Locale, plan: Plan, changes: FieldChange[]): AdaptiveCard {
+/** To a follower: who changed the plan they follow, and what ("Pieter de Graaf heeft het plan … gewijzigd"). */
+export function noticeCard(locale: Locale, plan: Plan, changes: FieldChange[], by?: Changer): AdaptiveCard {
+  const who = by && changerLabel(locale, by);
+  // "De import van de planlijst heeft…": the sentence starts with a capital, whoever changed it.
+  const said = who ? t(locale, 'plan.noticeBy', { who: literal(who.charAt(0).toUpperCase() + who.slice(1)), name: literal(plan.name) }) : t(locale, 'plan.notice', { name: literal(plan.name) });
   return card(
-    [textBlock(t(locale, 'plan.notice', { name: literal(plan.name) }), { weight: 'Bolder' }), textBlock(changeLines(locale, changes))],
+    [textBlock(said, { weight: 'Bolder' }), textBlock(changeLines(locale, changes))],
     [submit(t(locale, 'plan.open'), { verb: 'planOpen', id: plan.id })],
   );
 }

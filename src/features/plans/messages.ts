@@ -155,6 +155,7 @@ const nl = {
   'plan.empty': '(leeg)',
 
   'plan.notice': 'Het plan {name} dat je volgt is gewijzigd.',
+  'plan.noticeBy': '{who} heeft het plan {name} gewijzigd. Je volgt dit plan.',
   'plan.search.none': 'Geen plan gevonden. Probeer een deel van de naam.',
   'plan.search.noAccess': 'Je hebt nog geen toegang tot BO Wonen. Open de chat met BO Wonen om toegang te vragen.',
   'plan.digest.changed': 'Plannen die zijn bijgewerkt',
@@ -317,6 +318,7 @@ const en: Record<keyof typeof nl, string> = {
   'plan.empty': '(empty)',
 
   'plan.notice': 'The plan {name} you follow has changed.',
+  'plan.noticeBy': '{who} changed the plan {name}. You follow this plan.',
   'plan.search.none': 'No plan found. Try part of the name.',
   'plan.search.noAccess': 'You do not have access to BO Wonen yet. Open the chat with BO Wonen to ask for it.',
   'plan.digest.changed': 'Plans that were updated',

@@ -61,7 +61,11 @@ export function planNotifier(outbox: Outbox, members: MemberService, service: ()
     const changes = z.array(changeSchema).safeParse(JSON.parse(data.changes));
     if (!changes.success) return undefined;
     try {
-      return cardActivity(noticeCard(locale, await service().get(member, data.id), changes.data));
+      const plan = await service().get(member, data.id);
+      // Who made this change, from the plan's history (an erased member's name is gone from there too).
+      const at = typeof data.at === 'string' ? data.at : undefined;
+      const made = at ? (await service().history(member, data.id)).find((e) => e.at === at) : undefined;
+      return cardActivity(noticeCard(locale, plan, changes.data, made?.by));
     } catch {
       return undefined;
     }
@@ -75,7 +79,7 @@ export function planNotifier(outbox: Outbox, members: MemberService, service: ()
             batch: `plan-${plan.id}-${at}`.replace(/[^A-Za-z0-9_.:-]/g, '-'),
             recipient: { tenantId: person.tenantId, aadObjectId: person.aadObjectId },
             kind: FOLLOWER_NOTICE,
-            data: { id: plan.id, changes: JSON.stringify(changes) },
+            data: { id: plan.id, changes: JSON.stringify(changes), at: plan.updatedAt },
           })),
         (err) => log.error({ event: 'plans.noticeNotQueued', err: errorFields(err) }, 'follower notice not queued'),
       );
