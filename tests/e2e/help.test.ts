@@ -17,6 +17,9 @@ it('shows the Dutch welcome card with a Beheer button to a bootstrap secretariaa
   expect(readable(replies[0])).toContain('Welkom bij BO Wonen');
   expect(buttonsOf(replies[0]).map((b) => b.title)).toContain('Beheer');
   expect(replies[0]!.activity.summary).toBeTruthy();
+  // "Je rol: secretariaat bij …", not "Je bent secretariaat bij …" (a role is not who you are).
+  expect(readable(replies[0])).toMatch(/Je rol: secretariaat bij \S/);
+  expect(readable(replies[0])).not.toContain('Je bent ');
 });
 
 it('answers an @mention in a team channel the same way', async () => {
