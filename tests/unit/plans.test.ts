@@ -233,6 +233,11 @@ describe('plan cards', () => {
     municipalities: MUNICIPALITIES.map((m, i) => ({ id: m.id, name: m.name.replace('Gemeente ', ''), tally: i === 0 ? { ...tally, counted: 0, byStage: { delivered: 0, construction: 0, hard: 0, soft: 0 } } : tally })),
   };
 
+  it('quotes a typed plan name without quotes inside quotes, and shows its stars as typed', () => {
+    const said = (planChoiceCard('nl', 'de "Boom" **gaard**', [], 'none', () => 'Hilversum').body[0] as { text: string }).text;
+    expect(said).toBe('Er is geen plan met de naam "de ‘Boom’ \\*\\*gaard\\*\\*".');
+  });
+
   it.each(['nl', 'en'] as const)('are valid Adaptive Cards 1.5 (%s)', (locale) => {
     const cards = [
       planCard(locale, { plan: p, municipalityName: 'Hilversum', affordablePurchaseLimit: 390000, following: true, mayEdit: true, dilemmas: [{ id: 'D-2026-001', title: 'Parkeren' }] }),

@@ -3,10 +3,12 @@
 import type { Request, Response } from 'restify';
 import type { Core, MemberTurn, Routes } from '../../capability';
 import { tokenOf, type Links } from '../../core/links';
+import { literal } from '../../cards/markdown';
 import { NotFound } from '../../errors';
 import { formatDate, type Locale } from '../../i18n';
 import type { Member } from '../../identity';
 import type { Outbox } from '../../proactive/outbox';
+import { quotable } from '../../text';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { meetingIdSchema } from '../agenda';
 import { actiesCard, changeCard, documentLinkCard, noticeCard, recordCard, type RecordView } from './cards';
@@ -163,7 +165,7 @@ export function decisionRoutes(service: DecisionService, core: Core): Routes {
             return void (view && (await replaceCard(turn.context, recordCard(turn.locale, view))));
           }
           core.log.info({ event: 'decision.recorded', id: result.decision.id, kind: result.decision.kind }, 'decision recorded');
-          const view = await recordView(turn.member, input.meetingId, { notice: t(turn.locale, 'decision.saved', { item: result.decision.itemTitle || '—' }) });
+          const view = await recordView(turn.member, input.meetingId, { notice: t(turn.locale, 'decision.saved', { item: literal(quotable(result.decision.itemTitle || '—')) }) });
           if (view) await replaceCard(turn.context, recordCard(turn.locale, view));
         },
       },

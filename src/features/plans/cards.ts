@@ -1,6 +1,7 @@
 // Plan cards: one plan, a choice, a list, the regional progress (bars from columns, and a Teams chart with the
 // bars as its fallback), the edit card, the import report, the history and the follower's notice. Pure functions.
 import { clip, literal } from '../../cards/markdown';
+import { quotable } from '../../text';
 import { formatDate, formatNumber, formatter, type Locale } from '../../i18n';
 import {
   actionSet,
@@ -301,7 +302,7 @@ export function planResultCard(locale: Locale, plan: Plan, municipalityName: str
 /** Several plans match, or none: a short choice. */
 export function planChoiceCard(locale: Locale, query: string, plans: Plan[], kind: 'several' | 'none', nameOf: (id: string) => string): AdaptiveCard {
   const shown = query.length > 60 ? `${query.slice(0, 60)}…` : query;
-  const body: CardElement[] = [textBlock(t(locale, kind === 'several' ? 'plan.several' : 'plan.none', { query: shown }), { weight: kind === 'several' ? 'Bolder' : 'Default' })];
+  const body: CardElement[] = [textBlock(t(locale, kind === 'several' ? 'plan.several' : 'plan.none', { query: literal(quotable(shown)) }), { weight: kind === 'several' ? 'Bolder' : 'Default' })];
   if (kind === 'none') body.push(textBlock(t(locale, plans.length ? 'plan.closest' : 'plan.noneAtAll')));
   for (const p of plans) body.push(planRow(locale, p, nameOf(p.municipality)));
   return card(body, plans.length ? [] : [submit(t(locale, 'menu.plans'), { verb: 'command', command: 'plannen' })]);
