@@ -1,9 +1,8 @@
 // The audit trail: every change by the secretariaat and every erasure, append-only in its own table, newest
 // first. Who, when, what, before and after. Services record through the AuditSink interface (no Teams types).
 import { randomBytes } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { odataString } from '../storage/keys';
 import { csvDocument } from './csv';
 import { amsterdamStamp, type Locale } from '../i18n';
 import type { Tables } from '../storage/tables';
@@ -126,7 +125,7 @@ export class AuditLog implements AuditSink {
 
   /** One page, newest first; `after` is the last id of the page before. */
   async page(size: number, after?: string): Promise<{ entries: AuditEntry[]; more: boolean }> {
-    const filter = `PartitionKey eq ${odataString(PARTITION)}` + (after ? ` and RowKey gt ${odataString(after)}` : '');
+    const filter = odata`PartitionKey eq ${PARTITION}` + (after ? odata` and RowKey gt ${after}` : '');
     const pages = this.table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: size + 1 });
     const first = await pages.next();
     const rows = first.done ? [] : first.value;
@@ -135,7 +134,7 @@ export class AuditLog implements AuditSink {
   }
 
   async *all(): AsyncIterable<AuditEntry> {
-    const filter = `PartitionKey eq ${odataString(PARTITION)}`;
+    const filter = odata`PartitionKey eq ${PARTITION}`;
     for await (const row of this.table.listEntities({ queryOptions: { filter } })) yield toEntry(rowSchema.parse(row));
   }
 }

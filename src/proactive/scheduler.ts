@@ -1,11 +1,11 @@
 // Runs work at set moments (e.g. the digest, Monday 08:00 Amsterdam time), once per moment however many
 // instances run a scheduler: the first to create the moment's row in Table Storage hands the work to the
 // queue; the others get 409 and leave it. Times come from croner, which knows the Amsterdam clock changes.
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { Cron } from 'croner';
 import { errorFields, type Logger } from '../log';
 import { TIME_ZONE } from '../i18n';
-import { encodeKey, odataString } from '../storage/keys';
+import { encodeKey } from '../storage/keys';
 import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
 import type { Outbox } from './outbox';
 
@@ -131,7 +131,7 @@ export class Scheduler {
   /** The moments already run of a slot name, newest first (e.g. to know when the last digest went out). */
   async history(slotName: string, before: Date, max = 1): Promise<Date[]> {
     const out: Date[] = [];
-    const filter = `PartitionKey eq ${odataString(encodeKey(slotName))} and RowKey lt ${odataString(before.toISOString())}`;
+    const filter = odata`PartitionKey eq ${encodeKey(slotName)} and RowKey lt ${before.toISOString()}`;
     for await (const row of this.table.listEntities<SlotRow>({ queryOptions: { filter } })) out.push(new Date(row.rowKey));
     return out.sort((a, b) => b.getTime() - a.getTime()).slice(0, max);
   }

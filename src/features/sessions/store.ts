@@ -1,8 +1,8 @@
 // Sessions, their registrations and reminder claims in Table Storage. The only code that knows their keys.
 // One partition per session holds the session row and every registration of it, so a sign-up is one
 // transaction: the session row (its seat counters and arrival number, checked by ETag) plus the registration.
-import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { encodeKey, odataString, personKey } from '../../storage/keys';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { encodeKey, personKey } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { registrationSchema, sessionSchema, type Registration, type Session } from './model';
 
@@ -112,7 +112,7 @@ export class SessionStore {
   }
 
   async listSessions(): Promise<Session[]> {
-    const filter = `PartitionKey ge 'session|' and PartitionKey lt 'session}' and RowKey eq ${odataString(SESSION_ROW)}`;
+    const filter = odata`PartitionKey ge 'session|' and PartitionKey lt 'session}' and RowKey eq ${SESSION_ROW}`;
     const out: Session[] = [];
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) out.push(sessionFromRow(row));
     return out;
@@ -127,7 +127,7 @@ export class SessionStore {
   /** Every registration of a session (all states), with the person key each is stored under. */
   async registrations(sessionId: string): Promise<Array<Versioned<Registration> & { person: string }>> {
     const partition = keys.partition(sessionId);
-    const filter = `PartitionKey eq ${odataString(partition)} and RowKey ge ${odataString(REG_PREFIX)} and RowKey lt 'reg}'`;
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${REG_PREFIX} and RowKey lt 'reg}'`;
     const out: Array<Versioned<Registration> & { person: string }> = [];
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       out.push({ value: registrationSchema.parse(row), etag: String(row.etag), person: String(row.rowKey).slice(REG_PREFIX.length) });
@@ -187,7 +187,7 @@ export class SessionStore {
   }
 
   async remindersOf(person: string): Promise<ReminderClaim[]> {
-    const filter = `RowKey ge ${odataString(`${person}|`)} and RowKey lt ${odataString(`${person}}`)}`;
+    const filter = odata`RowKey ge ${`${person}|`} and RowKey lt ${`${person}}`}`;
     const out: ReminderClaim[] = [];
     for await (const row of this.reminderTable.listEntities<ReminderClaim>({ queryOptions: { filter } })) {
       out.push({ sessionId: row.sessionId, person: row.person, startsAt: row.startsAt, state: row.state, claimedAt: row.claimedAt });
@@ -196,7 +196,7 @@ export class SessionStore {
   }
 
   async deleteRemindersOf(person: string): Promise<void> {
-    const filter = `RowKey ge ${odataString(`${person}|`)} and RowKey lt ${odataString(`${person}}`)}`;
+    const filter = odata`RowKey ge ${`${person}|`} and RowKey lt ${`${person}}`}`;
     for await (const row of this.reminderTable.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
       await this.reminderTable.deleteEntity(String(row.partitionKey), String(row.rowKey)).catch((err: unknown) => {
         if (!isStatus(err, 404)) throw err;
