@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { csvDocument } from './csv';
-import { amsterdamStamp, type Locale } from '../i18n';
+import type { Locale } from '../i18n';
+import { localStamp } from '../time';
 import type { Tables } from '../storage/tables';
 
 export const AUDIT_TABLE = 'Audit';
@@ -208,7 +209,7 @@ export function auditCsv(entries: AuditEntry[], words: AuditWords, locale: Local
   const text = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
   const rows = [CSV_HEADINGS[locale]];
   for (const e of entries) {
-    rows.push([amsterdamStamp(new Date(e.at)), auditWho(e, locale, words), auditSentence(e, locale, words), e.capability, e.action, e.target, e.before, e.after].map(text));
+    rows.push([localStamp(new Date(e.at)), auditWho(e, locale, words), auditSentence(e, locale, words), e.capability, e.action, e.target, e.before, e.after].map(text));
   }
   return csvDocument(rows);
 }

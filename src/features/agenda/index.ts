@@ -1,7 +1,7 @@
 // The agenda capability: BO meetings and their agenda, which the secretariaat prepares and fixes, and the
 // digest every member gets: personal, on a schedule, through the outbox (once each, within Teams' limits).
 import { defineCapability, type Core, type Need } from '../../capability';
-import { cronTimes } from '../../proactive/scheduler';
+import { cronTimes } from '../../time';
 import { members } from '../members';
 import { agendaDigest } from './contributions';
 import { auditSentences, messages, refuse } from './messages';

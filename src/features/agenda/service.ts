@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { NotFound, Refusal } from '../../errors';
 import type { Contributions, DigestSection, DigestViewer } from '../../capability';
-import { formatDate, TIME_ZONE, type Locale } from '../../i18n';
+import { formatDate, type Locale } from '../../i18n';
 import type { Member, PersonId } from '../../identity';
 import { personKey } from '../../storage/keys';
+import { addDays, fromLocal, localDay, weekdayOnOrAfter } from '../../time';
 import type { OutboxMessage } from '../../proactive/outbox';
-import { momentOn } from '../../proactive/scheduler';
 import type { MemberService } from '../members';
 import { DEMO_THEME_SESSION_TITLE, demoThemeSessionStart } from '../sessions';
 import { refuse } from './messages';
@@ -37,16 +37,6 @@ export function requireSecretariaat(actor: Member): void {
 
 function newItemId(): string {
   return randomBytes(5).toString('hex');
-}
-
-/** The calendar day of a moment in Amsterdam. */
-function amsterdamDay(date: Date): { year: number; month: number; day: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
 }
 
 export interface AgendaDeps {
@@ -145,8 +135,7 @@ export class AgendaService {
   async createMeeting(actor: Member, startsAt: Date, place: string): Promise<BoMeeting> {
     requireSecretariaat(actor);
     if (!Number.isFinite(startsAt.getTime()) || startsAt.getTime() < this.now().getTime()) throw refuse.rule('badMeeting');
-    const day = amsterdamDay(startsAt);
-    const id = `BO-${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
+    const id = `BO-${localDay(startsAt)}`;
     const at = this.now().toISOString();
     const standard = (which: (typeof STANDARD_ITEMS)[number]): AgendaItem => ({
       id: newItemId(),
@@ -399,12 +388,7 @@ export class AgendaService {
     if (this.deps.daysBeforeMeeting <= 0) return undefined;
     const moments = (await this.store.listMeetings())
       .filter((m) => m.status !== 'afgerond')
-      .map((m) => {
-        const day = amsterdamDay(new Date(m.startsAt));
-        // Calendar days back (Date.UTC only counts days here; the clock time comes from the cron library).
-        const back = new Date(Date.UTC(day.year, day.month - 1, day.day - this.deps.daysBeforeMeeting));
-        return momentOn({ year: back.getUTCFullYear(), month: back.getUTCMonth() + 1, day: back.getUTCDate() }, 8);
-      })
+      .map((m) => fromLocal(addDays(localDay(new Date(m.startsAt)), -this.deps.daysBeforeMeeting), '08:00'))
       .filter((d): d is Date => !!d && d.getTime() > after.getTime())
       .sort((a, b) => a.getTime() - b.getTime());
     return moments[0];
@@ -484,11 +468,8 @@ export function demoItems(now: Date, locale: Locale = 'nl'): Array<Record<string
  */
 export function demoMeetingStart(now: Date): Date {
   const from = new Date(now.getTime() + 21 * 24 * 3_600_000);
-  const day = amsterdamDay(from);
-  const date = new Date(Date.UTC(day.year, day.month - 1, day.day));
   // 4 is Thursday.
-  date.setUTCDate(date.getUTCDate() + ((4 - date.getUTCDay() + 7) % 7));
-  return momentOn({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }, 14) ?? from;
+  return fromLocal(weekdayOnOrAfter(localDay(from), 4), '14:00') ?? from;
 }
 
 export function digestBatch(slot: string): string {

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditSink } from '../../core/audit';
 import { NotFound, Refusal } from '../../errors';
-import { TIME_ZONE, formatDate, formatter } from '../../i18n';
+import { formatDate } from '../../i18n';
+import { addDays, localDay } from '../../time';
 import type { Member, PersonId } from '../../identity';
 import { samePerson } from '../../identity';
 import type { OutboxMessage } from '../../proactive/outbox';
@@ -36,18 +37,6 @@ export interface DecisionDeps {
   enqueue(messages: OutboxMessage[]): Promise<unknown>;
   /** Days before the due date that the owner is reminded. */
   reminderDays: number;
-}
-
-/** A calendar day in Amsterdam as YYYY-MM-DD. */
-export function amsterdamDay(date: Date): string {
-  return formatter('day-iso', () => new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })).format(date);
-}
-
-/** The day `days` calendar days after `day` (both YYYY-MM-DD). */
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 export function isOverdue(d: Decision, today: string): boolean {
@@ -86,7 +75,7 @@ export class DecisionService {
   ) {}
 
   today(): string {
-    return amsterdamDay(this.now());
+    return localDay(this.now());
   }
 
   organisationName(id: string): string {
@@ -167,7 +156,7 @@ export class DecisionService {
     if (!item) throw refuse.rule('unknownItem');
     if ((await this.store.all()).filter((d) => d.meetingId === meetingId).length >= LIMITS.perMeeting) throw refuse.rule('tooMany', { max: LIMITS.perMeeting });
     const agreement = input.kind === 'afspraak';
-    if (agreement && input.dueDate < amsterdamDay(new Date(meeting.startsAt))) throw refuse.rule('dueBeforeMeeting');
+    if (agreement && input.dueDate < localDay(new Date(meeting.startsAt))) throw refuse.rule('dueBeforeMeeting');
     const at = this.now().toISOString();
     const dilemmaId = item.source?.capability === 'dilemmas' ? item.source.ref : '';
     const decision: Decision = {

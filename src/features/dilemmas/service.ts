@@ -4,6 +4,7 @@ import type { Choice } from '../../capability';
 import type { AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
+import { localDay } from '../../time';
 import { searchWords } from './words';
 import { fold } from '../../text';
 import { samePerson, type Member, type PersonId } from '../../identity';
@@ -247,7 +248,7 @@ export class DilemmaService {
     }
     let dilemma: Dilemma;
     try {
-      const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+      const year = Number(localDay(now).slice(0, 4));
       const id = claim.pending ?? formatId(year, await this.store.nextSequence(year));
       // Reserve the number first, so a retry after a crash finds (or reuses) it instead of making a second one.
       await this.store.reserveSubmission('dilemma', submissionId, owner, id, now);

@@ -3,13 +3,13 @@ import { actionSet, card, choiceSet, fieldError, heading, submit, textBlock, typ
 import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
 import { quotable } from '../../text';
-import { formatter, TIME_ZONE, type Locale } from '../../i18n';
+import { formatter, type Locale } from '../../i18n';
 import { ROLES, type Role } from '../../identity';
 import { t } from './messages';
 import { LIMITS, SERIES, type PersonRef, type Registration, type Session, type SessionField, type SessionStatus } from './model';
 import type { Attendees, FieldProblem, SessionNotice, SessionView } from './service';
 import { personKeyOf } from './store';
-import { toLocal } from './time';
+import { TIME_ZONE, toLocal } from '../../time';
 
 const intl = (locale: Locale) => (locale === 'en' ? 'en-GB' : 'nl-NL');
 

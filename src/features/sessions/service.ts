@@ -16,7 +16,7 @@ import {
   type SessionStatus,
 } from './model';
 import { Conflict, personKeyOf, type RegistrationChange, type SessionStore, type Versioned } from './store';
-import { endOfLocalDay, fromLocal } from './time';
+import { endOfLocalDay, fromLocal } from '../../time';
 
 export type SendOutcome = 'sent' | 'noConversation' | 'gone' | 'failed';
 
