@@ -52,10 +52,6 @@ export const CORE_TABLES = [REFERENCE_TABLE, AUDIT_TABLE, OUTBOX_TABLE, BUDGET_T
 
 export class StartupError extends Error {}
 
-export function createAdapter(config: Config): CloudAdapter {
-  return new CloudAdapter(createAuth(config));
-}
-
 function createAuth(config: Config): ConfigurationBotFrameworkAuthentication {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId || undefined,

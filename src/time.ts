@@ -15,7 +15,7 @@ const wallClock = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-export interface LocalTime {
+interface LocalTime {
   date: string; // YYYY-MM-DD
   time: string; // HH:mm
   seconds: string; // ss

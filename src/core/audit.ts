@@ -26,7 +26,7 @@ export const SYSTEM_ACTORS = {
   retention: { tenantId: '', aadObjectId: 'system:retention', name: '' },
 } as const satisfies Record<string, AuditActor>;
 
-export interface AuditRecord {
+interface AuditRecord {
   actor: AuditActor;
   /** The capability that made the change, e.g. 'members'. */
   capability: string;
@@ -183,7 +183,7 @@ export interface AuditWords {
   unknown(locale: Locale, action: string, target: string): string;
 }
 
-export function auditWho(entry: AuditEntry, locale: Locale, words: AuditWords): string {
+function auditWho(entry: AuditEntry, locale: Locale, words: AuditWords): string {
   const system = Object.entries(SYSTEM_ACTORS).find(([, a]) => a.aadObjectId === entry.actor.aadObjectId);
   if (system) return words.actor(system[0] as keyof typeof SYSTEM_ACTORS, locale);
   return entry.actor.name || entry.actor.aadObjectId;

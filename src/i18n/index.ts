@@ -20,7 +20,7 @@ export function localeOf(teamsLocale: string | undefined, settings: LocaleSettin
   return /^en\b/i.test(teamsLocale) ? 'en' : /^nl\b/i.test(teamsLocale) ? 'nl' : settings.fallback;
 }
 
-export type Vars = Record<string, string | number>;
+type Vars = Record<string, string | number>;
 
 /** What happens when a message is filled without one of its placeholders (tests make it throw). */
 let onMissing: (name: string, text: string) => void = () => undefined;

@@ -16,10 +16,10 @@ import type { WorkQueue } from './queue';
 
 export const OUTBOX_TABLE = 'Outbox';
 
-export type Recipient = { tenantId: string; aadObjectId: string } | { conversationId: string };
+type Recipient = { tenantId: string; aadObjectId: string } | { conversationId: string };
 
-export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped'] as const;
-export type DeliveryState = (typeof DELIVERY_STATES)[number];
+const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped'] as const;
+type DeliveryState = (typeof DELIVERY_STATES)[number];
 export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['sent', 'failed', 'unreachable', 'skipped']);
 
 /** What a capability asks to send. `batch` makes it unique: the same batch and recipient is sent once. */
@@ -63,10 +63,10 @@ export interface Delivery {
 }
 
 /** Builds the activity for one recipient; undefined when there is nothing (left) to send them. */
-export type Renderer = (input: { data: Record<string, string | number | boolean>; recipient: Recipient; locale: Locale }) => Promise<Partial<Activity> | undefined>;
+type Renderer = (input: { data: Record<string, string | number | boolean>; recipient: Recipient; locale: Locale }) => Promise<Partial<Activity> | undefined>;
 
 /** Work that runs once per queue message, on any instance (e.g. a digest's fan-out). Must be idempotent. */
-export type JobHandler = (data: Record<string, string | number | boolean>) => Promise<void>;
+type JobHandler = (data: Record<string, string | number | boolean>) => Promise<void>;
 
 const scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
 const recipientSchema = z.union([
@@ -80,7 +80,7 @@ export const queueBodySchema = z.discriminatedUnion('t', [
 ]);
 export type QueueBody = z.infer<typeof queueBodySchema>;
 
-export function recipientKey(recipient: Recipient): string {
+function recipientKey(recipient: Recipient): string {
   return 'conversationId' in recipient ? `c|${encodeKey(recipient.conversationId)}` : personKey(recipient.tenantId, recipient.aadObjectId);
 }
 

@@ -9,7 +9,7 @@ import type { Outbox } from './outbox';
 
 export const SCHEDULE_TABLE = 'Schedule';
 
-export interface Schedule {
+interface Schedule {
   /** Moments of the same slot name are one slot: two schedules that meet at one moment run once. */
   slot: string;
   /** The first moment strictly after `after`, or undefined for none. */

@@ -67,4 +67,4 @@ export const agenda = defineCapability({
 });
 
 export type { AgendaService } from './service';
-export { meetingIdSchema, type BoMeeting, type AgendaItem } from './model';
+export { meetingIdSchema, type BoMeeting } from './model';

@@ -22,7 +22,7 @@ export const DIGEST_CHANNEL_KIND = 'agenda.digestChannel';
 const WEEK_MS = 7 * 24 * 3_600_000;
 
 export type ItemProblem = 'required' | 'tooLong' | 'badLink' | 'tooMany';
-export type ItemResult = { status: 'saved'; meeting: BoMeeting } | { status: 'invalid'; problems: Partial<Record<ItemField, ItemProblem>> };
+type ItemResult = { status: 'saved'; meeting: BoMeeting } | { status: 'invalid'; problems: Partial<Record<ItemField, ItemProblem>> };
 
 /** Who takes part in the BO: the agenda and the digest are theirs (a gespreksleider is not). */
 export const BO_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
@@ -39,7 +39,7 @@ function newItemId(): string {
   return randomBytes(5).toString('hex');
 }
 
-export interface AgendaDeps {
+interface AgendaDeps {
   /** Where the secretariaat's changes to meetings and agendas are recorded (the core's audit trail). */
   audit?: AuditSink;
   members: MemberService;

@@ -19,16 +19,16 @@ import { Conflict, type DecisionStore } from './store';
 export const NOTICE_KIND = 'decisions.notice';
 export const REMINDER_SLOT = 'decisions.reminders';
 export const REMINDER_JOB = 'decisions.reminders';
-export const ACTIELIJST_REF = 'actielijst';
+const ACTIELIJST_REF = 'actielijst';
 
 /** Who takes part in the BO and may own an agreement (a gespreksleider does not). */
 const BO_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
 
-export type RecordResult = { status: 'saved'; decision: Decision } | { status: 'invalid'; problems: Partial<Record<'kind' | 'text' | 'owner' | 'dueDate', RecordProblem>> };
+type RecordResult = { status: 'saved'; decision: Decision } | { status: 'invalid'; problems: Partial<Record<'kind' | 'text' | 'owner' | 'dueDate', RecordProblem>> };
 
 export type NoticeKind = 'made' | 'reminder';
 
-export interface DecisionDeps {
+interface DecisionDeps {
   agenda: AgendaService;
   members: MemberService;
   dilemmas: DilemmaService;
@@ -59,7 +59,7 @@ function concerns(member: Member, d: Decision): boolean {
 
 const byDue = (a: Decision, b: Decision) => (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.createdAt.localeCompare(b.createdAt);
 
-export function requireSecretariaat(actor: Member): void {
+function requireSecretariaat(actor: Member): void {
   if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
 }
 

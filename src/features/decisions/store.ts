@@ -11,7 +11,7 @@ const PARTITION = 'decision';
 /** Someone else changed the row in between: read again and retry. */
 export class Conflict extends Error {}
 
-export interface Versioned<T> {
+interface Versioned<T> {
   value: T;
   etag: string;
 }

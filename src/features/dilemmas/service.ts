@@ -13,7 +13,6 @@ import {
   LIMITS,
   PAGE_SIZE,
   REGION_WIDE,
-  themeIds,
   type Author,
   type Dilemma,
   type DilemmaField,
@@ -39,7 +38,7 @@ export interface Viewer {
  * What a capability built later adds to dilemmas (expertise: similar dilemmas before a new one is saved,
  * people who know about it after, and a button on the detail card). Set once at build time.
  */
-export interface DilemmaExtensions {
+interface DilemmaExtensions {
   /** Before a new dilemma is saved: a card to show instead (the form's values ride along in its buttons), or nothing. */
   beforeCreate?(viewer: Viewer, input: DilemmaInput, form: Record<string, string>, locale: Locale): Promise<AdaptiveCard | undefined>;
   /** After a new dilemma is saved: a card to send next, or nothing. */
@@ -56,7 +55,7 @@ export interface Responder {
 }
 
 export type FieldProblem = 'required' | 'tooLong' | 'unknownTheme' | 'unknownMunicipality' | 'invalidChoice';
-export type SaveResult =
+type SaveResult =
   | { status: 'saved'; dilemma: Dilemma; created: boolean }
   | { status: 'invalid'; problems: Partial<Record<DilemmaField, FieldProblem>> }
   | { status: 'busy' };
@@ -84,7 +83,7 @@ function requireDilemmaRole(member: Member): void {
 }
 
 /** What `canSee` needs of a dilemma: a full one, or a list row (DilemmaSummary) carries it. */
-export type Seen = Pick<Dilemma, 'status' | 'visibility'> & { author: Pick<Author, 'tenantId' | 'aadObjectId'> };
+type Seen = Pick<Dilemma, 'status' | 'visibility'> & { author: Pick<Author, 'tenantId' | 'aadObjectId'> };
 
 function isAuthor(member: Member, dilemma: Pick<Seen, 'author'>): boolean {
   return personKey(member.tenantId, member.aadObjectId) === personKey(dilemma.author.tenantId, dilemma.author.aadObjectId);
@@ -519,7 +518,7 @@ export class DilemmaService {
 }
 
 /** The author of an erased person's dilemmas and responses: no identity left (cards say "oud-lid"). */
-export const FORMER_MEMBER: Author = { tenantId: '', aadObjectId: '', name: '', organisationId: '' };
+const FORMER_MEMBER: Author = { tenantId: '', aadObjectId: '', name: '', organisationId: '' };
 
 const STATUS_ORDER: readonly DilemmaStatus[] = ['nieuw', 'geagendeerd', 'besproken', 'afgerond'];
 
@@ -537,5 +536,3 @@ function normalise(input: DilemmaInput): Omit<DilemmaInput, never> {
   const municipalities = input.municipalities.includes(REGION_WIDE) ? [REGION_WIDE] : [...new Set(input.municipalities)];
   return { ...input, municipalities };
 }
-
-export { themeIds };

@@ -9,7 +9,7 @@ import { DilemmaReadModel, type Change, type Detail, type ReadModelOptions } fro
 
 export const DILEMMA_TABLES = { dilemmas: 'Dilemmas', changes: 'DilemmaChanges' } as const;
 /** Tables of the list index that memory replaced; dropped at start, so no copy of a name stays behind. */
-export const RETIRED_TABLES = ['DilemmaLists', 'DilemmaLookup'] as const;
+const RETIRED_TABLES = ['DilemmaLists', 'DilemmaLookup'] as const;
 
 const keys = {
   dilemma: (id: string) => ({ partitionKey: 'dilemma', rowKey: encodeKey(id) }),
@@ -80,7 +80,7 @@ function fromRow(row: Record<string, unknown>): Dilemma {
   });
 }
 
-export type SubmissionClaim =
+type SubmissionClaim =
   /** Yours to carry out; `pending` is what an earlier attempt that died had reserved (a number), if anything. */
   | { status: 'claimed'; pending?: string }
   | { status: 'done'; result: string }

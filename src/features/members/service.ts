@@ -16,13 +16,13 @@ import { samePerson, type PersonId } from '../../identity';
 import type { AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 
-export type RequestAccessResult =
+type RequestAccessResult =
   | { status: 'sent'; request: AccessRequest }
   | { status: 'pending'; request: AccessRequest }
   | { status: 'member'; member: Member }
   | { status: 'invalid'; problems: { organisationId?: 'missing'; role?: 'missing' } };
 
-export type DecisionResult =
+type DecisionResult =
   | { status: 'decided'; request: AccessRequest; member?: Member }
   | { status: 'alreadyDecided'; request: AccessRequest };
 
@@ -308,7 +308,7 @@ export class MemberService {
   }
 }
 
-export function requireSecretariaat(actor: Member): void {
+function requireSecretariaat(actor: Member): void {
   if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
 }
 

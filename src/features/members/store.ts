@@ -33,7 +33,7 @@ const keys = {
 };
 
 /** What a guarded change does to the member: a new version, or removal. */
-export type GuardedChange = (current: Member, members: Member[]) => Member | 'delete';
+type GuardedChange = (current: Member, members: Member[]) => Member | 'delete';
 
 // The zod schemas drop what Table Storage adds (partitionKey, rowKey, etag, timestamp) when they parse a row.
 export class MemberStore {

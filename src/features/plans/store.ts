@@ -42,7 +42,7 @@ export interface PlanWrite {
   history: HistoryEntry | undefined;
 }
 
-export interface StoredPlan {
+interface StoredPlan {
   plan: Plan;
   etag: string;
   seq: number;

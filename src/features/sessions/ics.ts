@@ -3,7 +3,7 @@
 import type { Session } from './model';
 import { toLocal } from '../../time';
 
-export const ICS_DOMAIN = 'bo-wonen.gooi-en-vechtstreek';
+const ICS_DOMAIN = 'bo-wonen.gooi-en-vechtstreek';
 
 // The EU rules since 1996: summer time from the last Sunday of March 02:00 to the last Sunday of October 03:00.
 const VTIMEZONE = [

@@ -29,9 +29,9 @@ import {
 import { MEMBER_ROLES, type Messenger, type SessionNotice, type SessionService, type SessionView } from './service';
 import { z } from 'zod';
 
-export const CSV_LINK_MINUTES = 15;
-export const CALENDAR_PATH = '/sessions/calendar';
-export const EXPORT_PATH = '/sessions/export';
+const CSV_LINK_MINUTES = 15;
+const CALENDAR_PATH = '/sessions/calendar';
+const EXPORT_PATH = '/sessions/export';
 const PURPOSE = { ics: 'session-calendar', csv: 'session-export' } as const;
 
 /** A signed link to a session's calendar file, or (for the secretariaat) its attendee export. */

@@ -6,7 +6,7 @@
 import { newSessionState, type PersonRef, type Session } from './model';
 import { addDays, endOfLocalDay, fromLocal, localDay, weekdayOnOrAfter } from '../../time';
 
-export type SessionDraft = Omit<Session, 'id'>;
+type SessionDraft = Omit<Session, 'id'>;
 
 interface Plan {
   series: Session['series'];

@@ -50,17 +50,17 @@ export type FieldProblem =
   | 'unknownFacilitator'
   | 'capacityBelowConfirmed';
 
-export type SaveResult =
+type SaveResult =
   | { status: 'saved'; session: Session; created: boolean; moved?: boolean }
   | { status: 'invalid'; problems: Partial<Record<SessionField, FieldProblem>>; confirmed?: number };
 
-export type SignUpResult =
+type SignUpResult =
   | { outcome: 'confirmed' | 'waiting'; session: Session; registration: Registration; position: number; already: boolean };
 
-export type CancelResult = { outcome: 'cancelled'; session: Session; was: 'bevestigd' | 'wachtlijst' } | { outcome: 'notRegistered'; session: Session };
+type CancelResult = { outcome: 'cancelled'; session: Session; was: 'bevestigd' | 'wachtlijst' } | { outcome: 'notRegistered'; session: Session };
 
 /** A person's place in a session, for the lists. */
-export interface MyPlace {
+interface MyPlace {
   state: 'bevestigd' | 'wachtlijst';
   position: number;
 }
@@ -82,7 +82,7 @@ export const MEMBER_ROLES: readonly Role[] = ['wethouder', 'directeur-bestuurder
 // Other instances may write the same session in between; each conflict means someone else got through.
 const ATTEMPTS = 80;
 
-export interface SessionOptions {
+interface SessionOptions {
   /** How long before the start the reminder goes out. */
   reminderHours: number;
   /** Where changes by the secretariaat (and the gespreksleider) are recorded. */
@@ -732,10 +732,10 @@ function describe(s: Session) {
   return { id, series, title, startsAt, endsAt, signupDeadline, location, hostOrganisation, facilitatorName, facilitator: s.facilitator?.name ?? '', capacity, audience, state };
 }
 
-export function requireSecretariaat(actor: Member): void {
+function requireSecretariaat(actor: Member): void {
   if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
 }
 
-export function formatSessionId(n: number): string {
+function formatSessionId(n: number): string {
   return `S-${String(n).padStart(3, '0')}`;
 }

@@ -37,9 +37,9 @@ export type RegistrationChange =
   | { kind: 'put'; registration: Registration; etag?: string }
   | { kind: 'delete'; person: string; etag: string };
 
-export type ReminderState = 'sending' | 'sent' | 'noConversation' | 'gone' | 'failed';
+type ReminderState = 'sending' | 'sent' | 'noConversation' | 'gone' | 'failed';
 
-export interface ReminderClaim {
+interface ReminderClaim {
   sessionId: string;
   person: string;
   startsAt: string;
