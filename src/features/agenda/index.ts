@@ -42,7 +42,6 @@ export const agenda = defineCapability({
       fireDigest: (moment) => core.scheduler.fire({ slot: DIGEST_SLOT, job: DIGEST_JOB, next: async () => undefined }, moment),
       digestChannelId: core.config.digest.channelId,
       daysBeforeMeeting: core.config.digest.daysBeforeMeeting,
-      deliveries: { export: (person) => core.outbox.personalData(person), erase: (person) => core.outbox.erase(person) },
     });
     core.outbox.job(DIGEST_JOB, async (data) => {
       const count = await service.fanOut(String(data.slot));

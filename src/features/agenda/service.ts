@@ -52,8 +52,6 @@ interface AgendaDeps {
   fireDigest(moment: Date): Promise<boolean>;
   digestChannelId: string;
   daysBeforeMeeting: number;
-  /** The outbox's delivery rows of one person (digests and notices): exported and erased with the subscription. */
-  deliveries: { export(person: PersonId): Promise<Record<string, unknown>>; erase(person: PersonId): Promise<void> };
 }
 
 /** A value read at most once every few seconds: a digest renders the same meeting for 2,000 people. */
@@ -405,14 +403,12 @@ export class AgendaService {
     const said = await this.store.subscription(person);
     return {
       digestSubscription: said === undefined ? 'subscribed (default)' : said ? 'subscribed' : 'unsubscribed',
-      ...(await this.deps.deliveries.export(person)),
     };
   }
 
   async erase(person: PersonId): Promise<void> {
     await this.store.deleteSubscription(person);
     this.recent.unsubscribed.clear();
-    await this.deps.deliveries.erase(person);
   }
 
   // ---- seed ----
