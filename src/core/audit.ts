@@ -50,6 +50,22 @@ export interface AuditSink {
   record(record: AuditRecord): Promise<void>;
 }
 
+/** Records one change: who (a person, or one of the SYSTEM_ACTORS by name), what, to what, before and after. */
+export type AuditRecorder = (
+  actor: AuditActor | keyof typeof SYSTEM_ACTORS,
+  action: string,
+  target: string,
+  before?: unknown,
+  after?: unknown,
+  subject?: string,
+) => Promise<void>;
+
+/** The one way a capability records its changes: its name given once, the system named by its kind. */
+export function auditRecorder(sink: AuditSink, capability: string): AuditRecorder {
+  return (actor, action, target, before, after, subject) =>
+    sink.record({ actor: typeof actor === 'string' ? SYSTEM_ACTORS[actor] : actor, capability, action, target, subject, before, after });
+}
+
 // A property holds at most 64 KB; before/after are cut well below that.
 const MAX_JSON = 16_000;
 const PARTITION = 'audit';

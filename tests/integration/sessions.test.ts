@@ -1,5 +1,6 @@
 // Sessions on Azurite with several service instances sharing one store (as several bot processes would):
 // seats under load, the waiting list, reminders once, bad input that writes nothing, erasure.
+import { AUDIT_TABLE, AuditLog } from '../../src/core/audit';
 import { testConfig } from '../helpers/harness';
 import { createTables } from '../../src/storage/tables';
 import { SESSION_TABLES, SessionStore } from '../../src/features/sessions/store';
@@ -48,19 +49,21 @@ const memberOf = async (p: PersonId) => registry.get(p.aadObjectId);
 let a: SessionService;
 let b: SessionService;
 let storeA: SessionStore;
+let options: { reminderHours: number; audit: AuditLog };
 /** Five instances on one store, as five bot processes (a and b among them). */
 let instances: SessionService[] = [];
 
 beforeAll(async () => {
   const config = testConfig();
   const tablesA = createTables(config.storage);
-  await tablesA.ensure(Object.values(SESSION_TABLES));
+  await tablesA.ensure([...Object.values(SESSION_TABLES), AUDIT_TABLE]);
+  options = { reminderHours: 24, audit: new AuditLog(tablesA) };
   // A second client on the same tables: another bot process.
   const tablesB = createTables(config.storage);
   storeA = new SessionStore(tablesA);
-  a = new SessionService(storeA, messenger, memberOf, { reminderHours: 24 }, now);
-  b = new SessionService(new SessionStore(tablesB), messenger, memberOf, { reminderHours: 24 }, now);
-  instances = [a, b, ...[1, 2, 3].map(() => new SessionService(new SessionStore(createTables(config.storage)), messenger, memberOf, { reminderHours: 24 }, now))];
+  a = new SessionService(storeA, messenger, memberOf, options, now);
+  b = new SessionService(new SessionStore(tablesB), messenger, memberOf, options, now);
+  instances = [a, b, ...[1, 2, 3].map(() => new SessionService(new SessionStore(createTables(config.storage)), messenger, memberOf, options, now))];
 });
 
 const form = (extra: Record<string, unknown> = {}) => ({
@@ -291,7 +294,7 @@ describe('reminders', () => {
     clock = new Date('2027-05-09T09:00:00Z');
     await Promise.all([a.sendDueReminders(), b.sendDueReminders(), a.sendDueReminders(), b.sendDueReminders()]);
     // A restart: a new instance on the same store.
-    const restarted = new SessionService(storeA, messenger, memberOf, { reminderHours: 24 }, now);
+    const restarted = new SessionService(storeA, messenger, memberOf, options, now);
     await restarted.sendDueReminders();
     const reminders = sent.slice(before).filter((x) => x.kind === 'reminder' && x.sessionId === s.id);
     expect(reminders.map((x) => x.to).sort()).toEqual([member(401), member(402), member(403)].map((m) => m.aadObjectId));

@@ -13,7 +13,7 @@ import { DEMO_THEME_SESSION_TITLE, demoThemeSessionStart } from '../sessions';
 import { refuse } from './messages';
 import { itemInputSchema, LIMITS, type AgendaItem, type BoMeeting, type ItemField, type ItemInput, type ItemType, STANDARD_ITEMS } from './model';
 import type { AgendaStore } from './store';
-import { SYSTEM_ACTORS, type AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 
 export const DIGEST_SLOT = 'digest';
 export const DIGEST_JOB = 'agenda.digest';
@@ -41,7 +41,7 @@ function newItemId(): string {
 
 interface AgendaDeps {
   /** Where the secretariaat's changes to meetings and agendas are recorded (the core's audit trail). */
-  audit?: AuditSink;
+  audit: AuditSink;
   members: MemberService;
   contributions: Contributions;
   /** Puts many messages in the outbox (the digest's fan-out). */
@@ -92,20 +92,16 @@ export class AgendaService {
     private readonly store: AgendaStore,
     private readonly deps: AgendaDeps,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.audit = auditRecorder(deps.audit, 'agenda');
+  }
 
   // The secretariaat member the demo data is made through (`seed`): its changes are the demo data's, not theirs.
   private readonly demoActors = new WeakSet<Member>();
+  private readonly audit: AuditRecorder;
 
-  private async record(actor: Member, action: string, target: string, before: unknown, after: unknown): Promise<void> {
-    await this.deps.audit?.record({
-      actor: this.demoActors.has(actor) ? SYSTEM_ACTORS.demo : { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'agenda',
-      action,
-      target,
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
+  private record(actor: Member, action: string, target: string, before: unknown, after: unknown): Promise<void> {
+    return this.audit(this.demoActors.has(actor) ? 'demo' : actor, action, target, before, after);
   }
 
   // ---- meetings and their agenda ----

@@ -2,7 +2,7 @@
 // mark agreements done, the secretariaat reassigns or moves a date, owners hear of new agreements and are
 // reminded once before the due date, and the next BO agenda carries the actielijst. No Teams types here.
 import { randomBytes } from 'node:crypto';
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { NotFound, Refusal } from '../../errors';
 import { formatDate } from '../../i18n';
 import { addDays, localDay } from '../../time';
@@ -72,7 +72,11 @@ export class DecisionService {
     private readonly store: DecisionStore,
     private readonly deps: DecisionDeps,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.audit = auditRecorder(deps.audit, 'decisions');
+  }
+
+  private readonly audit: AuditRecorder;
 
   today(): string {
     return localDay(this.now());
@@ -82,17 +86,6 @@ export class DecisionService {
     return this.deps.members.organisationName(id);
   }
 
-  private async audit(actor: Member, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
-    await this.deps.audit.record({
-      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'decisions',
-      action,
-      target,
-      ...(subject ? { subject } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
-  }
 
   // ---- recording after a meeting ----
 

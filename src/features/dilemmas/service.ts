@@ -1,7 +1,7 @@
 // Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
 import { NotFound } from '../../errors';
 import type { Choice } from '../../capability';
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
 import { localDay } from '../../time';
@@ -114,6 +114,7 @@ function matches(filter: ListFilter, s: DilemmaSummary): boolean {
 
 export class DilemmaService {
   private extensionList: DilemmaExtensions = {};
+  private readonly record: AuditRecorder;
 
   constructor(
     private readonly store: DilemmaStore,
@@ -123,10 +124,12 @@ export class DilemmaService {
     private readonly memberOf: (author: Author) => Promise<Member | undefined>,
     private readonly now: () => Date = () => new Date(),
     /** Where the secretariaat's status changes are recorded (the core's audit trail). */
-    private readonly audit?: AuditSink,
+    audit: AuditSink,
     /** The plan list as the plans capability offers it (wired by the core once every capability is built). */
     private readonly plans: () => Choice[] | undefined = () => undefined,
-  ) {}
+  ) {
+    this.record = auditRecorder(audit, 'dilemmas');
+  }
 
   /** A capability built later adds its steps around saving and its detail button. */
   useExtensions(extensions: DilemmaExtensions): void {
@@ -444,15 +447,13 @@ export class DilemmaService {
     });
     if (!updated) throw new NotFound('No such dilemma');
     if (before && (before.status !== updated.status || before.outcome !== updated.outcome)) {
-      const m = viewer.member;
-      await this.audit?.record({
-        actor: { tenantId: m.tenantId, aadObjectId: m.aadObjectId, name: m.name },
-        capability: 'dilemmas',
-        action: 'dilemma.statusChanged',
-        target: updated.id,
-        before: { status: before.status, outcome: before.outcome },
-        after: { status: updated.status, outcome: updated.outcome },
-      });
+      await this.record(
+        viewer.member,
+        'dilemma.statusChanged',
+        updated.id,
+        { status: before.status, outcome: before.outcome },
+        { status: updated.status, outcome: updated.outcome },
+      );
     }
     if (before && before.status !== updated.status) await this.notifyAuthor(updated, 'status', viewer.member);
     else if (before && before.outcome !== updated.outcome) await this.notifyAuthor(updated, 'outcome', viewer.member);

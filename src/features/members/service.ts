@@ -13,7 +13,7 @@ import type { MemberStore } from './store';
 
 import { NotFound } from '../../errors';
 import { samePerson, type PersonId } from '../../identity';
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 
 type RequestAccessResult =
@@ -38,20 +38,17 @@ export class MemberService {
     private readonly now: () => Date = () => new Date(),
     private readonly cacheMs = 0,
     /** Where the secretariaat's changes are recorded (the core's audit trail). */
-    private readonly audit?: AuditSink,
-  ) {}
+    audit: AuditSink,
+  ) {
+    this.audit = auditRecorder(audit, 'members');
+  }
 
-  private async record(actor: Member, action: string, target: PersonId, before?: unknown, after?: unknown): Promise<void> {
-    await this.audit?.record({
-      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'members',
-      action,
-      target: `${target.tenantId}|${target.aadObjectId}`.toLowerCase(),
-      // The person's name beside the ids, so the logboek says who (a request and a member both carry it).
-      ...('name' in target && typeof target.name === 'string' && target.name ? { subject: target.name } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
+  private readonly audit: AuditRecorder;
+
+  /** The target is a person: their ids, and their name beside them so the logboek says who. */
+  private record(actor: Member, action: string, target: PersonId, before?: unknown, after?: unknown): Promise<void> {
+    const name = 'name' in target && typeof target.name === 'string' ? target.name : undefined;
+    return this.audit(actor, action, `${target.tenantId}|${target.aadObjectId}`.toLowerCase(), before, after, name);
   }
 
   private cacheKey(tenantId: string, aadObjectId: string): string {

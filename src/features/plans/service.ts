@@ -1,7 +1,7 @@
 // Plan rules: who may read, edit and import, how a change is checked and stored with its history, who is told,
 // and the regional progress. No Teams types here. Lookups read an in-memory index that one point read keeps
 // fresh, so a chat turn never scans the table, and two bot processes on one store see each other's changes.
-import { SYSTEM_ACTORS, type AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 
 /** Who imports when nobody typed it: the command line (`npm run import:plans`) or the demo data at start. */
 type SystemImporter = 'import' | 'demo';
@@ -133,21 +133,13 @@ export class PlanService {
     private readonly refreshMs = 0,
     private readonly now: () => Date = () => new Date(),
     /** Where changes by people (edit card, file import) are recorded (the core's audit trail). */
-    private readonly audit?: AuditSink,
-  ) {}
+    audit: AuditSink,
+  ) {
+    this.record = auditRecorder(audit, 'plans');
+  }
 
   /** `actor` is a person, or the system when nobody typed it (the command-line import, the demo data). */
-  private async record(actor: Member | SystemImporter, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
-    await this.audit?.record({
-      actor: typeof actor === 'string' ? SYSTEM_ACTORS[actor] : { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'plans',
-      action,
-      target,
-      ...(subject ? { subject } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
-  }
+  private readonly record: AuditRecorder;
 
   /** Reads every plan once, at start. */
   async load(): Promise<void> {

@@ -1,5 +1,5 @@
 // Session rules: who may sign up and when, the waiting list, who manages a session, reminders. No Teams types.
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { NotFound } from '../../errors';
 import { samePerson, type Member, type PersonId, type Role } from '../../identity';
 import { decodeKey, personKey } from '../../storage/keys';
@@ -86,7 +86,7 @@ interface SessionOptions {
   /** How long before the start the reminder goes out. */
   reminderHours: number;
   /** Where changes by the secretariaat (and the gespreksleider) are recorded. */
-  audit?: AuditSink;
+  audit: AuditSink;
 }
 
 export function statusOf(session: Session, now: Date): SessionStatus {
@@ -112,19 +112,11 @@ export class SessionService {
     private readonly memberOf: (person: PersonId) => Promise<Member | undefined>,
     private readonly options: SessionOptions,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  private async record(actor: Member, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
-    await this.options.audit?.record({
-      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'sessions',
-      action,
-      target,
-      ...(subject ? { subject } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
+  ) {
+    this.record = auditRecorder(options.audit, 'sessions');
   }
+
+  private readonly record: AuditRecorder;
 
   // ---------------------------------------------------------------- reading
 
