@@ -67,9 +67,8 @@ export function sessionMessenger(outbox: Outbox, service: () => SessionService, 
     data: { id: notice.session.id, kind: notice.kind },
   });
   return {
-    async deliver(to, notice) {
-      await outbox.enqueue(message(to, notice));
-      return 'sent';
+    async once(to, notice) {
+      return (await outbox.enqueue(message(to, notice))) === 'exists' ? 'exists' : 'queued';
     },
     later(to, notice) {
       return outbox.notify(message(to, notice), (err) => log.error({ event: 'sessions.noticeNotQueued', err: errorFields(err) }, 'session notice not queued'));
