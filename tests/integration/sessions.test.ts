@@ -289,6 +289,16 @@ describe('creating and editing', () => {
 });
 
 describe('reminders', () => {
+  it('drops the reminder claim table of earlier versions, with the people in it, and then finds nothing to drop', async () => {
+    const tables = createTables(testConfig().storage);
+    const old = tables.client('SessionReminders');
+    await old.createTable();
+    await old.createEntity({ partitionKey: 'S-1', rowKey: 'person|2027', state: 'sent' });
+    const store = new SessionStore(tables);
+    expect(await store.retireOldTables()).toBe(1);
+    expect(await store.retireOldTables()).toBe(0);
+  });
+
   it('reminds everyone confirmed (not the waiting list) within the window, and counts a reminder already in the outbox as skipped', async () => {
     const s = await newSession({ capacity: '3', date: '2027-05-10', deadlineDate: '2027-05-01' });
     for (const n of [401, 402, 403, 404]) await a.signUp(member(n), s.id);

@@ -2,7 +2,7 @@
 import { encodeKey } from '../../storage/keys';
 import { randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
+import { dropTables, getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse, type DilemmaSummary } from './model';
 import type { MemoryPage } from './memory';
 import { DilemmaReadModel, type Change, type Detail, type ReadModelOptions } from './readModel';
@@ -207,17 +207,8 @@ export class DilemmaStore {
   }
 
   /** Drops the tables of the list index that memory replaced (stores from before it); safe to repeat. */
-  async retireOldIndex(): Promise<number> {
-    let dropped = 0;
-    for (const name of RETIRED_TABLES) {
-      try {
-        await this.tables.client(name).deleteTable();
-        dropped++;
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err;
-      }
-    }
-    return dropped;
+  retireOldIndex(): Promise<number> {
+    return dropTables(this.tables, RETIRED_TABLES);
   }
 
   /** One page of a list from memory, newest first (see DilemmaMemory.page). */

@@ -3,7 +3,7 @@
 // transaction: the session row (its seat counters and arrival number, checked by ETag) plus the registration.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { encodeKey, personKey } from '../../storage/keys';
-import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
+import { dropTables, getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { registrationSchema, sessionSchema, type Registration, type Session } from './model';
 
 export const SESSION_TABLES = { sessions: 'Sessions' } as const;
@@ -58,17 +58,8 @@ export class SessionStore {
   }
 
   /** Drops the tables nothing reads any more (with the personal data they held); safe to repeat. */
-  async retireOldTables(): Promise<number> {
-    let dropped = 0;
-    for (const name of RETIRED_TABLES) {
-      try {
-        await this.tables.client(name).deleteTable();
-        dropped++;
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err;
-      }
-    }
-    return dropped;
+  retireOldTables(): Promise<number> {
+    return dropTables(this.tables, RETIRED_TABLES);
   }
 
   async nextSessionNumber(): Promise<number> {
