@@ -1,5 +1,6 @@
 // The dilemma part of `npm run bench`: fills the bench's store with many invented dilemmas, fast (rows written
 // through the store in batches, not through chat turns), and a reader who is a plain member.
+import { AUDIT_TABLE, AuditLog } from '../src/core/audit';
 import { createTables } from '../src/storage/tables';
 import { tablesOf } from '../src/capability';
 import { CAPABILITIES } from '../src/capabilities';
@@ -71,7 +72,7 @@ export async function seedBenchStore(
   reader: { tenantId: string; aadObjectId: string; name: string },
 ): Promise<void> {
   const tables = createTables(storage);
-  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE]));
+  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE, AUDIT_TABLE]));
   await new DilemmaStore(tables).bulkCreate(benchDilemmas(count, reader.tenantId), 8);
-  await new MemberService(new MemberStore(tables), []).seed([{ ...reader, organisationId: 'huizen', role: 'wethouder' }]);
+  await new MemberService(new MemberStore(tables), [], undefined, 0, new AuditLog(tables)).seed([{ ...reader, organisationId: 'huizen', role: 'wethouder' }]);
 }

@@ -2,6 +2,7 @@
 // dilemmas with responses from 200 invented members and 60 expertise profiles in in-memory Azurite, the bot as a
 // child process on those tables, and the round trips of `wie weet <onderwerp>`, the detail button and the
 // similar-dilemmas check before saving, each beside `help` in the same run (p50, p95).
+import { AUDIT_TABLE, AuditLog } from '../src/core/audit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -40,7 +41,7 @@ const percentile = (values: number[], p: number) => {
 /** Fills the tables: dilemmas (30% with two responses), 200 members, 60 profiles. */
 async function seed(storage: ReturnType<typeof loadConfig>['storage']) {
   const tables = createTables(storage);
-  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE]));
+  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE, AUDIT_TABLE]));
   const dilemmas = benchDilemmas(DILEMMAS, TENANT);
   const responses: Array<{ dilemmaId: string; aad: string; seq: number; talk: boolean }> = [];
   dilemmas.forEach((d, i) => {
@@ -65,7 +66,7 @@ async function seed(storage: ReturnType<typeof loadConfig>['storage']) {
     ...Array.from({ length: 4 }, (_, i) => `bench-recogniser-${i}`),
     ...Array.from({ length: RESPONDERS }, (_, i) => `bench-member-${i}`),
   ];
-  await new MemberService(new MemberStore(tables), []).seed([
+  await new MemberService(new MemberStore(tables), [], undefined, 0, new AuditLog(tables)).seed([
     ...people.map((aad, i) => ({ tenantId: TENANT, aadObjectId: aad, name: `Bedacht Lid ${i}`, organisationId: ORGANISATIONS[i % 6]!, role: i % 2 ? ('wethouder' as const) : ('directeur-bestuurder' as const) })),
     { tenantId: TENANT, ...ASKER, organisationId: 'huizen', role: 'wethouder' },
   ]);

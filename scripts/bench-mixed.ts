@@ -1,6 +1,7 @@
 // The mixed-load part of `npm run bench`: many members using every command at once for a while against one
 // bot process on Azurite; p50 / p95 per command, errors (an apology, an HTTP error, no answer), and the
 // bot's memory before and after.
+import { AUDIT_TABLE, AuditLog } from '../src/core/audit';
 import type { Config } from '../src/config';
 import { MemberService } from '../src/features/members/service';
 import { MemberStore } from '../src/features/members/store';
@@ -45,8 +46,8 @@ export function mixedMembers(count: number): MixedMember[] {
 /** Registers the mixed scenario's members (wethouders and directeur-bestuurders) in the bench's store. */
 export async function seedMixedMembers(storage: Config['storage'], tenantId: string, members: MixedMember[]): Promise<void> {
   const tables = createTables(storage);
-  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE]));
-  await new MemberService(new MemberStore(tables), []).seed(
+  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE, AUDIT_TABLE]));
+  await new MemberService(new MemberStore(tables), [], undefined, 0, new AuditLog(tables)).seed(
     members.map((m, i) => ({ tenantId, ...m, organisationId: i % 2 ? 'dudok-wonen' : 'hilversum', role: i % 2 ? 'directeur-bestuurder' : 'wethouder' })),
   );
 }

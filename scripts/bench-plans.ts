@@ -1,6 +1,7 @@
 // The plans part of `npm run bench` (also runnable alone: node --import tsx scripts/bench-plans.ts): imports a
 // generated 10,000-row plan list into in-memory Azurite and times it, then starts the bot as a child process on
 // those tables and measures the `plan <naam>` round trip beside `help` in the same run (p50, p95).
+import { AUDIT_TABLE, AuditLog } from '../src/core/audit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -79,12 +80,15 @@ export async function benchPlans(): Promise<void> {
     // The import, in this process, on the tables the bot will use.
     const config = loadConfig(env);
     const tables = createTables(config.storage);
-    await tables.ensure(Object.values(PLAN_TABLES));
+    await tables.ensure([...Object.values(PLAN_TABLES), AUDIT_TABLE]);
     const service = new PlanService(
       new PlanStore(tables),
       () => MUNICIPALITIES.map((name) => ({ id: name.toLowerCase().replace(/ /g, '-'), name: `Gemeente ${name}` })),
       { planChanged: async () => undefined },
       config.plans,
+      undefined,
+      undefined,
+      new AuditLog(tables),
     );
     await service.load();
     const names = planNames();

@@ -3,6 +3,7 @@
 // reports its own memory (RSS, and the heap after a full collection); the bench prints a line per minute and
 // checks that after the warm-up memory grows by at most 10 % and levels off, and that nothing went wrong:
 // every turn answered without an apology, every digest delivered to every member exactly once, no error logged.
+import { AUDIT_TABLE, AuditLog } from '../src/core/audit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -346,9 +347,9 @@ async function main(): Promise<void> {
   };
   const members = mixedMembers(MEMBERS);
   const tables = createTables(loadConfig(env).storage);
-  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE]));
+  await tables.ensure(tablesOf(CAPABILITIES, [REFERENCE_TABLE, AUDIT_TABLE]));
   // One of them runs the secretariaat (a digest needs one); all of them get the digest.
-  await new MemberService(new MemberStore(tables), []).seed(
+  await new MemberService(new MemberStore(tables), [], undefined, 0, new AuditLog(tables)).seed(
     members.map((m, i) => ({
       tenantId: TENANT,
       ...m,

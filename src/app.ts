@@ -15,7 +15,8 @@ import { Throttle } from './proactive/throttle';
 import { BUDGET_TABLE, SharedAppBudget } from './proactive/budget';
 import { OUTBOX_TABLE, Outbox } from './proactive/outbox';
 import { createWorkQueue } from './proactive/queue';
-import { cronTimes, SCHEDULE_TABLE, Scheduler } from './proactive/scheduler';
+import { SCHEDULE_TABLE, Scheduler } from './proactive/scheduler';
+import { cronTimes } from './time';
 import { OutboxWorker } from './proactive/worker';
 import { buildCapabilities, directoryOf, tablesOf, type Built, type Capability, type Core, type Directory, type Routes } from './capability';
 import { AUDIT_TABLE, AuditLog, type AuditSentences, type AuditWords } from './core/audit';
@@ -50,10 +51,6 @@ export interface RunningApp {
 export const CORE_TABLES = [REFERENCE_TABLE, AUDIT_TABLE, OUTBOX_TABLE, BUDGET_TABLE, SCHEDULE_TABLE] as const;
 
 export class StartupError extends Error {}
-
-export function createAdapter(config: Config): CloudAdapter {
-  return new CloudAdapter(createAuth(config));
-}
 
 function createAuth(config: Config): ConfigurationBotFrameworkAuthentication {
   const credentials = new ConfigurationServiceClientCredentialFactory({

@@ -104,7 +104,7 @@ export interface PersonTurn {
  * Teams names everyone in it and each is a member the route is for (an unknown roster counts as no). 'open':
  * anywhere; the handler then shows only what anyone there may see.
  */
-export type Where = 'personal' | 'members' | 'open';
+type Where = 'personal' | 'members' | 'open';
 
 /** Who a route is for. The core applies it before the handler runs; the service checks the roles again. */
 export interface Audience {
@@ -137,7 +137,7 @@ export interface Command extends Guarded {
 
 /** The jobs the welcome card groups its buttons by, each under its own heading (in this order). */
 export const MENU_GROUPS = ['dilemmas', 'plans', 'meetings', 'manage', 'more'] as const;
-export type MenuGroup = (typeof MENU_GROUPS)[number];
+type MenuGroup = (typeof MENU_GROUPS)[number];
 
 /** A button on the welcome card. Without roles, every member sees it; without a group it goes under "Meer". */
 export interface MenuItem {
@@ -242,7 +242,7 @@ export interface Directory {
 }
 
 /** What a capability holds about one person (AVG/GDPR): export it, or erase it. */
-export interface PrivacyHooks {
+interface PrivacyHooks {
   /** Everything this capability holds about the person, as plain JSON. */
   export(person: PersonId): Promise<Record<string, unknown>>;
   /** Erases or anonymises it; running it twice changes nothing more. */
@@ -305,7 +305,7 @@ export interface Capability<S = unknown, N extends string = string> {
   jobs?(service: S, core: Core): BackgroundJob;
 }
 
-export interface BackgroundJob {
+interface BackgroundJob {
   start(): void;
   /** Stops the timer and waits for a run under way. */
   stop(): Promise<void>;

@@ -188,7 +188,7 @@ export interface Config {
   decisions: DecisionSettings;
 }
 
-export interface DecisionSettings {
+interface DecisionSettings {
   /** When open agreements are checked for a reminder (cron, Amsterdam time). */
   reminderSchedule: string;
   /** Days before the due date that the owner is reminded (once). */
@@ -212,7 +212,7 @@ export interface ProactiveSettings {
   teamsServiceUrl: string;
 }
 
-export interface DigestSettings {
+interface DigestSettings {
   /** Cron pattern in Europe/Amsterdam time. */
   schedule: string;
   /** Also this many days before each BO meeting (0 = not). */
@@ -222,7 +222,7 @@ export interface DigestSettings {
   scheduler: boolean;
 }
 
-export interface SessionSettings {
+interface SessionSettings {
   /** Hours before the start that the reminder goes out. */
   reminderHours: number;
   calendarLinkDays: number;

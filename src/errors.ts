@@ -2,7 +2,7 @@
 import type { Locale } from './i18n';
 
 /** A sentence in the person's language, filled in when the error is answered. */
-export type Sentence = (locale: Locale) => string;
+type Sentence = (locale: Locale) => string;
 
 /**
  * A "no" that a person caused (not allowed, a rule of the domain). Each carries its capability's reason and
@@ -46,4 +46,3 @@ export function refusals<R extends string, K extends string>(
   };
 }
 
-export type Refusals = ReturnType<typeof refusals>;

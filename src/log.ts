@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export interface LoggerOptions {
+interface LoggerOptions {
   /** Extra fields for every line, such as the trace id when telemetry is on. */
   context?: () => Record<string, string>;
 }

@@ -5,7 +5,7 @@ import { errorFields, type Logger } from './log';
 import type { Bot } from './bot';
 import type { HttpRoute } from './capability';
 
-export interface ServerDeps {
+interface ServerDeps {
   adapter: CloudAdapter;
   bot: Bot;
   log: Logger;

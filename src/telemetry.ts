@@ -7,7 +7,7 @@ import type { Config } from './config';
 /** The span attribute that holds the code a person sees in the apology ("code 3AF709"). */
 export const ERROR_CODE_ATTRIBUTE = 'bowonen.error_code';
 
-export interface Telemetry {
+interface Telemetry {
   /** Fields that tie a log line to the trace it belongs to (operation_Id in Application Insights). */
   logContext(): Record<string, string>;
   /** Sends what is still buffered, then stops. */

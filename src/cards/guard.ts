@@ -6,10 +6,10 @@ import { t, type Locale } from '../i18n';
 import type { Logger } from '../log';
 import { MESSAGE_BUDGET_BYTES, utf16Bytes } from './budget';
 
-export type Outgoing = 'reply' | 'update' | 'invokeResponse' | 'proactive';
+type Outgoing = 'reply' | 'update' | 'invokeResponse' | 'proactive';
 
 /** What the log may say about an oversized message: never its content. */
-export interface About {
+interface About {
   kind: Outgoing;
   /** What caused it: a card verb, an invoke name, an outbox kind (names, not text). */
   trigger?: string;
@@ -50,7 +50,7 @@ export function withinBudget<A extends Partial<Activity>>(activity: A, locale: L
 }
 
 /** A name for what the person did, safe to log: a card verb or invoke name, never typed text. */
-export function triggerOf(activity: Partial<Activity>): string {
+function triggerOf(activity: Partial<Activity>): string {
   const verb = (activity.value as { verb?: unknown; action?: { verb?: unknown } } | undefined)?.verb ?? (activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
   if (typeof verb === 'string' && /^[A-Za-z][A-Za-z0-9.]{0,40}$/.test(verb)) return verb;
   return activity.type === 'invoke' ? `invoke:${String(activity.name ?? '')}`.slice(0, 60) : String(activity.type ?? '');

@@ -5,7 +5,7 @@ import type { Role } from '../identity';
 import { actionSet, card, commandButton, heading, subheading, textBlock, type AdaptiveCard, type CardElement } from './adaptive';
 import { MAX_PRIMARY_ACTIONS } from './budget';
 
-export interface Greeting {
+interface Greeting {
   name: string;
   role: string;
   organisation: string;

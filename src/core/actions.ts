@@ -9,7 +9,7 @@ import { answerExecute, isShared, knownErrorMessage, personOf } from '../turn';
 import { answerKnownErrors } from './answers';
 import type { Identify } from './identity';
 
-export interface ActionDeps {
+interface ActionDeps {
   identify: Identify;
   locale(context: TurnContext): Locale;
 }

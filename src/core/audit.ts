@@ -1,11 +1,11 @@
 // The audit trail: every change by the secretariaat and every erasure, append-only in its own table, newest
 // first. Who, when, what, before and after. Services record through the AuditSink interface (no Teams types).
 import { randomBytes } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { odataString } from '../storage/keys';
 import { csvDocument } from './csv';
-import { amsterdamStamp, type Locale } from '../i18n';
+import type { Locale } from '../i18n';
+import { localStamp } from '../time';
 import type { Tables } from '../storage/tables';
 
 export const AUDIT_TABLE = 'Audit';
@@ -26,7 +26,7 @@ export const SYSTEM_ACTORS = {
   retention: { tenantId: '', aadObjectId: 'system:retention', name: '' },
 } as const satisfies Record<string, AuditActor>;
 
-export interface AuditRecord {
+interface AuditRecord {
   actor: AuditActor;
   /** The capability that made the change, e.g. 'members'. */
   capability: string;
@@ -48,6 +48,22 @@ export interface AuditEntry extends AuditRecord {
 /** What services get: a place to record a change. */
 export interface AuditSink {
   record(record: AuditRecord): Promise<void>;
+}
+
+/** Records one change: who (a person, or one of the SYSTEM_ACTORS by name), what, to what, before and after. */
+export type AuditRecorder = (
+  actor: AuditActor | keyof typeof SYSTEM_ACTORS,
+  action: string,
+  target: string,
+  before?: unknown,
+  after?: unknown,
+  subject?: string,
+) => Promise<void>;
+
+/** The one way a capability records its changes: its name given once, the system named by its kind. */
+export function auditRecorder(sink: AuditSink, capability: string): AuditRecorder {
+  return (actor, action, target, before, after, subject) =>
+    sink.record({ actor: typeof actor === 'string' ? SYSTEM_ACTORS[actor] : actor, capability, action, target, subject, before, after });
 }
 
 // A property holds at most 64 KB; before/after are cut well below that.
@@ -126,7 +142,7 @@ export class AuditLog implements AuditSink {
 
   /** One page, newest first; `after` is the last id of the page before. */
   async page(size: number, after?: string): Promise<{ entries: AuditEntry[]; more: boolean }> {
-    const filter = `PartitionKey eq ${odataString(PARTITION)}` + (after ? ` and RowKey gt ${odataString(after)}` : '');
+    const filter = odata`PartitionKey eq ${PARTITION}` + (after ? odata` and RowKey gt ${after}` : '');
     const pages = this.table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: size + 1 });
     const first = await pages.next();
     const rows = first.done ? [] : first.value;
@@ -135,7 +151,7 @@ export class AuditLog implements AuditSink {
   }
 
   async *all(): AsyncIterable<AuditEntry> {
-    const filter = `PartitionKey eq ${odataString(PARTITION)}`;
+    const filter = odata`PartitionKey eq ${PARTITION}`;
     for await (const row of this.table.listEntities({ queryOptions: { filter } })) yield toEntry(rowSchema.parse(row));
   }
 }
@@ -183,7 +199,7 @@ export interface AuditWords {
   unknown(locale: Locale, action: string, target: string): string;
 }
 
-export function auditWho(entry: AuditEntry, locale: Locale, words: AuditWords): string {
+function auditWho(entry: AuditEntry, locale: Locale, words: AuditWords): string {
   const system = Object.entries(SYSTEM_ACTORS).find(([, a]) => a.aadObjectId === entry.actor.aadObjectId);
   if (system) return words.actor(system[0] as keyof typeof SYSTEM_ACTORS, locale);
   return entry.actor.name || entry.actor.aadObjectId;
@@ -209,7 +225,7 @@ export function auditCsv(entries: AuditEntry[], words: AuditWords, locale: Local
   const text = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
   const rows = [CSV_HEADINGS[locale]];
   for (const e of entries) {
-    rows.push([amsterdamStamp(new Date(e.at)), auditWho(e, locale, words), auditSentence(e, locale, words), e.capability, e.action, e.target, e.before, e.after].map(text));
+    rows.push([localStamp(new Date(e.at)), auditWho(e, locale, words), auditSentence(e, locale, words), e.capability, e.action, e.target, e.before, e.after].map(text));
   }
   return csvDocument(rows);
 }

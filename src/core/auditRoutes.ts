@@ -65,7 +65,7 @@ export function auditRoutes(core: Core, audit: AuditLog, words: AuditWords): Rou
   };
 }
 
-export function auditCard(locale: Locale, entries: AuditEntry[], more: boolean, csvUrl: string, words: AuditWords) {
+function auditCard(locale: Locale, entries: AuditEntry[], more: boolean, csvUrl: string, words: AuditWords) {
   const body: CardElement[] = [heading(t(locale, 'audit.title')), textBlock(t(locale, 'audit.intro'), { isSubtle: true })];
   if (!entries.length) body.push(textBlock(t(locale, 'audit.empty')));
   for (const e of entries) {

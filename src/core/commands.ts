@@ -9,11 +9,11 @@ export const MAX_COMMAND_LENGTH = 2_000;
 const MAX_COMMAND_WORDS = 4;
 
 /** Words that open the menu; questions about the bot itself ("wat kan ik hier?") do too. */
-export const HELP_WORDS = ['help', 'hulp', 'menu', 'start', '?'];
+const HELP_WORDS = ['help', 'hulp', 'menu', 'start', '?'];
 const HELP_QUESTION =
   /^(wat kan (ik|je|jij|bo wonen)|hoe werkt|waar begin|wat doe (ik|je)|help me|hulp nodig|ik snap het niet|what can (i|you)|how does|help me)\b/;
 
-export interface Routed {
+interface Routed {
   command: Command;
   args: string;
 }

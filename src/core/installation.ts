@@ -6,7 +6,7 @@ import { t } from '../i18n';
 import type { StoredReference } from '../proactive/references';
 import { localeFor, personOf, tenantOf } from '../turn';
 
-export function referenceOf(context: TurnContext): StoredReference {
+function referenceOf(context: TurnContext): StoredReference {
   const activity = context.activity;
   return {
     reference: TurnContext.getConversationReference(activity),

@@ -2,7 +2,7 @@
 // calendar files, CSV lists). The token names what it opens; the server checks signature, purpose and time.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type LinkCheck = { ok: true; data: Record<string, string> } | { ok: false; reason: 'invalid' | 'expired' };
+type LinkCheck = { ok: true; data: Record<string, string> } | { ok: false; reason: 'invalid' | 'expired' };
 
 export class Links {
   private readonly secret: Buffer;

@@ -26,25 +26,31 @@ export class Privacy {
     private readonly directory: Directory,
   ) {}
 
-  /** Everything the bot holds about one person, per capability, plus where the bot can reach them. */
+  /**
+   * Everything the bot holds about one person, per capability, plus what the core holds: where the bot can
+   * reach them, and the messages it sent them (the outbox's delivery rows, whichever capability sent them).
+   */
   async exportAll(person: PersonId): Promise<Record<string, unknown>> {
-    const [parts, chat] = await Promise.all([
+    const [parts, chat, outbox] = await Promise.all([
       Promise.all(this.built.map(async (b) => [b.capability.name, await b.privacy.export(person)] as const)),
       this.core.references.personalChat(person.tenantId, person.aadObjectId),
+      this.core.outbox.personalData(person),
     ]);
     return {
       person: { tenantId: person.tenantId, aadObjectId: person.aadObjectId },
       exportedAt: new Date().toISOString(),
       conversations: chat ? [{ conversationType: chat.conversationType, locale: chat.locale, updatedAt: chat.updatedAt }] : [],
+      deliveries: outbox.deliveries,
       ...Object.fromEntries(parts),
     };
   }
 
-  /** Erases one person everywhere (capabilities in reverse order, then the chat reference), and records it. */
+  /** Erases one person everywhere (capabilities in reverse order, then the messages sent them and the chat reference), and records it. */
   async eraseAll(person: PersonId, actor: AuditActor, why: 'self' | 'secretariaat' | 'retention'): Promise<void> {
     // The name, read before it goes: the logboek says whose data was erased, and nothing more of them.
     const subject = await this.directory.nameOf(person);
     for (const b of [...this.built].reverse()) await b.privacy.erase(person);
+    await this.core.outbox.erase(person);
     await this.core.references.removePerson(person.tenantId, person.aadObjectId);
     await this.core.audit.record({ actor, capability: 'privacy', action: `privacy.erased.${why}`, target: personKey(person.tenantId, person.aadObjectId), ...(subject ? { subject } : {}) });
     this.core.log.info({ event: 'privacy.erased', why }, 'personal data erased');
@@ -81,7 +87,7 @@ export class Privacy {
       const url = links.url(EXPORT_PATH, EXPORT_PURPOSE, { tenantId: member.tenantId, aadObjectId: member.aadObjectId }, EXPORT_TTL_MS);
       const label = (part: string, kind: string) => {
         const own = this.built.find((b) => b.capability.name === part)?.capability.messages[locale] as Record<string, string> | undefined;
-        return own?.[`privacy.${kind}`] ?? (part === 'conversations' ? t(locale, 'privacy.conversations') : kind);
+        return own?.[`privacy.${kind}`] ?? (part === 'conversations' || part === 'deliveries' ? t(locale, `privacy.${part}`) : kind);
       };
       await sendCard(context, overviewCard(locale, member, data, url, label));
     };

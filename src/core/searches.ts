@@ -7,7 +7,7 @@ import type { Locale } from '../i18n';
 import type { Identify } from './identity';
 
 /** Teams shows at most this many options in a typeahead list. */
-export const MAX_SEARCH_RESULTS = 15;
+const MAX_SEARCH_RESULTS = 15;
 /** Longest query text looked at: a person types a few words, not a page. */
 const MAX_QUERY_LENGTH = 200;
 

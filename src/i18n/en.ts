@@ -58,6 +58,7 @@ export const en: Record<MessageKey, string> = {
   'audit.personalOnly': 'You read the audit log in your personal chat with BO Wonen.',
   'privacy.present': 'yes',
   'privacy.conversations': 'Your personal chat with BO Wonen',
+  'privacy.deliveries': 'Messages BO Wonen sent you',
   'privacy.title': 'My data',
   'privacy.intro': 'This is what BO Wonen keeps about you, {name}. Use the button below to download all of it as a file.',
   'privacy.download': 'The download link works for 15 minutes. Anyone with the link can fetch your data that long, so do not share it.',

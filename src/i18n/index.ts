@@ -1,6 +1,7 @@
 // Message lookup and Dutch date formats. Dutch is the default; English for en-* Teams locales.
 import { nl, type MessageKey } from './nl';
 import { en } from './en';
+import { TIME_ZONE } from '../time';
 
 export type Locale = 'nl' | 'en';
 export type { MessageKey };
@@ -19,7 +20,7 @@ export function localeOf(teamsLocale: string | undefined, settings: LocaleSettin
   return /^en\b/i.test(teamsLocale) ? 'en' : /^nl\b/i.test(teamsLocale) ? 'nl' : settings.fallback;
 }
 
-export type Vars = Record<string, string | number>;
+type Vars = Record<string, string | number>;
 
 /** What happens when a message is filled without one of its placeholders (tests make it throw). */
 let onMissing: (name: string, text: string) => void = () => undefined;
@@ -73,8 +74,6 @@ export function translator<K extends string>(own: Messages<K>): Translate<K> {
   };
 }
 
-export const TIME_ZONE = 'Europe/Amsterdam';
-
 // Building an Intl formatter costs far more than using one (a list card formats ten dates): one per kind
 // and language, made on first use.
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
@@ -119,13 +118,4 @@ export function formatDateTime(date: Date, locale: Locale): string {
 
 export function formatNumber(value: number, locale: Locale): string {
   return formatter(`number|${locale}`, () => new Intl.NumberFormat(tag(locale))).format(value);
-}
-
-/** Amsterdam time as a spreadsheet sorts and reads it: "2026-12-06 14:05:09" (no zone: it is local time). */
-export function amsterdamStamp(date: Date): string {
-  const parts = formatter('stamp', () =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
-  ).formatToParts(date);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
 }

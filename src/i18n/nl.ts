@@ -58,6 +58,7 @@ export const nl = {
   'audit.personalOnly': 'Het logboek bekijk je in je persoonlijke chat met BO Wonen.',
   'privacy.present': 'ja',
   'privacy.conversations': 'Je persoonlijke chat met BO Wonen',
+  'privacy.deliveries': 'Berichten die BO Wonen je stuurde',
   'privacy.title': 'Mijn gegevens',
   'privacy.intro': 'Dit bewaart BO Wonen over jou, {name}. Met de knop hieronder download je alles als bestand.',
   'privacy.download': 'De downloadlink werkt 15 minuten. Wie de link heeft, kan je gegevens zo lang ophalen. Deel hem dus niet.',

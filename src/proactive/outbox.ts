@@ -5,21 +5,21 @@
 // recipient gets a message once, through crashes, restarts, queue outages and several instances.
 // Rows hold who it is for, a kind and a few ids; the text is built by the kind's renderer when it is sent,
 // in the recipient's language and with what they may see at that moment.
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Locale } from '../i18n';
 import type { PersonId } from '../identity';
-import { encodeKey, odataString, personKey } from '../storage/keys';
+import { encodeKey, personKey } from '../storage/keys';
 import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
 import type { WorkQueue } from './queue';
 
 export const OUTBOX_TABLE = 'Outbox';
 
-export type Recipient = { tenantId: string; aadObjectId: string } | { conversationId: string };
+type Recipient = { tenantId: string; aadObjectId: string } | { conversationId: string };
 
-export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped'] as const;
-export type DeliveryState = (typeof DELIVERY_STATES)[number];
+const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped'] as const;
+type DeliveryState = (typeof DELIVERY_STATES)[number];
 export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['sent', 'failed', 'unreachable', 'skipped']);
 
 /** What a capability asks to send. `batch` makes it unique: the same batch and recipient is sent once. */
@@ -63,10 +63,10 @@ export interface Delivery {
 }
 
 /** Builds the activity for one recipient; undefined when there is nothing (left) to send them. */
-export type Renderer = (input: { data: Record<string, string | number | boolean>; recipient: Recipient; locale: Locale }) => Promise<Partial<Activity> | undefined>;
+type Renderer = (input: { data: Record<string, string | number | boolean>; recipient: Recipient; locale: Locale }) => Promise<Partial<Activity> | undefined>;
 
 /** Work that runs once per queue message, on any instance (e.g. a digest's fan-out). Must be idempotent. */
-export type JobHandler = (data: Record<string, string | number | boolean>) => Promise<void>;
+type JobHandler = (data: Record<string, string | number | boolean>) => Promise<void>;
 
 const scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
 const recipientSchema = z.union([
@@ -80,7 +80,7 @@ export const queueBodySchema = z.discriminatedUnion('t', [
 ]);
 export type QueueBody = z.infer<typeof queueBodySchema>;
 
-export function recipientKey(recipient: Recipient): string {
+function recipientKey(recipient: Recipient): string {
   return 'conversationId' in recipient ? `c|${encodeKey(recipient.conversationId)}` : personKey(recipient.tenantId, recipient.aadObjectId);
 }
 
@@ -252,7 +252,7 @@ export class Outbox {
     const bodies = messages.map((m) => this.bodyOf(m));
     const existing = new Set<string>();
     for (const batch of new Set(bodies.map((b) => b.batch))) {
-      const filter = `PartitionKey eq ${odataString(batch)}`;
+      const filter = odata`PartitionKey eq ${batch}`;
       for await (const row of this.table.listEntities<Row>({ queryOptions: { filter, select: ['RowKey'] } })) existing.add(`${batch}|${row.rowKey}`);
     }
     const fresh = bodies.filter((b) => !existing.has(`${b.batch}|${recipientKey(b.recipient)}`));
@@ -439,7 +439,7 @@ export class Outbox {
 
   async list(batch: string): Promise<Delivery[]> {
     const out: Delivery[] = [];
-    const filter = `PartitionKey eq ${odataString(batch)}`;
+    const filter = odata`PartitionKey eq ${batch}`;
     for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) out.push(fromRow(row));
     return out;
   }
@@ -466,7 +466,7 @@ export class Outbox {
   /** A read receipt from a personal chat: everything sent there up to that message is read. */
   async markRead(conversationId: string, lastReadMessageId: string): Promise<number> {
     let marked = 0;
-    const filter = `conversationId eq ${odataString(conversationId)} and state eq 'sent' and readAt eq ''`;
+    const filter = odata`conversationId eq ${conversationId} and state eq 'sent' and readAt eq ''`;
     for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) {
       const d = fromRow(row);
       if (!d.activityId || !isReadUpTo(d.activityId, lastReadMessageId)) continue;
@@ -491,7 +491,7 @@ export class Outbox {
   /** Deletes delivery rows older than the retention period; returns how many. */
   async prune(olderThan: Date): Promise<number> {
     let removed = 0;
-    const filter = `createdAt lt ${odataString(olderThan.toISOString())}`;
+    const filter = odata`createdAt lt ${olderThan.toISOString()}`;
     for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) {
       // A message still under way is kept until it ends.
       if (!FINAL_STATES.has(row.state as DeliveryState)) continue;
@@ -503,7 +503,7 @@ export class Outbox {
 
   private async ofPerson(person: PersonId): Promise<Delivery[]> {
     const out: Delivery[] = [];
-    const filter = `tenantId eq ${odataString(person.tenantId.toLowerCase())} and aadObjectId eq ${odataString(person.aadObjectId.toLowerCase())}`;
+    const filter = odata`tenantId eq ${person.tenantId.toLowerCase()} and aadObjectId eq ${person.aadObjectId.toLowerCase()}`;
     for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) out.push(fromRow(row));
     return out;
   }

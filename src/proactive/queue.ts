@@ -26,7 +26,7 @@ export interface WorkQueue {
 }
 
 // Queue names: lower-case letters, digits and single hyphens, 3 to 63 characters.
-export function queueName(tablePrefix: string, name: string): string {
+function queueName(tablePrefix: string, name: string): string {
   return `${tablePrefix}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 63);
 }
 

@@ -1,7 +1,7 @@
 // Where the bot can reach people and channels: conversation references kept in Table Storage.
 import type { ConversationReference } from 'botbuilder';
-import { encodeKey, odataString, personKey } from '../storage/keys';
-import type { TableClient } from '@azure/data-tables';
+import { encodeKey, personKey } from '../storage/keys';
+import { odata, type TableClient } from '@azure/data-tables';
 import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
 
 /** The core's table of conversations the bot is in. */
@@ -80,7 +80,7 @@ export class ReferenceStore {
 
   async listConversations(): Promise<StoredReference[]> {
     const out: StoredReference[] = [];
-    const filter = `PartitionKey eq ${odataString(keys.conversationPartition)}`;
+    const filter = odata`PartitionKey eq ${keys.conversationPartition}`;
     for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) out.push(fromRow(row));
     return out;
   }

@@ -1,37 +1,21 @@
 // Runs work at set moments (e.g. the digest, Monday 08:00 Amsterdam time), once per moment however many
 // instances run a scheduler: the first to create the moment's row in Table Storage hands the work to the
-// queue; the others get 409 and leave it. Times come from croner, which knows the Amsterdam clock changes.
-import type { TableClient } from '@azure/data-tables';
-import { Cron } from 'croner';
+// queue; the others get 409 and leave it. Each schedule says its own next moment (see cronTimes in src/time.ts).
+import { odata, type TableClient } from '@azure/data-tables';
 import { errorFields, type Logger } from '../log';
-import { TIME_ZONE } from '../i18n';
-import { encodeKey, odataString } from '../storage/keys';
+import { encodeKey } from '../storage/keys';
 import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
 import type { Outbox } from './outbox';
 
 export const SCHEDULE_TABLE = 'Schedule';
 
-export interface Schedule {
+interface Schedule {
   /** Moments of the same slot name are one slot: two schedules that meet at one moment run once. */
   slot: string;
   /** The first moment strictly after `after`, or undefined for none. */
   next(after: Date): Promise<Date | undefined>;
   /** The job the queue runs for a moment (any instance); its data gets `slot` (the moment, ISO) added. */
   job: string;
-}
-
-/** A cron pattern read in Amsterdam time: next(after) never does its own date arithmetic. */
-export function cronTimes(pattern: string, timezone = TIME_ZONE): (after: Date) => Date | undefined {
-  const cron = new Cron(pattern, { timezone, paused: true });
-  return (after) => cron.nextRun(after) ?? undefined;
-}
-
-/** One moment on a given calendar day in Amsterdam (e.g. 08:00 three days before a meeting). */
-export function momentOn(day: { year: number; month: number; day: number }, hour: number, minute = 0, timezone = TIME_ZONE): Date | undefined {
-  const cron = new Cron(`${minute} ${hour} ${day.day} ${day.month} *`, { timezone, paused: true });
-  // The day's own moment: start looking from the day before, and keep it only if it is in that year.
-  const found = cron.nextRun(new Date(Date.UTC(day.year, day.month - 1, day.day - 1)));
-  return found && found.getUTCFullYear() === day.year ? found : undefined;
 }
 
 type SlotRow = { partitionKey: string; rowKey: string; state: string; job: string; claimedAt: string };
@@ -131,7 +115,7 @@ export class Scheduler {
   /** The moments already run of a slot name, newest first (e.g. to know when the last digest went out). */
   async history(slotName: string, before: Date, max = 1): Promise<Date[]> {
     const out: Date[] = [];
-    const filter = `PartitionKey eq ${odataString(encodeKey(slotName))} and RowKey lt ${odataString(before.toISOString())}`;
+    const filter = odata`PartitionKey eq ${encodeKey(slotName)} and RowKey lt ${before.toISOString()}`;
     for await (const row of this.table.listEntities<SlotRow>({ queryOptions: { filter } })) out.push(new Date(row.rowKey));
     return out.sort((a, b) => b.getTime() - a.getTime()).slice(0, max);
   }

@@ -63,7 +63,7 @@ export class TeamsConnectors {
   }
 }
 
-export interface SenderOptions {
+interface SenderOptions {
   appId: string;
   locale: LocaleSettings;
 }
@@ -196,7 +196,7 @@ function statusOf(err: unknown): number | undefined {
 }
 
 /** Retry-After from Teams, in milliseconds (seconds or an HTTP date), capped at a minute. */
-export function retryAfterOf(err: unknown): number | undefined {
+function retryAfterOf(err: unknown): number | undefined {
   const headers = (err as { response?: { headers?: { get?: (n: string) => string | undefined } | Record<string, string> } })
     ?.response?.headers;
   let value: string | undefined;

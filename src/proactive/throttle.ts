@@ -8,7 +8,7 @@ interface Window {
   max: number;
 }
 
-export const CONVERSATION_WINDOWS: Window[] = [
+const CONVERSATION_WINDOWS: Window[] = [
   { ms: 1_000, max: 7 },
   { ms: 2_000, max: 8 },
   { ms: 30_000, max: 60 },

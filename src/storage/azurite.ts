@@ -14,7 +14,7 @@ export interface AzuriteHandle {
   stop(): Promise<void>;
 }
 
-export interface AzuriteOptions {
+interface AzuriteOptions {
   /** 0 picks a free port. */
   port?: number;
   /** The Queue service's port; 0 (default) picks a free one. */
@@ -26,7 +26,7 @@ export interface AzuriteOptions {
 
 export class AzuriteError extends Error {}
 
-export function azuriteBinary(service: 'table' | 'queue' = 'table'): string {
+function azuriteBinary(service: 'table' | 'queue' = 'table'): string {
   const bin = path.resolve(__dirname, `../../node_modules/.bin/azurite-${service}`);
   const fromDist = path.resolve(__dirname, `../../../node_modules/.bin/azurite-${service}`);
   if (existsSync(bin)) return bin;

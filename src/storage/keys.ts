@@ -16,8 +16,3 @@ export function decodeKey(value: string): string {
 export function personKey(tenantId: string, aadObjectId: string): string {
   return encodeKey(`${tenantId.toLowerCase()}|${aadObjectId.toLowerCase()}`);
 }
-
-/** An OData string literal, quotes doubled. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}

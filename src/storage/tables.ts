@@ -111,3 +111,23 @@ export async function updateWithEtag<T extends object>(
     }
   }
 }
+
+/**
+ * Drops tables nothing reads any more (and the data they held); returns how many were there. deleteTable alone
+ * cannot tell: the SDK treats a missing table as deleted.
+ */
+export async function dropTables(tables: Tables, names: readonly string[]): Promise<number> {
+  let dropped = 0;
+  for (const name of names) {
+    const client = tables.client(name);
+    try {
+      await client.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 }).next();
+    } catch (err) {
+      if (isStatus(err, 404)) continue;
+      throw err;
+    }
+    await client.deleteTable();
+    dropped++;
+  }
+  return dropped;
+}

@@ -1,5 +1,6 @@
 // Dilemma lists on Azurite: newest-first pages with a cursor, filters and word search from the index, and
 // the index following every change (edit, status, withdraw, recognitions, responses, privacy erase).
+import { AuditLog } from '../../src/core/audit';
 import { DilemmaStore } from '../../src/features/dilemmas/store';
 import { DilemmaService, type Viewer } from '../../src/features/dilemmas/service';
 import { PAGE_SIZE, type ListFilter } from '../../src/features/dilemmas/model';
@@ -39,14 +40,15 @@ async function create(who: Member, title: string, extra: Record<string, unknown>
 const titles = async (viewer: Viewer, filter: ListFilter = {}, after?: string) => (await service.list(viewer, filter, after)).items.map((d) => d.title);
 
 beforeAll(async () => {
+  const tables = await freshTables();
   service = new DilemmaService(
-    new DilemmaStore(await freshTables()),
+    new DilemmaStore(tables),
     () => ['huizen', 'laren', 'blaricum'],
     { authorNotice: async () => undefined },
     async (a) => member(a.aadObjectId),
     // Each change a second later, so "newest first" is visible in the order.
     () => new Date((clock += 1000)),
-    undefined,
+    new AuditLog(tables),
     () => planList,
   );
 });

@@ -1,6 +1,7 @@
 // Dilemma lists and details come from memory: two stores on one Azurite stand for two bot processes. Each
 // shows its own changes at once and the other's after it reads the change log (poll), details included;
 // an incomplete response list is never kept, and old change rows are cleaned up.
+import { AuditLog } from '../../src/core/audit';
 import { DilemmaStore } from '../../src/features/dilemmas/store';
 import { DilemmaService, type Viewer } from '../../src/features/dilemmas/service';
 import type { Member } from '../../src/features/members/model';
@@ -31,7 +32,7 @@ let clock = Date.parse('2026-05-01T09:00:00Z');
 let submission = 0;
 
 const make = (store: DilemmaStore) =>
-  new DilemmaService(store, () => ['huizen'], { authorNotice: async () => undefined }, async (x) => member(x.aadObjectId), () => new Date((clock += 1000)));
+  new DilemmaService(store, () => ['huizen'], { authorNotice: async () => undefined }, async (x) => member(x.aadObjectId), () => new Date((clock += 1000)), new AuditLog(tables));
 const titles = async (service: DilemmaService, words?: string) =>
   (await service.list(personal(reader), words ? { words } : {})).items.map((d) => d.title);
 

@@ -1,4 +1,5 @@
 // Dilemma storage on Azurite: numbers under concurrency, one dilemma per submission, nothing half-written.
+import { AuditLog } from '../../src/core/audit';
 import { DilemmaStore } from '../../src/features/dilemmas/store';
 import { DilemmaService, type Notifier } from '../../src/features/dilemmas/service';
 import type { Dilemma } from '../../src/features/dilemmas/model';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   tables = await freshTables();
   store = new DilemmaStore(tables);
   const notifier: Notifier = { authorNotice: async (d: Dilemma, what) => void notices.push({ id: d.id, what }) };
-  service = new DilemmaService(store, () => ['huizen', 'laren'], notifier, async () => member, () => new Date('2026-06-01T12:00:00Z'));
+  service = new DilemmaService(store, () => ['huizen', 'laren'], notifier, async () => member, () => new Date('2026-06-01T12:00:00Z'), new AuditLog(tables));
 });
 
 it('gives twenty people who submit at the same moment twenty different, consecutive numbers', async () => {

@@ -1,5 +1,6 @@
 // Expertise on Azurite: profiles stored and read back, and the index following dilemmas that another process
 // writes (responses, withdrawal, erasure), with real tables under both.
+import { AuditLog } from '../../src/core/audit';
 import { tablesOf } from '../../src/capability';
 import { CAPABILITIES } from '../../src/capabilities';
 import { CORE_TABLES } from '../../src/app';
@@ -33,7 +34,7 @@ let expertise: ExpertiseService;
 let other: DilemmaService;
 
 function dilemmaService(): DilemmaService {
-  return new DilemmaService(new DilemmaStore(tables, { refreshMs: 0 }), () => ['huizen'], notifier, async () => writer);
+  return new DilemmaService(new DilemmaStore(tables, { refreshMs: 0 }), () => ['huizen'], notifier, async () => writer, undefined, new AuditLog(tables));
 }
 
 beforeAll(async () => {
@@ -128,7 +129,7 @@ it('reads all responses in one go after the dilemmas were all loaded again, not 
       await writing.addResponse({ dilemmaId: d.id, author, text: 'Wij kennen dit.', wantsToTalk: false, createdAt: at }, 1);
     }
     const directory = { findMany: async (people: readonly PersonId[]) => people.map((p) => everyone.find((m) => m.aadObjectId === p.aadObjectId)), organisationName: (id: string) => id };
-    const dilemmas = new DilemmaService(new DilemmaStore(counted, { refreshMs: 0 }), () => ['huizen'], notifier, async () => writer);
+    const dilemmas = new DilemmaService(new DilemmaStore(counted, { refreshMs: 0 }), () => ['huizen'], notifier, async () => writer, undefined, new AuditLog(counted));
     const service = new ExpertiseService(new ExpertiseStore(counted), dilemmas, directory, loadConcepts(''), 0);
     const viewer = { member: asker, shared: false };
     expect((await service.whoKnows(viewer, 'netcongestie')).people.map((p) => p.aadObjectId)).toEqual(['a2', 'a1']);

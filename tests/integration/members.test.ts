@@ -12,16 +12,20 @@ import { createTables } from '../../src/storage/tables';
 import { testConfig, testTablePrefix } from '../helpers/harness';
 import { StorageProxy } from '../helpers/proxy';
 import { freshTables } from '../helpers/storage';
+import { AuditLog } from '../../src/core/audit';
+import type { Tables } from '../../src/storage/tables';
 import { playgroundMembers, readPlaygroundFile, seedPlaygroundMembers } from '../../scripts/playground';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const ADMIN = 'aaaaaaaa-0000-4000-8000-000000000001';
 const organisations = organisationFileSchema.parse(organisationFile).organisations;
 let service: MemberService;
+/** A member registry on real tables, its changes recorded in the same store's audit trail. */
+const registryOn = (tables: Tables, admins: string[], cacheMs = 0) => new MemberService(new MemberStore(tables), admins, undefined, cacheMs, new AuditLog(tables));
 let admin: Member;
 
 beforeAll(async () => {
-  service = new MemberService(new MemberStore(await freshTables()), [ADMIN]);
+  service = registryOn(await freshTables(), [ADMIN]);
   await service.loadOrganisations(organisations);
   admin = (await service.resolve({ tenantId: TENANT, aadObjectId: ADMIN, name: 'Sanne' }))!;
 });
@@ -95,7 +99,7 @@ it('changes a role and removes a member', async () => {
 
 describe('with the member cache on', () => {
   it('sees its own role changes and removals at once', async () => {
-    const cached = new MemberService(new MemberStore(await freshTables()), [ADMIN], undefined, 60_000);
+    const cached = registryOn(await freshTables(), [ADMIN], 60_000);
     await cached.loadOrganisations(organisations);
     const boss = (await cached.resolve({ tenantId: TENANT, aadObjectId: ADMIN, name: 'Sanne' }))!;
     await cached.requestAccess(person(20), { organisationId: 'laren', role: 'wethouder' });
@@ -110,8 +114,9 @@ describe('with the member cache on', () => {
 
 describe('the secretariaat under concurrency and configuration', () => {
   it('never lets two secretariaat members remove each other at the same moment', async () => {
-    const store = new MemberStore(await freshTables());
-    const a = new MemberService(store, [], undefined, 0);
+    const tables = await freshTables();
+    const store = new MemberStore(tables);
+    const a = new MemberService(store, [], undefined, 0, new AuditLog(tables));
     await a.loadOrganisations(organisations);
     const make = (n: number) => ({ tenantId: TENANT, aadObjectId: `dddddddd-0000-4000-8000-00000000000${n}`, name: `Secretaris ${n}`, organisationId: 'regio-gooi-en-vechtstreek', role: 'secretariaat' as const });
     for (let round = 0; round < 5; round++) {
@@ -130,7 +135,7 @@ describe('the secretariaat under concurrency and configuration', () => {
   });
 
   it('does not bring back a removed configured (bootstrap) secretariaat member on their next message', async () => {
-    const configured = new MemberService(new MemberStore(await freshTables()), [ADMIN, 'eeeeeeee-0000-4000-8000-000000000001'], undefined, 0);
+    const configured = registryOn(await freshTables(), [ADMIN, 'eeeeeeee-0000-4000-8000-000000000001'], 0);
     await configured.loadOrganisations(organisations);
     const first = (await configured.resolve({ tenantId: TENANT, aadObjectId: ADMIN, name: 'Sanne' }))!;
     const second = { tenantId: TENANT, aadObjectId: 'eeeeeeee-0000-4000-8000-000000000001', name: 'Bas' };
@@ -147,7 +152,7 @@ describe('the secretariaat under concurrency and configuration', () => {
 
 describe('the demo people of npm start', () => {
   it('go only into an empty registry: a removed Ruud stays removed, an erased Marieke stays erased', async () => {
-    const demo = new MemberService(new MemberStore(await freshTables()), [], undefined, 0);
+    const demo = registryOn(await freshTables(), [], 0);
     await demo.loadOrganisations(organisations);
     const people = playgroundMembers();
     const tenantId = readPlaygroundFile().tenantId.toLowerCase();
@@ -182,8 +187,8 @@ it('finds several members with one read of the registry, then from memory, and a
       testConfig({ TABLE_PREFIX: prefix, STORAGE_CONNECTION_STRING: azuriteConnectionString(proxy.port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT)) }).storage,
     );
     const people = Array.from({ length: 12 }, (_, i) => person(200 + i));
-    await new MemberService(new MemberStore(direct), []).seed(people.map((p) => ({ ...p, organisationId: 'huizen', role: 'wethouder' as const })));
-    const registry = new MemberService(new MemberStore(counted), [ADMIN], undefined, 30_000);
+    await registryOn(direct, []).seed(people.map((p) => ({ ...p, organisationId: 'huizen', role: 'wethouder' as const })));
+    const registry = registryOn(counted, [ADMIN], 30_000);
     const asked = [people[3]!, people[0]!, person(299), people[7]!, people[11]!];
 
     let before = proxy.requests;

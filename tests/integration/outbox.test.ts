@@ -111,6 +111,16 @@ it('adds nothing when a batch is enqueued a second time', async () => {
   expect(teams.calls).toBe(callsBefore);
 });
 
+it('finds the delivery rows of a person whose id holds a quote, for export and erasure', async () => {
+  // The quote would end the OData string literal early if the filter were built without escaping.
+  const quoted = { tenantId: TENANT, aadObjectId: "o'quote" };
+  await app.services.outbox.enqueue({ batch: 'b-quote', recipient: quoted, kind: 'test.hello', data: { n: 0 } });
+  await settled('b-quote');
+  expect((await app.services.outbox.personalData(quoted)).deliveries).toHaveLength(1);
+  await app.services.outbox.erase(quoted);
+  expect((await app.services.outbox.personalData(quoted)).deliveries).toEqual([]);
+});
+
 describe('with the worker paused, driving queue messages by hand', () => {
   const workers: OutboxWorker[] = [];
   const second = () =>

@@ -1,5 +1,6 @@
 // Plans on real tables (Azurite): an import applied twice changes nothing, a refused write leaves neither the
 // plan nor its history, and a person's data (follows, changes) can be exported and erased.
+import { AuditLog } from '../../src/core/audit';
 import { readFileSync } from 'node:fs';
 import { SAMPLE_FILE } from '../../src/features/plans';
 import { PlanService } from '../../src/features/plans/service';
@@ -26,7 +27,7 @@ const wethouder: Member = {
 let tables: Tables;
 const notices: Array<{ plan: string; followers: number }> = [];
 const service = (t: Tables) =>
-  new PlanService(new PlanStore(t), () => MUNICIPALITIES, { planChanged: async (plan, _c, followers) => void notices.push({ plan: plan.id, followers: followers.length }) }, SETTINGS);
+  new PlanService(new PlanStore(t), () => MUNICIPALITIES, { planChanged: async (plan, _c, followers) => void notices.push({ plan: plan.id, followers: followers.length }) }, SETTINGS, undefined, undefined, new AuditLog(t));
 
 beforeAll(async () => {
   tables = await freshTables();

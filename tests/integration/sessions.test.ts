@@ -1,9 +1,11 @@
 // Sessions on Azurite with several service instances sharing one store (as several bot processes would):
-// seats under load, the waiting list, reminders once, bad input that writes nothing, erasure.
+// seats under load, the waiting list, who gets a reminder, bad input that writes nothing, erasure. That a
+// reminder goes out once across instances is the outbox's promise (tests/e2e/sessions.test.ts, two bots).
+import { AUDIT_TABLE, AuditLog } from '../../src/core/audit';
 import { testConfig } from '../helpers/harness';
 import { createTables } from '../../src/storage/tables';
 import { SESSION_TABLES, SessionStore } from '../../src/features/sessions/store';
-import { SessionService, type Messenger, type SessionNotice, type SendOutcome } from '../../src/features/sessions/service';
+import { SessionService, type Messenger, type SessionNotice } from '../../src/features/sessions/service';
 import type { Session } from '../../src/features/sessions/model';
 import type { Member, PersonId, Role } from '../../src/identity';
 import { RuleViolation, AccessDenied } from '../../src/errors';
@@ -15,15 +17,18 @@ interface Sent {
   to: string;
   kind: SessionNotice['kind'];
   sessionId: string;
-  how: 'deliver' | 'later';
+  how: 'once' | 'later';
 }
 const sent: Sent[] = [];
+/** What the outbox would already hold: one row per notice, session start and person. */
+const held = new Set<string>();
 const messenger: Messenger = {
-  async deliver(to: PersonId, notice: SessionNotice): Promise<SendOutcome> {
-    sent.push({ to: to.aadObjectId, kind: notice.kind, sessionId: notice.session.id, how: 'deliver' });
-    // A little time in flight, so two instances really overlap.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    return 'sent';
+  async once(to: PersonId, notice: SessionNotice): Promise<'queued' | 'exists'> {
+    const key = `${notice.kind}|${notice.session.id}|${notice.session.startsAt}|${to.aadObjectId}`;
+    if (held.has(key)) return 'exists';
+    held.add(key);
+    sent.push({ to: to.aadObjectId, kind: notice.kind, sessionId: notice.session.id, how: 'once' });
+    return 'queued';
   },
   async later(to: PersonId, notice: SessionNotice): Promise<void> {
     sent.push({ to: to.aadObjectId, kind: notice.kind, sessionId: notice.session.id, how: 'later' });
@@ -48,19 +53,21 @@ const memberOf = async (p: PersonId) => registry.get(p.aadObjectId);
 let a: SessionService;
 let b: SessionService;
 let storeA: SessionStore;
+let options: { reminderHours: number; audit: AuditLog };
 /** Five instances on one store, as five bot processes (a and b among them). */
 let instances: SessionService[] = [];
 
 beforeAll(async () => {
   const config = testConfig();
   const tablesA = createTables(config.storage);
-  await tablesA.ensure(Object.values(SESSION_TABLES));
+  await tablesA.ensure([...Object.values(SESSION_TABLES), AUDIT_TABLE]);
+  options = { reminderHours: 24, audit: new AuditLog(tablesA) };
   // A second client on the same tables: another bot process.
   const tablesB = createTables(config.storage);
   storeA = new SessionStore(tablesA);
-  a = new SessionService(storeA, messenger, memberOf, { reminderHours: 24 }, now);
-  b = new SessionService(new SessionStore(tablesB), messenger, memberOf, { reminderHours: 24 }, now);
-  instances = [a, b, ...[1, 2, 3].map(() => new SessionService(new SessionStore(createTables(config.storage)), messenger, memberOf, { reminderHours: 24 }, now))];
+  a = new SessionService(storeA, messenger, memberOf, options, now);
+  b = new SessionService(new SessionStore(tablesB), messenger, memberOf, options, now);
+  instances = [a, b, ...[1, 2, 3].map(() => new SessionService(new SessionStore(createTables(config.storage)), messenger, memberOf, options, now))];
 });
 
 const form = (extra: Record<string, unknown> = {}) => ({
@@ -282,21 +289,29 @@ describe('creating and editing', () => {
 });
 
 describe('reminders', () => {
-  it('reaches everyone confirmed once, with two instances, run twice, and again after a restart', async () => {
+  it('drops the reminder claim table of earlier versions, with the people in it, and then finds nothing to drop', async () => {
+    const tables = createTables(testConfig().storage);
+    const old = tables.client('SessionReminders');
+    await old.createTable();
+    await old.createEntity({ partitionKey: 'S-1', rowKey: 'person|2027', state: 'sent' });
+    const store = new SessionStore(tables);
+    expect(await store.retireOldTables()).toBe(1);
+    expect(await store.retireOldTables()).toBe(0);
+  });
+
+  it('reminds everyone confirmed (not the waiting list) within the window, and counts a reminder already in the outbox as skipped', async () => {
     const s = await newSession({ capacity: '3', date: '2027-05-10', deadlineDate: '2027-05-01' });
     for (const n of [401, 402, 403, 404]) await a.signUp(member(n), s.id);
     clock = new Date('2027-05-08T10:00:00Z');
     expect((await a.sendDueReminders()).sent).toBe(0);
     const before = sent.length;
     clock = new Date('2027-05-09T09:00:00Z');
-    await Promise.all([a.sendDueReminders(), b.sendDueReminders(), a.sendDueReminders(), b.sendDueReminders()]);
-    // A restart: a new instance on the same store.
-    const restarted = new SessionService(storeA, messenger, memberOf, { reminderHours: 24 }, now);
-    await restarted.sendDueReminders();
+    expect(await a.sendDueReminders()).toEqual({ sent: 3, skipped: 0 });
+    // Another instance, or a restart, finds the same reminders in the outbox.
+    const restarted = new SessionService(storeA, messenger, memberOf, options, now);
+    expect(await restarted.sendDueReminders()).toEqual({ sent: 0, skipped: 3 });
     const reminders = sent.slice(before).filter((x) => x.kind === 'reminder' && x.sessionId === s.id);
     expect(reminders.map((x) => x.to).sort()).toEqual([member(401), member(402), member(403)].map((m) => m.aadObjectId));
-    const exported = await a.personalData({ tenantId: TENANT, aadObjectId: member(401).aadObjectId });
-    expect(exported.reminders).toEqual([expect.objectContaining({ sessionId: s.id, state: 'sent' })]);
     clock = new Date('2026-11-29T10:00:00Z');
   });
 });

@@ -3,7 +3,8 @@
 import JSZip from 'jszip';
 import { decisions } from '../../src/features/decisions';
 import { besluitenlijst } from '../../src/features/decisions/document';
-import { actielijstSummary, addDays, isOverdue } from '../../src/features/decisions/service';
+import { actielijstSummary, isOverdue } from '../../src/features/decisions/service';
+import { addDays } from '../../src/time';
 import type { Decision } from '../../src/features/decisions/model';
 import type { BoMeeting } from '../../src/features/agenda';
 import { MAX_PRIMARY_ACTIONS, MESSAGE_BUDGET_BYTES, utf16Bytes } from '../../src/cards/budget';

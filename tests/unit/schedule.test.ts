@@ -1,5 +1,5 @@
 // The digest's moments in Amsterdam time, across the clock changes (fixed dates, no timers).
-import { cronTimes, momentOn } from '../../src/proactive/scheduler';
+import { cronTimes } from '../../src/time';
 
 const mondays = cronTimes('0 8 * * 1');
 
@@ -28,10 +28,4 @@ it('puts a moment in the skipped hour (spring) right after the change, not never
   const moment = daily(new Date('2026-03-28T12:00:00Z'))!;
   expect(moment.getTime()).toBeGreaterThan(Date.parse('2026-03-29T00:59:00Z'));
   expect(moment.getTime()).toBeLessThan(Date.parse('2026-03-29T02:00:00Z'));
-});
-
-it('finds 08:00 on a given day in Amsterdam, in either season', () => {
-  expect(momentOn({ year: 2026, month: 3, day: 28 }, 8)?.toISOString()).toBe('2026-03-28T07:00:00.000Z');
-  expect(momentOn({ year: 2026, month: 3, day: 30 }, 8)?.toISOString()).toBe('2026-03-30T06:00:00.000Z');
-  expect(momentOn({ year: 2026, month: 10, day: 26 }, 8)?.toISOString()).toBe('2026-10-26T07:00:00.000Z');
 });

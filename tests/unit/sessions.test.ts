@@ -1,4 +1,4 @@
-// Session pieces without storage: Amsterdam time, the .ics text, signed links, CSV safety, and card validity.
+// Session pieces without storage: the .ics text, signed links, CSV safety, and card validity.
 import { attendeesCard, noticeCard, sessionFormCard, sessionListCard, whenText } from '../../src/features/sessions/cards';
 import { csvField } from '../../src/core/csv';
 import { attendeesCsv } from '../../src/features/sessions/csv';
@@ -6,7 +6,6 @@ import { escapeText, fold, sessionIcs } from '../../src/features/sessions/ics';
 import type { Registration, Session } from '../../src/features/sessions/model';
 import { seedDrafts } from '../../src/features/sessions/seed';
 import { statusOf, type SessionNotice } from '../../src/features/sessions/service';
-import { endOfLocalDay, fromLocal, toLocal } from '../../src/features/sessions/time';
 import type { Locale } from '../../src/i18n';
 import { cardProblems } from '../helpers/cards';
 import ICAL from 'ical.js';
@@ -53,23 +52,7 @@ const reg = (n: number, extra: Partial<Registration> = {}): Registration => ({
   ...extra,
 });
 
-describe('Amsterdam time', () => {
-  it('turns local winter and summer times into the right instants, and back', () => {
-    expect(fromLocal('2027-01-10', '14:00')?.toISOString()).toBe('2027-01-10T13:00:00.000Z');
-    expect(fromLocal('2027-07-10', '14:00')?.toISOString()).toBe('2027-07-10T12:00:00.000Z');
-    // The day the clocks go forward (28 March 2027): before and after 02:00.
-    expect(fromLocal('2027-03-28', '01:30')?.toISOString()).toBe('2027-03-28T00:30:00.000Z');
-    expect(fromLocal('2027-03-28', '03:30')?.toISOString()).toBe('2027-03-28T01:30:00.000Z');
-    expect(toLocal(new Date('2027-10-31T00:30:00Z'))).toMatchObject({ date: '2027-10-31', time: '02:30' });
-    expect(endOfLocalDay('2027-06-30')?.toISOString()).toBe('2027-06-30T21:59:59.000Z');
-  });
-
-  it('rejects dates and times that do not exist', () => {
-    expect(fromLocal('2027-02-30', '10:00')).toBeUndefined();
-    expect(fromLocal('2027-01-10', '25:00')).toBeUndefined();
-    expect(fromLocal('morgen', '10:00')).toBeUndefined();
-  });
-
+describe('the session time', () => {
   it('shows when a session is in the reader\'s language', () => {
     expect(whenText(session(), 'nl')).toBe('donderdag 25 maart 2027, 14:00–17:00');
     expect(whenText(session(), 'en')).toBe('Thursday, 25 March 2027, 14:00–17:00');

@@ -15,7 +15,7 @@ export function itemTitle(locale: Locale, item: AgendaItem): string {
 }
 
 /** What the agenda and the digest show of an item's typed texts, at most; the item's own card shows them whole. */
-export const AGENDA_CLIP = { title: 80, summary: 120, submittedBy: 40, candidate: 60, tooltip: 80 } as const;
+const AGENDA_CLIP = { title: 80, summary: 120, submittedBy: 40, candidate: 60, tooltip: 80 } as const;
 
 /** An item's title for a card: typed text shown as typed, cut to `max` when given. */
 function titleText(locale: Locale, item: AgendaItem, max?: number): string {
@@ -23,7 +23,7 @@ function titleText(locale: Locale, item: AgendaItem, max?: number): string {
   return item.standard ? title : literal(max ? clip(title, max) : title);
 }
 
-export interface AgendaView {
+interface AgendaView {
   meeting: BoMeeting | undefined;
   secretariaat: boolean;
   /** Only in a personal chat: the secretariaat's buttons. */
@@ -92,7 +92,7 @@ export function agendaCard(locale: Locale, view: AgendaView): AdaptiveCard {
   return withSummary(card(body, actions), title);
 }
 
-export interface ItemView {
+interface ItemView {
   meeting: BoMeeting;
   item: AgendaItem;
   /** The secretariaat in their personal chat: the edit form, reorder and remove, while the agenda is open. */
@@ -171,11 +171,11 @@ function newMeetingForm(locale: Locale): CardElement {
   };
 }
 
-export function formSuffix(itemId: string | undefined): string {
+function formSuffix(itemId: string | undefined): string {
   return `-${itemId ?? 'new'}`;
 }
 
-export interface ItemFormValues {
+interface ItemFormValues {
   type: string;
   title: string;
   summary: string;
@@ -230,7 +230,7 @@ export function itemForm(
   return again ? withSummary(c, t(locale, 'agenda.itemFormTitle')) : c;
 }
 
-export interface DigestView {
+interface DigestView {
   since: Date;
   meeting: BoMeeting | undefined;
   sections: DigestSection[];
@@ -239,7 +239,7 @@ export interface DigestView {
 }
 
 /** A digest line, at most: each capability's section links to the whole thing. */
-export const DIGEST_ITEM_TEXT = 200;
+const DIGEST_ITEM_TEXT = 200;
 
 export function digestCard(locale: Locale, view: DigestView): AdaptiveCard {
   const body: CardElement[] = [heading(t(locale, 'digest.title')), textBlock(t(locale, 'digest.intro', { since: formatDate(view.since, locale) }), { isSubtle: true, spacing: 'None' })];

@@ -1,7 +1,7 @@
 // The agenda capability: BO meetings and their agenda, which the secretariaat prepares and fixes, and the
 // digest every member gets: personal, on a schedule, through the outbox (once each, within Teams' limits).
 import { defineCapability, type Core, type Need } from '../../capability';
-import { cronTimes } from '../../proactive/scheduler';
+import { cronTimes } from '../../time';
 import { members } from '../members';
 import { agendaDigest } from './contributions';
 import { auditSentences, messages, refuse } from './messages';
@@ -42,7 +42,6 @@ export const agenda = defineCapability({
       fireDigest: (moment) => core.scheduler.fire({ slot: DIGEST_SLOT, job: DIGEST_JOB, next: async () => undefined }, moment),
       digestChannelId: core.config.digest.channelId,
       daysBeforeMeeting: core.config.digest.daysBeforeMeeting,
-      deliveries: { export: (person) => core.outbox.personalData(person), erase: (person) => core.outbox.erase(person) },
     });
     core.outbox.job(DIGEST_JOB, async (data) => {
       const count = await service.fanOut(String(data.slot));
@@ -67,4 +66,4 @@ export const agenda = defineCapability({
 });
 
 export type { AgendaService } from './service';
-export { meetingIdSchema, type BoMeeting, type AgendaItem } from './model';
+export { meetingIdSchema, type BoMeeting } from './model';

@@ -5,17 +5,15 @@ import { typedText } from '../../text';
 export const LIMITS = { title: 150, summary: 1000, submittedBy: 120, link: 500, links: 5, place: 200, items: 30 } as const;
 
 export const ITEM_TYPES = ['besluitvorming', 'bespreking', 'informatie'] as const;
-export const itemTypeSchema = z.enum(ITEM_TYPES);
+const itemTypeSchema = z.enum(ITEM_TYPES);
 export type ItemType = z.infer<typeof itemTypeSchema>;
 
-export const MEETING_STATUSES = ['gepland', 'vastgesteld', 'afgerond'] as const;
-export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+const MEETING_STATUSES = ['gepland', 'vastgesteld', 'afgerond'] as const;
 
 /** Fixed items: a meeting opens with these and ends with rondvraag (their titles are in messages.ts). */
 export const STANDARD_ITEMS = ['opening', 'verslag', 'rondvraag'] as const;
-export type StandardItem = (typeof STANDARD_ITEMS)[number];
 
-export const itemSchema = z.object({
+const itemSchema = z.object({
   id: z.string().regex(/^[a-z0-9]{6,16}$/),
   standard: z.enum(STANDARD_ITEMS).optional(),
   type: itemTypeSchema,
@@ -89,4 +87,3 @@ export const placeSchema = z.object({
   itemType: z.enum(ITEM_TYPES).optional(),
 });
 export const newMeetingSchema = z.object({ meetingDate: text, meetingTime: text, meetingPlace: text });
-export const reportSchema = z.object({ batch: z.string().regex(/^digest-[0-9TZ:.-]{10,40}$/).optional() });

@@ -5,6 +5,7 @@ import type { Locale } from '../../i18n';
 import type { Member } from '../../identity';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import { personKey } from '../../storage/keys';
+import { fromLocal } from '../../time';
 import type { MemberService } from '../members';
 import { NotFound } from '../../errors';
 import { agendaCard, agendaItemCard, digestCard, itemForm, reportCard, reportGoneCard } from './cards';
@@ -209,7 +210,7 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
         async handler(turn) {
           requireManager(turn);
           const input = newMeetingSchema.parse(turn.context.activity.value);
-          const startsAt = amsterdamTime(input.meetingDate, input.meetingTime);
+          const startsAt = fromLocal(input.meetingDate, input.meetingTime);
           if (!startsAt) throw refuse.rule('badMeeting');
           await agenda.createMeeting(turn.member, startsAt, input.meetingPlace);
           await showAgenda(turn, true);
@@ -233,20 +234,4 @@ export function agendaRoutes(agenda: AgendaService, members: MemberService, core
       { verb: 'digestReportRefresh', ...manage, isRefresh: true, handler: (turn) => report(turn), gone: (locale) => reportGoneCard(locale) },
     ],
   };
-}
-
-/** A date and time typed in the form, read as Amsterdam time; undefined when it is not a real moment. */
-function amsterdamTime(date: string, time: string): Date | undefined {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
-  const tm = /^(\d{2}):(\d{2})/.exec(time.trim());
-  if (!d || !tm) return undefined;
-  const [year, month, day, hour, minute] = [d[1], d[2], d[3], tm[1], tm[2]].map(Number) as [number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return undefined;
-  // The offset of Amsterdam at that moment: try both (CET, CEST) and keep the one that reads back the same.
-  for (const offset of [1, 2]) {
-    const candidate = new Date(Date.UTC(year, month - 1, day, hour - offset, minute));
-    const back = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate);
-    if (back === `${tm[1]}:${tm[2]}`) return candidate;
-  }
-  return undefined;
 }

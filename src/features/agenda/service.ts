@@ -3,17 +3,17 @@
 import { randomBytes } from 'node:crypto';
 import { NotFound, Refusal } from '../../errors';
 import type { Contributions, DigestSection, DigestViewer } from '../../capability';
-import { formatDate, TIME_ZONE, type Locale } from '../../i18n';
+import { formatDate, type Locale } from '../../i18n';
 import type { Member, PersonId } from '../../identity';
 import { personKey } from '../../storage/keys';
+import { addDays, fromLocal, localDay, weekdayOnOrAfter } from '../../time';
 import type { OutboxMessage } from '../../proactive/outbox';
-import { momentOn } from '../../proactive/scheduler';
 import type { MemberService } from '../members';
 import { DEMO_THEME_SESSION_TITLE, demoThemeSessionStart } from '../sessions';
 import { refuse } from './messages';
 import { itemInputSchema, LIMITS, type AgendaItem, type BoMeeting, type ItemField, type ItemInput, type ItemType, STANDARD_ITEMS } from './model';
 import type { AgendaStore } from './store';
-import { SYSTEM_ACTORS, type AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 
 export const DIGEST_SLOT = 'digest';
 export const DIGEST_JOB = 'agenda.digest';
@@ -22,7 +22,7 @@ export const DIGEST_CHANNEL_KIND = 'agenda.digestChannel';
 const WEEK_MS = 7 * 24 * 3_600_000;
 
 export type ItemProblem = 'required' | 'tooLong' | 'badLink' | 'tooMany';
-export type ItemResult = { status: 'saved'; meeting: BoMeeting } | { status: 'invalid'; problems: Partial<Record<ItemField, ItemProblem>> };
+type ItemResult = { status: 'saved'; meeting: BoMeeting } | { status: 'invalid'; problems: Partial<Record<ItemField, ItemProblem>> };
 
 /** Who takes part in the BO: the agenda and the digest are theirs (a gespreksleider is not). */
 export const BO_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
@@ -39,19 +39,9 @@ function newItemId(): string {
   return randomBytes(5).toString('hex');
 }
 
-/** The calendar day of a moment in Amsterdam. */
-function amsterdamDay(date: Date): { year: number; month: number; day: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
-}
-
-export interface AgendaDeps {
+interface AgendaDeps {
   /** Where the secretariaat's changes to meetings and agendas are recorded (the core's audit trail). */
-  audit?: AuditSink;
+  audit: AuditSink;
   members: MemberService;
   contributions: Contributions;
   /** Puts many messages in the outbox (the digest's fan-out). */
@@ -62,8 +52,6 @@ export interface AgendaDeps {
   fireDigest(moment: Date): Promise<boolean>;
   digestChannelId: string;
   daysBeforeMeeting: number;
-  /** The outbox's delivery rows of one person (digests and notices): exported and erased with the subscription. */
-  deliveries: { export(person: PersonId): Promise<Record<string, unknown>>; erase(person: PersonId): Promise<void> };
 }
 
 /** A value read at most once every few seconds: a digest renders the same meeting for 2,000 people. */
@@ -104,20 +92,16 @@ export class AgendaService {
     private readonly store: AgendaStore,
     private readonly deps: AgendaDeps,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.audit = auditRecorder(deps.audit, 'agenda');
+  }
 
   // The secretariaat member the demo data is made through (`seed`): its changes are the demo data's, not theirs.
   private readonly demoActors = new WeakSet<Member>();
+  private readonly audit: AuditRecorder;
 
-  private async record(actor: Member, action: string, target: string, before: unknown, after: unknown): Promise<void> {
-    await this.deps.audit?.record({
-      actor: this.demoActors.has(actor) ? SYSTEM_ACTORS.demo : { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'agenda',
-      action,
-      target,
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
+  private record(actor: Member, action: string, target: string, before: unknown, after: unknown): Promise<void> {
+    return this.audit(this.demoActors.has(actor) ? 'demo' : actor, action, target, before, after);
   }
 
   // ---- meetings and their agenda ----
@@ -145,8 +129,7 @@ export class AgendaService {
   async createMeeting(actor: Member, startsAt: Date, place: string): Promise<BoMeeting> {
     requireSecretariaat(actor);
     if (!Number.isFinite(startsAt.getTime()) || startsAt.getTime() < this.now().getTime()) throw refuse.rule('badMeeting');
-    const day = amsterdamDay(startsAt);
-    const id = `BO-${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
+    const id = `BO-${localDay(startsAt)}`;
     const at = this.now().toISOString();
     const standard = (which: (typeof STANDARD_ITEMS)[number]): AgendaItem => ({
       id: newItemId(),
@@ -399,12 +382,7 @@ export class AgendaService {
     if (this.deps.daysBeforeMeeting <= 0) return undefined;
     const moments = (await this.store.listMeetings())
       .filter((m) => m.status !== 'afgerond')
-      .map((m) => {
-        const day = amsterdamDay(new Date(m.startsAt));
-        // Calendar days back (Date.UTC only counts days here; the clock time comes from the cron library).
-        const back = new Date(Date.UTC(day.year, day.month - 1, day.day - this.deps.daysBeforeMeeting));
-        return momentOn({ year: back.getUTCFullYear(), month: back.getUTCMonth() + 1, day: back.getUTCDate() }, 8);
-      })
+      .map((m) => fromLocal(addDays(localDay(new Date(m.startsAt)), -this.deps.daysBeforeMeeting), '08:00'))
       .filter((d): d is Date => !!d && d.getTime() > after.getTime())
       .sort((a, b) => a.getTime() - b.getTime());
     return moments[0];
@@ -421,14 +399,12 @@ export class AgendaService {
     const said = await this.store.subscription(person);
     return {
       digestSubscription: said === undefined ? 'subscribed (default)' : said ? 'subscribed' : 'unsubscribed',
-      ...(await this.deps.deliveries.export(person)),
     };
   }
 
   async erase(person: PersonId): Promise<void> {
     await this.store.deleteSubscription(person);
     this.recent.unsubscribed.clear();
-    await this.deps.deliveries.erase(person);
   }
 
   // ---- seed ----
@@ -484,11 +460,8 @@ export function demoItems(now: Date, locale: Locale = 'nl'): Array<Record<string
  */
 export function demoMeetingStart(now: Date): Date {
   const from = new Date(now.getTime() + 21 * 24 * 3_600_000);
-  const day = amsterdamDay(from);
-  const date = new Date(Date.UTC(day.year, day.month - 1, day.day));
   // 4 is Thursday.
-  date.setUTCDate(date.getUTCDate() + ((4 - date.getUTCDay() + 7) % 7));
-  return momentOn({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }, 14) ?? from;
+  return fromLocal(weekdayOnOrAfter(localDay(from), 4), '14:00') ?? from;
 }
 
 export function digestBatch(slot: string): string {

@@ -1,7 +1,7 @@
 // BO meetings (with their agenda in the same row, so an edit or a new order is one ETag-checked write) and
 // digest subscriptions in Table Storage. The only code that knows their keys.
-import type { TableClient } from '@azure/data-tables';
-import { odataString, personKey } from '../../storage/keys';
+import { odata, type TableClient } from '@azure/data-tables';
+import { personKey } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import type { PersonId } from '../../identity';
 import { meetingSchema, type BoMeeting } from './model';
@@ -36,7 +36,7 @@ export class AgendaStore {
 
   async listMeetings(): Promise<BoMeeting[]> {
     const out: BoMeeting[] = [];
-    const filter = `PartitionKey eq ${odataString(keys.meetingPartition)}`;
+    const filter = odata`PartitionKey eq ${keys.meetingPartition}`;
     for await (const row of this.meetings.listEntities<MeetingRow>({ queryOptions: { filter } })) out.push(fromRow(row));
     return out;
   }

@@ -9,8 +9,6 @@ import { t } from './messages';
 import { KINDS, LIMITS, type Decision, type RecordProblem } from './model';
 import { isOverdue } from './service';
 
-export type OwnerName = (d: Decision) => string;
-
 const dayText = (day: string, locale: Locale) => (day ? formatDate(new Date(`${day}T12:00:00Z`), locale) : '');
 const meetingDate = (startsAt: string, locale: Locale) => formatDate(new Date(startsAt), locale);
 
@@ -96,7 +94,7 @@ export function recordCard(locale: Locale, view: RecordView): AdaptiveCard {
   ]);
 }
 
-export interface ActiesView {
+interface ActiesView {
   title: string;
   intro?: string;
   empty: string;

@@ -7,7 +7,7 @@ import { ownerText } from './cards';
 import { t } from './messages';
 import type { Decision } from './model';
 
-export interface DocumentInput {
+interface DocumentInput {
   meeting: BoMeeting;
   decisions: Decision[];
   organisationName: (id: string) => string;

@@ -2,7 +2,7 @@
 // agenda item after a meeting; owners see them under `acties`, hear of them, are reminded once before the due
 // date, and the next BO agenda carries the actielijst. The besluitenlijst downloads as a Word document.
 import { defineCapability, type Core, type DigestSection, type Need, type WorstCase } from '../../capability';
-import { cronTimes } from '../../proactive/scheduler';
+import { cronTimes } from '../../time';
 import { agenda } from '../agenda';
 import { dilemmas } from '../dilemmas';
 import { members } from '../members';

@@ -181,7 +181,6 @@ const en: Record<keyof typeof nl, string> = {
 
 export const messages = defineMessages({ nl, en });
 export const t = translator(messages);
-export type DecisionMessageKey = keyof typeof nl;
 
 /** Every "no" of the decisions capability, with its sentence. */
 export const refuse = refusals(

@@ -14,10 +14,9 @@ export const LIMITS = {
 } as const;
 
 export const KINDS = ['besluit', 'afspraak'] as const;
-export const kindSchema = z.enum(KINDS);
-export type DecisionKind = z.infer<typeof kindSchema>;
+const kindSchema = z.enum(KINDS);
 
-export const decisionIdSchema = z.string().regex(/^A-[a-f0-9]{10}$/);
+const decisionIdSchema = z.string().regex(/^A-[a-f0-9]{10}$/);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const decisionSchema = z.object({
@@ -51,10 +50,6 @@ export function isAgreement(d: Decision): boolean {
   return d.kind === 'afspraak';
 }
 
-export function hasMemberOwner(d: Decision): boolean {
-  return !!d.ownerAadObjectId;
-}
-
 // ---- card submits (Teams sends every input as text; anything else is forged or stale) ----
 
 /** Typed text, without control characters (a forged submit cannot garble a card). */
@@ -81,7 +76,6 @@ export const recordInputSchema = z
     if (!ownerChoiceSchema.safeParse(v.owner).success) ctx.addIssue({ code: 'custom', path: ['owner'], message: 'ownerRequired' });
     if (!day.safeParse(v.dueDate).success || Number.isNaN(Date.parse(v.dueDate))) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'dueDateRequired' });
   });
-export type RecordInput = z.infer<typeof recordInputSchema>;
 export type RecordProblem = 'kind' | 'textRequired' | 'textTooLong' | 'ownerRequired' | 'dueDateRequired';
 
 export const recordSubmitSchema = z.object({

@@ -18,7 +18,7 @@ import { changeSubmitSchema, decisionRefSubmitSchema, doneSubmitSchema, listSubm
 import { NOTICE_KIND, isOverdue, type DecisionService, type NoticeKind } from './service';
 import { z } from 'zod';
 
-export const DOCUMENT_PATH = '/decisions/besluitenlijst';
+const DOCUMENT_PATH = '/decisions/besluitenlijst';
 const DOCUMENT_PURPOSE = 'decisions-document';
 
 /** Notices to owners are built when sent, in their language, from the agreement as it is then. */

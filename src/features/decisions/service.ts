@@ -2,9 +2,10 @@
 // mark agreements done, the secretariaat reassigns or moves a date, owners hear of new agreements and are
 // reminded once before the due date, and the next BO agenda carries the actielijst. No Teams types here.
 import { randomBytes } from 'node:crypto';
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { NotFound, Refusal } from '../../errors';
-import { TIME_ZONE, formatDate, formatter } from '../../i18n';
+import { formatDate } from '../../i18n';
+import { addDays, localDay } from '../../time';
 import type { Member, PersonId } from '../../identity';
 import { samePerson } from '../../identity';
 import type { OutboxMessage } from '../../proactive/outbox';
@@ -18,16 +19,16 @@ import { Conflict, type DecisionStore } from './store';
 export const NOTICE_KIND = 'decisions.notice';
 export const REMINDER_SLOT = 'decisions.reminders';
 export const REMINDER_JOB = 'decisions.reminders';
-export const ACTIELIJST_REF = 'actielijst';
+const ACTIELIJST_REF = 'actielijst';
 
 /** Who takes part in the BO and may own an agreement (a gespreksleider does not). */
 const BO_ROLES: ReadonlyArray<Member['role']> = ['wethouder', 'directeur-bestuurder', 'secretariaat'];
 
-export type RecordResult = { status: 'saved'; decision: Decision } | { status: 'invalid'; problems: Partial<Record<'kind' | 'text' | 'owner' | 'dueDate', RecordProblem>> };
+type RecordResult = { status: 'saved'; decision: Decision } | { status: 'invalid'; problems: Partial<Record<'kind' | 'text' | 'owner' | 'dueDate', RecordProblem>> };
 
 export type NoticeKind = 'made' | 'reminder';
 
-export interface DecisionDeps {
+interface DecisionDeps {
   agenda: AgendaService;
   members: MemberService;
   dilemmas: DilemmaService;
@@ -36,18 +37,6 @@ export interface DecisionDeps {
   enqueue(messages: OutboxMessage[]): Promise<unknown>;
   /** Days before the due date that the owner is reminded. */
   reminderDays: number;
-}
-
-/** A calendar day in Amsterdam as YYYY-MM-DD. */
-export function amsterdamDay(date: Date): string {
-  return formatter('day-iso', () => new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })).format(date);
-}
-
-/** The day `days` calendar days after `day` (both YYYY-MM-DD). */
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 export function isOverdue(d: Decision, today: string): boolean {
@@ -70,7 +59,7 @@ function concerns(member: Member, d: Decision): boolean {
 
 const byDue = (a: Decision, b: Decision) => (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.createdAt.localeCompare(b.createdAt);
 
-export function requireSecretariaat(actor: Member): void {
+function requireSecretariaat(actor: Member): void {
   if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
 }
 
@@ -83,27 +72,20 @@ export class DecisionService {
     private readonly store: DecisionStore,
     private readonly deps: DecisionDeps,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.audit = auditRecorder(deps.audit, 'decisions');
+  }
+
+  private readonly audit: AuditRecorder;
 
   today(): string {
-    return amsterdamDay(this.now());
+    return localDay(this.now());
   }
 
   organisationName(id: string): string {
     return this.deps.members.organisationName(id);
   }
 
-  private async audit(actor: Member, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
-    await this.deps.audit.record({
-      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'decisions',
-      action,
-      target,
-      ...(subject ? { subject } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
-  }
 
   // ---- recording after a meeting ----
 
@@ -167,7 +149,7 @@ export class DecisionService {
     if (!item) throw refuse.rule('unknownItem');
     if ((await this.store.all()).filter((d) => d.meetingId === meetingId).length >= LIMITS.perMeeting) throw refuse.rule('tooMany', { max: LIMITS.perMeeting });
     const agreement = input.kind === 'afspraak';
-    if (agreement && input.dueDate < amsterdamDay(new Date(meeting.startsAt))) throw refuse.rule('dueBeforeMeeting');
+    if (agreement && input.dueDate < localDay(new Date(meeting.startsAt))) throw refuse.rule('dueBeforeMeeting');
     const at = this.now().toISOString();
     const dilemmaId = item.source?.capability === 'dilemmas' ? item.source.ref : '';
     const decision: Decision = {

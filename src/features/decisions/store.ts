@@ -1,7 +1,6 @@
 // Decisions and agreements in Table Storage, and the reminder claims. The only code that knows their keys.
 // The region records a few hundred a year: one partition holds them all, read at once and filtered in memory.
-import type { TableClient } from '@azure/data-tables';
-import { odataString } from '../../storage/keys';
+import { odata, type TableClient } from '@azure/data-tables';
 import { getOrUndefined, isStatus, type Tables } from '../../storage/tables';
 import { decisionSchema, type Decision } from './model';
 
@@ -12,7 +11,7 @@ const PARTITION = 'decision';
 /** Someone else changed the row in between: read again and retry. */
 export class Conflict extends Error {}
 
-export interface Versioned<T> {
+interface Versioned<T> {
   value: T;
   etag: string;
 }
@@ -34,7 +33,7 @@ export class DecisionStore {
   }
 
   async all(): Promise<Decision[]> {
-    const filter = `PartitionKey eq ${odataString(PARTITION)}`;
+    const filter = odata`PartitionKey eq ${PARTITION}`;
     const out: Decision[] = [];
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) out.push(decisionSchema.parse(row));
     return out;

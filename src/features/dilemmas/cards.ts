@@ -45,7 +45,7 @@ export interface PlanChoice {
   name: string;
 }
 
-export function themeLabel(locale: Locale, id: string): string {
+function themeLabel(locale: Locale, id: string): string {
   return THEMES.find((th) => th.id === id)?.[locale] ?? id;
 }
 
@@ -255,9 +255,9 @@ export function dilemmaSavedCard(
 }
 
 /** What a list row shows of a typed text, at most (the dilemma's own card shows it whole). */
-export const LIST_CLIP = { title: 100 } as const;
+const LIST_CLIP = { title: 100 } as const;
 
-export interface ListView {
+interface ListView {
   dilemmas: DilemmaSummary[];
   /** Where the next page starts; set only when there is (or may be) more. */
   next?: string;
@@ -372,7 +372,7 @@ export function dilemmaListCard(locale: Locale, view: ListView): AdaptiveCard {
   return card(body, actions);
 }
 
-export interface DetailView {
+interface DetailView {
   dilemma: Dilemma;
   responses: DilemmaResponse[];
   recognised: boolean;
@@ -394,7 +394,7 @@ export interface DetailView {
 }
 
 /** "Nog niemand herkent dit", "1 lid herkent dit", "3 leden herkennen dit". */
-export function recognisedText(locale: Locale, count: number): string {
+function recognisedText(locale: Locale, count: number): string {
   if (count === 0) return t(locale, 'dilemma.recognisedNone');
   return count === 1 ? t(locale, 'dilemma.recognisedOne') : t(locale, 'dilemma.recognisedMany', { count });
 }
@@ -541,7 +541,7 @@ export function dilemmaDetailCard(locale: Locale, view: DetailView): AdaptiveCar
 }
 
 /** Responses on one card at most; "Meer reacties" shows the next ones. */
-export const RESPONSES_PER_PAGE = 10;
+const RESPONSES_PER_PAGE = 10;
 /** Room kept free for what Teams wraps around a card (the activity, its summary). */
 const ENVELOPE_BYTES = 4 * 1024;
 
@@ -589,7 +589,7 @@ function responsePage(
   return next < responses.length ? [...shown, more(next)] : shown;
 }
 
-export interface ResponsesView {
+interface ResponsesView {
   dilemma: Dilemma;
   responses: DilemmaResponse[];
   /** The first response to show (0 is the first). */
@@ -613,7 +613,7 @@ export function dilemmaResponsesCard(locale: Locale, view: ResponsesView): Adapt
 }
 
 /** Who did what the notice is about, as the author should read it. */
-export interface NoticeActor {
+interface NoticeActor {
   name: string;
   organisation: string;
   /** A response that asked to talk further. */

@@ -80,7 +80,7 @@ export const dilemmas = defineCapability({
   }),
 });
 
-export type { DilemmaService, DilemmaExtensions, Responder, Viewer } from './service';
+export type { DilemmaService, Responder, Viewer } from './service';
 export { canSee, mayUseDilemmas } from './service';
-export type { Dilemma, DilemmaInput } from './model';
+export type { Dilemma } from './model';
 export { LIMITS as DILEMMA_LIMITS, THEMES } from './model';

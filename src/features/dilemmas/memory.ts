@@ -6,7 +6,7 @@ import { summaryOf, type Dilemma, type DilemmaSummary } from './model';
 import { indexWords } from './words';
 
 /** The newest-first key of a dilemma: inverted creation time, then inverted number (newest number first). */
-export function newestKey(createdAt: string, id: string): string {
+function newestKey(createdAt: string, id: string): string {
   const ms = Date.parse(createdAt);
   const invertedTime = String(9_999_999_999_999 - (Number.isFinite(ms) ? ms : 0)).padStart(13, '0');
   const match = /^D-(\d{4})-(\d{3,6})$/.exec(id);
@@ -16,7 +16,7 @@ export function newestKey(createdAt: string, id: string): string {
 }
 
 /** A search word matches at most this many known words (prefixes); more is reported as capped. */
-export const MAX_PREFIX_WORDS = 25;
+const MAX_PREFIX_WORDS = 25;
 
 export interface MemoryPage {
   items: DilemmaSummary[];

@@ -18,8 +18,7 @@ export const LIMITS = {
 
 const themeEntry = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), nl: z.string().min(1), en: z.string().min(1) });
 export const THEMES = z.object({ themes: z.array(themeEntry).min(1) }).parse(themeFile).themes;
-export type Theme = z.infer<typeof themeEntry>;
-export const themeIds = THEMES.map((t) => t.id);
+const themeIds = THEMES.map((t) => t.id);
 
 /** Dilemmas on one list page. */
 export const PAGE_SIZE = 10;
@@ -42,12 +41,11 @@ export type DilemmaStatus = z.infer<typeof statusSchema>;
 /** Statuses the secretariaat sets; "ingetrokken" is the author's own. */
 export const SECRETARIAAT_STATUSES = ['nieuw', 'geagendeerd', 'besproken', 'afgerond'] as const;
 
-export const visibilitySchema = z.enum(['members', 'confidential']);
-export type Visibility = z.infer<typeof visibilitySchema>;
+const visibilitySchema = z.enum(['members', 'confidential']);
 
 export const dilemmaIdSchema = z.string().regex(/^D-\d{4}-\d{3,6}$/);
 
-export const authorSchema = z.object({
+const authorSchema = z.object({
   tenantId: z.string(),
   aadObjectId: z.string(),
   name: z.string(),
@@ -118,7 +116,6 @@ export const dilemmaFormSubmitSchema = z.object({
   /** 'true' once the person saw the similar dilemmas and chose to save anyway. */
   similarChecked: text.optional(),
 });
-export type DilemmaFormSubmit = z.infer<typeof dilemmaFormSubmitSchema>;
 
 export const idSubmitSchema = z.object({ id: dilemmaIdSchema });
 
@@ -138,7 +135,7 @@ export const statusSubmitSchema = z.object({
 });
 
 /** Where a list page starts: the key of the last row the previous page showed (opaque to everyone but the store). */
-export const cursorSchema = z.string().regex(/^[0-9A-Za-z|-]{1,80}$/);
+const cursorSchema = z.string().regex(/^[0-9A-Za-z|-]{1,80}$/);
 
 /** "Meer reacties": the detail's responses from this one on (0 is the first). */
 export const responsesSubmitSchema = z.object({ id: dilemmaIdSchema, from: z.number().int().min(0).max(1_000_000) });
@@ -157,7 +154,7 @@ export type ListFilter = { theme?: string; municipality?: string; status?: Dilem
  * What a list shows of a dilemma, and what `canSee` needs (status, visibility, author): a small row,
  * without the description, so a list page is a bounded read.
  */
-export const summarySchema = z.object({
+const summarySchema = z.object({
   id: dilemmaIdSchema,
   title: z.string(),
   theme: z.string(),

@@ -10,7 +10,7 @@ import { DilemmaMemory, type MemoryPage } from './memory';
 export type Change = { id: string; revision: number } | { reload: string; at: number };
 
 /** What the read model needs from the store. */
-export interface ChangeSource {
+interface ChangeSource {
   readAll(): Promise<Array<{ dilemma: Dilemma; revision: number }>>;
   /** Changes written at or after `since` (by the writer's clock). */
   changesSince(since: Date, now: Date): Promise<Change[]>;

@@ -1,9 +1,10 @@
 // Dilemma rules: who may log, see, recognise, respond, edit and change status. No Teams types here.
 import { NotFound } from '../../errors';
 import type { Choice } from '../../capability';
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 import { personKey } from '../../storage/keys';
+import { localDay } from '../../time';
 import { searchWords } from './words';
 import { fold } from '../../text';
 import { samePerson, type Member, type PersonId } from '../../identity';
@@ -12,7 +13,6 @@ import {
   LIMITS,
   PAGE_SIZE,
   REGION_WIDE,
-  themeIds,
   type Author,
   type Dilemma,
   type DilemmaField,
@@ -38,7 +38,7 @@ export interface Viewer {
  * What a capability built later adds to dilemmas (expertise: similar dilemmas before a new one is saved,
  * people who know about it after, and a button on the detail card). Set once at build time.
  */
-export interface DilemmaExtensions {
+interface DilemmaExtensions {
   /** Before a new dilemma is saved: a card to show instead (the form's values ride along in its buttons), or nothing. */
   beforeCreate?(viewer: Viewer, input: DilemmaInput, form: Record<string, string>, locale: Locale): Promise<AdaptiveCard | undefined>;
   /** After a new dilemma is saved: a card to send next, or nothing. */
@@ -55,7 +55,7 @@ export interface Responder {
 }
 
 export type FieldProblem = 'required' | 'tooLong' | 'unknownTheme' | 'unknownMunicipality' | 'invalidChoice';
-export type SaveResult =
+type SaveResult =
   | { status: 'saved'; dilemma: Dilemma; created: boolean }
   | { status: 'invalid'; problems: Partial<Record<DilemmaField, FieldProblem>> }
   | { status: 'busy' };
@@ -83,7 +83,7 @@ function requireDilemmaRole(member: Member): void {
 }
 
 /** What `canSee` needs of a dilemma: a full one, or a list row (DilemmaSummary) carries it. */
-export type Seen = Pick<Dilemma, 'status' | 'visibility'> & { author: Pick<Author, 'tenantId' | 'aadObjectId'> };
+type Seen = Pick<Dilemma, 'status' | 'visibility'> & { author: Pick<Author, 'tenantId' | 'aadObjectId'> };
 
 function isAuthor(member: Member, dilemma: Pick<Seen, 'author'>): boolean {
   return personKey(member.tenantId, member.aadObjectId) === personKey(dilemma.author.tenantId, dilemma.author.aadObjectId);
@@ -114,6 +114,7 @@ function matches(filter: ListFilter, s: DilemmaSummary): boolean {
 
 export class DilemmaService {
   private extensionList: DilemmaExtensions = {};
+  private readonly record: AuditRecorder;
 
   constructor(
     private readonly store: DilemmaStore,
@@ -123,10 +124,12 @@ export class DilemmaService {
     private readonly memberOf: (author: Author) => Promise<Member | undefined>,
     private readonly now: () => Date = () => new Date(),
     /** Where the secretariaat's status changes are recorded (the core's audit trail). */
-    private readonly audit?: AuditSink,
+    audit: AuditSink,
     /** The plan list as the plans capability offers it (wired by the core once every capability is built). */
     private readonly plans: () => Choice[] | undefined = () => undefined,
-  ) {}
+  ) {
+    this.record = auditRecorder(audit, 'dilemmas');
+  }
 
   /** A capability built later adds its steps around saving and its detail button. */
   useExtensions(extensions: DilemmaExtensions): void {
@@ -247,7 +250,7 @@ export class DilemmaService {
     }
     let dilemma: Dilemma;
     try {
-      const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+      const year = Number(localDay(now).slice(0, 4));
       const id = claim.pending ?? formatId(year, await this.store.nextSequence(year));
       // Reserve the number first, so a retry after a crash finds (or reuses) it instead of making a second one.
       await this.store.reserveSubmission('dilemma', submissionId, owner, id, now);
@@ -444,15 +447,13 @@ export class DilemmaService {
     });
     if (!updated) throw new NotFound('No such dilemma');
     if (before && (before.status !== updated.status || before.outcome !== updated.outcome)) {
-      const m = viewer.member;
-      await this.audit?.record({
-        actor: { tenantId: m.tenantId, aadObjectId: m.aadObjectId, name: m.name },
-        capability: 'dilemmas',
-        action: 'dilemma.statusChanged',
-        target: updated.id,
-        before: { status: before.status, outcome: before.outcome },
-        after: { status: updated.status, outcome: updated.outcome },
-      });
+      await this.record(
+        viewer.member,
+        'dilemma.statusChanged',
+        updated.id,
+        { status: before.status, outcome: before.outcome },
+        { status: updated.status, outcome: updated.outcome },
+      );
     }
     if (before && before.status !== updated.status) await this.notifyAuthor(updated, 'status', viewer.member);
     else if (before && before.outcome !== updated.outcome) await this.notifyAuthor(updated, 'outcome', viewer.member);
@@ -518,7 +519,7 @@ export class DilemmaService {
 }
 
 /** The author of an erased person's dilemmas and responses: no identity left (cards say "oud-lid"). */
-export const FORMER_MEMBER: Author = { tenantId: '', aadObjectId: '', name: '', organisationId: '' };
+const FORMER_MEMBER: Author = { tenantId: '', aadObjectId: '', name: '', organisationId: '' };
 
 const STATUS_ORDER: readonly DilemmaStatus[] = ['nieuw', 'geagendeerd', 'besproken', 'afgerond'];
 
@@ -536,5 +537,3 @@ function normalise(input: DilemmaInput): Omit<DilemmaInput, never> {
   const municipalities = input.municipalities.includes(REGION_WIDE) ? [REGION_WIDE] : [...new Set(input.municipalities)];
   return { ...input, municipalities };
 }
-
-export { themeIds };

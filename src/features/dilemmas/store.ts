@@ -1,15 +1,15 @@
 // Dilemmas, their numbers, submissions and responses in Table Storage. The only code that knows their keys.
-import { encodeKey, odataString } from '../../storage/keys';
+import { encodeKey } from '../../storage/keys';
 import { randomUUID } from 'node:crypto';
-import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { dropTables, getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { dilemmaSchema, responseSchema, type Dilemma, type DilemmaResponse, type DilemmaSummary } from './model';
 import type { MemoryPage } from './memory';
 import { DilemmaReadModel, type Change, type Detail, type ReadModelOptions } from './readModel';
 
 export const DILEMMA_TABLES = { dilemmas: 'Dilemmas', changes: 'DilemmaChanges' } as const;
 /** Tables of the list index that memory replaced; dropped at start, so no copy of a name stays behind. */
-export const RETIRED_TABLES = ['DilemmaLists', 'DilemmaLookup'] as const;
+const RETIRED_TABLES = ['DilemmaLists', 'DilemmaLookup'] as const;
 
 const keys = {
   dilemma: (id: string) => ({ partitionKey: 'dilemma', rowKey: encodeKey(id) }),
@@ -80,7 +80,7 @@ function fromRow(row: Record<string, unknown>): Dilemma {
   });
 }
 
-export type SubmissionClaim =
+type SubmissionClaim =
   /** Yours to carry out; `pending` is what an earlier attempt that died had reserved (a number), if anything. */
   | { status: 'claimed'; pending?: string }
   | { status: 'done'; result: string }
@@ -207,17 +207,8 @@ export class DilemmaStore {
   }
 
   /** Drops the tables of the list index that memory replaced (stores from before it); safe to repeat. */
-  async retireOldIndex(): Promise<number> {
-    let dropped = 0;
-    for (const name of RETIRED_TABLES) {
-      try {
-        await this.tables.client(name).deleteTable();
-        dropped++;
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err;
-      }
-    }
-    return dropped;
+  retireOldIndex(): Promise<number> {
+    return dropTables(this.tables, RETIRED_TABLES);
   }
 
   /** One page of a list from memory, newest first (see DilemmaMemory.page). */
@@ -237,7 +228,7 @@ export class DilemmaStore {
 
   private async readAll(): Promise<Array<{ dilemma: Dilemma; revision: number }>> {
     const out: Array<{ dilemma: Dilemma; revision: number }> = [];
-    const filter = `PartitionKey eq ${odataString(keys.dilemmaPartition)}`;
+    const filter = odata`PartitionKey eq ${keys.dilemmaPartition}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       out.push({ dilemma: fromRow(row), revision: revisionOf(row) });
     }
@@ -256,7 +247,7 @@ export class DilemmaStore {
     const hours = new Set<string>();
     for (let t = since.getTime(); t <= now.getTime() + 3600_000; t += 3600_000) hours.add(keys.changeHour(new Date(t)));
     for (const hour of hours) {
-      const filter = `PartitionKey eq ${odataString(hour)} and RowKey ge ${odataString(since.toISOString())}`;
+      const filter = odata`PartitionKey eq ${hour} and RowKey ge ${since.toISOString()}`;
       for await (const row of this.changes.listEntities<{ id?: string; revision?: number }>({ queryOptions: { filter } })) {
         const rowKey = String(row.rowKey);
         if (rowKey.includes('|~reload|')) out.push({ reload: rowKey, at: Date.parse(rowKey.slice(0, rowKey.indexOf('|'))) });
@@ -267,7 +258,7 @@ export class DilemmaStore {
   }
 
   private async forgetChanges(before: Date): Promise<void> {
-    const filter = `PartitionKey lt ${odataString(keys.changeHour(before))}`;
+    const filter = odata`PartitionKey lt ${keys.changeHour(before)}`;
     const byHour = new Map<string, TransactionAction[]>();
     for await (const row of this.changes.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
       const hour = String(row.partitionKey);
@@ -344,7 +335,7 @@ export class DilemmaStore {
 
   async responses(dilemmaId: string): Promise<DilemmaResponse[]> {
     const out: DilemmaResponse[] = [];
-    const filter = `PartitionKey eq ${odataString(keys.dilemmaResponsePartition(dilemmaId))}`;
+    const filter = odata`PartitionKey eq ${keys.dilemmaResponsePartition(dilemmaId)}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       out.push(responseSchema.parse({ ...row, author: JSON.parse(String(row.author)) }));
     }

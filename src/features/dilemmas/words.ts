@@ -11,7 +11,7 @@ const STOPWORDS = new Set(
 );
 
 /** At most this many different words per dilemma are indexed (a long description has many). */
-export const MAX_INDEXED_WORDS = 200;
+const MAX_INDEXED_WORDS = 200;
 /** A word longer than this is cut: nobody types it, and keys stay short. */
 const MAX_WORD = 40;
 

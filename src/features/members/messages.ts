@@ -123,7 +123,6 @@ const en: Record<keyof typeof nl, string> = {
 
 export const messages = defineMessages({ nl, en });
 export const t = translator(messages);
-export type MemberMessageKey = keyof typeof nl;
 
 /** Every "no" of the members capability, with its sentence. */
 export const refuse = refusals('members', { secretariaatOnly: 'error.notAllowed', lastSecretariaat: 'admin.lastAdmin' }, t);

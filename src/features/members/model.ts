@@ -1,7 +1,7 @@
 // Members, organisations and access requests: zod schemas and the types inferred from them.
 import { z } from 'zod';
 
-export { ROLES, roleSchema, personSchema, memberSchema, type Role, type Person, type Member } from '../../identity';
+export { ROLES, roleSchema, memberSchema, type Role, type Person, type Member } from '../../identity';
 import { roleSchema } from '../../identity';
 
 export const organisationSchema = z.object({
@@ -26,7 +26,7 @@ export const accessRequestSchema = z.object({
 export type AccessRequest = z.infer<typeof accessRequestSchema>;
 
 /** A reference to one person from a card; ids are checked again in the service. */
-export const personRefSchema = z.object({
+const personRefSchema = z.object({
   tenantId: z.string().min(1).max(64),
   aadObjectId: z.string().min(1).max(64),
 });

@@ -13,16 +13,16 @@ import type { MemberStore } from './store';
 
 import { NotFound } from '../../errors';
 import { samePerson, type PersonId } from '../../identity';
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { refuse } from './messages';
 
-export type RequestAccessResult =
+type RequestAccessResult =
   | { status: 'sent'; request: AccessRequest }
   | { status: 'pending'; request: AccessRequest }
   | { status: 'member'; member: Member }
   | { status: 'invalid'; problems: { organisationId?: 'missing'; role?: 'missing' } };
 
-export type DecisionResult =
+type DecisionResult =
   | { status: 'decided'; request: AccessRequest; member?: Member }
   | { status: 'alreadyDecided'; request: AccessRequest };
 
@@ -38,20 +38,17 @@ export class MemberService {
     private readonly now: () => Date = () => new Date(),
     private readonly cacheMs = 0,
     /** Where the secretariaat's changes are recorded (the core's audit trail). */
-    private readonly audit?: AuditSink,
-  ) {}
+    audit: AuditSink,
+  ) {
+    this.audit = auditRecorder(audit, 'members');
+  }
 
-  private async record(actor: Member, action: string, target: PersonId, before?: unknown, after?: unknown): Promise<void> {
-    await this.audit?.record({
-      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'members',
-      action,
-      target: `${target.tenantId}|${target.aadObjectId}`.toLowerCase(),
-      // The person's name beside the ids, so the logboek says who (a request and a member both carry it).
-      ...('name' in target && typeof target.name === 'string' && target.name ? { subject: target.name } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
+  private readonly audit: AuditRecorder;
+
+  /** The target is a person: their ids, and their name beside them so the logboek says who. */
+  private record(actor: Member, action: string, target: PersonId, before?: unknown, after?: unknown): Promise<void> {
+    const name = 'name' in target && typeof target.name === 'string' ? target.name : undefined;
+    return this.audit(actor, action, `${target.tenantId}|${target.aadObjectId}`.toLowerCase(), before, after, name);
   }
 
   private cacheKey(tenantId: string, aadObjectId: string): string {
@@ -308,7 +305,7 @@ export class MemberService {
   }
 }
 
-export function requireSecretariaat(actor: Member): void {
+function requireSecretariaat(actor: Member): void {
   if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
 }
 

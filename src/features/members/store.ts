@@ -1,6 +1,6 @@
 // Members, access requests and organisations in Table Storage: the only code here that knows keys and ETags.
-import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { encodeKey, odataString, personKey } from '../../storage/keys';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { encodeKey, personKey } from '../../storage/keys';
 import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import {
   accessRequestSchema,
@@ -33,7 +33,7 @@ const keys = {
 };
 
 /** What a guarded change does to the member: a new version, or removal. */
-export type GuardedChange = (current: Member, members: Member[]) => Member | 'delete';
+type GuardedChange = (current: Member, members: Member[]) => Member | 'delete';
 
 // The zod schemas drop what Table Storage adds (partitionKey, rowKey, etag, timestamp) when they parse a row.
 export class MemberStore {
@@ -102,7 +102,7 @@ export class MemberStore {
 
   async listMembers(): Promise<Member[]> {
     const out: Member[] = [];
-    const filter = `PartitionKey eq ${odataString(keys.memberPartition)} and RowKey ne ${odataString(GUARD_ROW)}`;
+    const filter = odata`PartitionKey eq ${keys.memberPartition} and RowKey ne ${GUARD_ROW}`;
     for await (const row of this.members.listEntities<Member>({ queryOptions: { filter } })) {
       out.push(memberSchema.parse(row));
     }
@@ -192,7 +192,7 @@ export class MemberStore {
   }
 
   async listRequests(status: AccessRequest['status']): Promise<AccessRequest[]> {
-    const filter = `PartitionKey eq ${odataString(keys.accessRequestPartition)} and status eq ${odataString(status)}`;
+    const filter = odata`PartitionKey eq ${keys.accessRequestPartition} and status eq ${status}`;
     const out: AccessRequest[] = [];
     for await (const row of this.requests.listEntities<AccessRequest>({ queryOptions: { filter } })) {
       out.push(accessRequestSchema.parse(row));
@@ -218,7 +218,7 @@ export class MemberStore {
 
   async listOrganisations(): Promise<Organisation[]> {
     const out: Organisation[] = [];
-    const filter = `PartitionKey eq ${odataString(keys.organisationPartition)}`;
+    const filter = odata`PartitionKey eq ${keys.organisationPartition}`;
     for await (const row of this.organisations.listEntities<Organisation>({ queryOptions: { filter } })) {
       out.push(organisationSchema.parse(row));
     }

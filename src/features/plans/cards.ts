@@ -20,11 +20,11 @@ import { t, type PlanMessageKey } from './messages';
 import { phaseOf, certaintyOf, REFERENCE, type Changer, type EditField, type FieldChange, type HistoryEntry, type Plan } from './model';
 import { STAGES, type ImportReport, type ProgressFigures, type Stage, type Tally } from './service';
 
-export const LIST_SIZE = 15;
+const LIST_SIZE = 15;
 /** The import report shows this many rejected rows (the first ones: fix those and send the file again). */
-export const REPORT_ROWS = 10;
+const REPORT_ROWS = 10;
 /** Unknown columns named on the report, each cut to COLUMN_NAME_SHOWN characters. */
-export const REPORT_COLUMNS = 10;
+const REPORT_COLUMNS = 10;
 const COLUMN_NAME_SHOWN = 40;
 /** One rejected row's reasons name the cells they found; a cell may be long. */
 const REASON_SHOWN = 300;
@@ -45,7 +45,7 @@ export function phaseLabel(locale: Locale, id: string): string {
   return phaseOf(id)?.[locale] ?? id;
 }
 
-export function quarterLabel(locale: Locale, quarter: string): string {
+function quarterLabel(locale: Locale, quarter: string): string {
   const m = /^(\d{4})-Q([1-4])$/.exec(quarter);
   return m ? t(locale, 'plan.quarter', { year: m[1]!, quarter: m[2]! }) : t(locale, 'plan.notKnown');
 }
@@ -86,7 +86,7 @@ function changeLines(locale: Locale, changes: FieldChange[]): string {
  * and the legend's swatch, and the matching colour of Teams' chart. Colour only helps: every card also writes
  * each stage's number beside its name.
  */
-export const STAGE_COLOURS: Record<Stage | 'toGo', { style: string; chart: string }> = {
+const STAGE_COLOURS: Record<Stage | 'toGo', { style: string; chart: string }> = {
   delivered: { style: 'good', chart: 'good' },
   construction: { style: 'accent', chart: 'categoricalBlue' },
   hard: { style: 'warning', chart: 'warning' },
@@ -104,7 +104,7 @@ interface BarPart {
 }
 
 /** A horizontal bar of coloured parts, each as wide as its share. Parts of 0 are left out. */
-export function bar(parts: BarPart[], height = '18px'): CardElement {
+function bar(parts: BarPart[], height = '18px'): CardElement {
   const shown = parts.filter((p) => p.value > 0);
   if (!shown.length) shown.push({ value: 1, style: 'emphasis', label: '' });
   return {
@@ -134,7 +134,7 @@ const swatch = (style: string): CardElement => ({
  * The key to a bar, one line per part, so no part hides behind a chart's "+3 items": its colour, its name and,
  * when `withNumbers`, its number written out ("Opgeleverd: 6.000").
  */
-export function legend(locale: Locale, parts: BarPart[], withNumbers = true): CardElement {
+function legend(locale: Locale, parts: BarPart[], withNumbers = true): CardElement {
   return {
     type: 'Container',
     spacing: 'Small',
@@ -164,7 +164,7 @@ function stageLine(locale: Locale, tally: Tally): string {
 
 // ---- One plan. ----
 
-export interface PlanView {
+interface PlanView {
   plan: Plan;
   municipalityName: string;
   affordablePurchaseLimit: number;
@@ -308,7 +308,7 @@ export function planChoiceCard(locale: Locale, query: string, plans: Plan[], kin
   return card(body, plans.length ? [] : [submit(t(locale, 'menu.plans'), { verb: 'command', command: 'plannen' })]);
 }
 
-export interface PlanListView {
+interface PlanListView {
   plans: Plan[];
   tally: Tally;
   municipality?: Municipality;
@@ -430,7 +430,7 @@ export function progressCard(locale: Locale, figures: ProgressFigures): Adaptive
 
 // ---- Editing. ----
 
-export interface EditView {
+interface EditView {
   plan: Plan;
   /** What the form shows (as typed, when it comes back with problems); the plan's values otherwise. */
   values?: Partial<Record<EditField, string>>;

@@ -9,7 +9,7 @@ export interface Problem {
   key: PlanMessageKey;
   vars?: Record<string, string | number>;
 }
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const no = (key: PlanMessageKey, vars?: Record<string, string | number>): Parsed<never> => ({ ok: false, problem: { key, ...(vars ? { vars } : {}) } });

@@ -32,7 +32,7 @@ type BaseColumn =
   | 'onList'
   | 'discussedOn'
   | 'advice';
-export type Column = BaseColumn | `goal:${string}` | `goalNote:${string}`;
+type Column = BaseColumn | `goal:${string}` | `goalNote:${string}`;
 
 /** Headings people use for each column (compared loosely: case, accents, hyphens and dots do not matter). */
 const HEADINGS: Record<BaseColumn, string[]> = {
@@ -52,7 +52,7 @@ const HEADINGS: Record<BaseColumn, string[]> = {
   discussedOn: ['besproken op', 'regionaal besproken', 'datum bespreking', 'bespreking'],
   advice: ['advies', 'regionaal advies', 'advice'],
 };
-export const REQUIRED_COLUMNS: readonly BaseColumn[] = ['name', 'municipality', 'total', 'phase'];
+const REQUIRED_COLUMNS: readonly BaseColumn[] = ['name', 'municipality', 'total', 'phase'];
 
 function columnOf(heading: string): Column | undefined {
   const h = loose(heading);
@@ -69,7 +69,7 @@ function columnOf(heading: string): Column | undefined {
   return undefined;
 }
 
-export type Mapping = { ok: true; columns: Array<Column | undefined>; unknown: string[] } | { ok: false; problem: Problem };
+type Mapping = { ok: true; columns: Array<Column | undefined>; unknown: string[] } | { ok: false; problem: Problem };
 
 export function mapHeader(header: string[]): Mapping {
   const columns = header.map(columnOf);
@@ -105,7 +105,7 @@ export interface ImportValues {
   goals?: Record<string, { rating?: string; note?: string }>;
 }
 
-export type RowResult = { number: number; ok: true; values: ImportValues } | { number: number; ok: false; problems: Problem[] };
+type RowResult = { number: number; ok: true; values: ImportValues } | { number: number; ok: false; problems: Problem[] };
 
 const YES = ['ja', 'j', 'x', '1', 'true', 'yes', 'waar'];
 const NO = ['nee', 'n', '0', 'false', 'no', 'onwaar', ''];
@@ -208,15 +208,8 @@ function checkRow(row: SheetRow, columns: Array<Column | undefined>, municipalit
 }
 
 /** The Dutch heading of a column, to name it in a problem. */
-export function headingOf(column: Column): string {
+function headingOf(column: Column): string {
   if (column.startsWith('goal:')) return REFERENCE.goals.find((g) => `goal:${g.id}` === column)?.nl ?? column;
   if (column.startsWith('goalNote:')) return `${REFERENCE.goals.find((g) => `goalNote:${g.id}` === column)?.nl ?? column} toelichting`;
   return HEADINGS[column as BaseColumn][0]!;
 }
-
-/** The columns in the order the sample file and the report use. */
-export const SAMPLE_HEADER = [
-  'naam', 'gemeente', 'locatie', 'initiatiefnemers', 'totaal', 'sociale huur', 'middenhuur', 'betaalbare koop', 'overig', 'fase',
-  'start bouw', 'oplevering', '50+ lijst', 'besproken op', 'advies',
-  ...REFERENCE.goals.flatMap((g) => [g.nl, `${g.nl} toelichting`]),
-];

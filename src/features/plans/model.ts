@@ -8,7 +8,7 @@ const slug = z.string().regex(/^[a-zA-Z0-9-]+$/);
 const labelled = { id: slug, nl: z.string().min(1), en: z.string().min(1), aliases: z.array(z.string()).default([]) };
 
 /** How a phase counts in `voortgang`: delivered, building, hard or soft planned, an idea, or dropped. */
-export const PROGRESS = ['delivered', 'construction', 'hard', 'soft', 'idea', 'dropped'] as const;
+const PROGRESS = ['delivered', 'construction', 'hard', 'soft', 'idea', 'dropped'] as const;
 export type Progress = (typeof PROGRESS)[number];
 
 const referenceSchema = z.object({
@@ -23,12 +23,7 @@ const referenceSchema = z.object({
   }),
 });
 export const REFERENCE = referenceSchema.parse(referenceFile);
-export type Phase = (typeof REFERENCE.phases)[number];
-export type Goal = (typeof REFERENCE.goals)[number];
-export type Rating = (typeof REFERENCE.ratings)[number];
-export const phaseIds = REFERENCE.phases.map((p) => p.id);
-export const ratingIds = REFERENCE.ratings.map((r) => r.id);
-export const goalIds = REFERENCE.goals.map((g) => g.id);
+type Phase = (typeof REFERENCE.phases)[number];
 
 export function phaseOf(id: string): Phase | undefined {
   return REFERENCE.phases.find((p) => p.id === id);
@@ -57,9 +52,9 @@ export const LIMITS = {
 } as const;
 
 /** A quarter as "2027-Q3"; empty when not known. */
-export const quarterSchema = z.string().regex(/^\d{4}-Q[1-4]$/).or(z.literal(''));
+const quarterSchema = z.string().regex(/^\d{4}-Q[1-4]$/).or(z.literal(''));
 
-export const homesSchema = z.object({
+const homesSchema = z.object({
   total: z.number().int().min(0),
   socialRent: z.number().int().min(0),
   midRent: z.number().int().min(0),
@@ -69,11 +64,10 @@ export const homesSchema = z.object({
 export type Homes = z.infer<typeof homesSchema>;
 export const HOME_PARTS = ['socialRent', 'midRent', 'affordablePurchase', 'other'] as const;
 
-export const goalAssessmentSchema = z.object({ rating: z.string(), note: z.string() });
-export type GoalAssessment = z.infer<typeof goalAssessmentSchema>;
+const goalAssessmentSchema = z.object({ rating: z.string(), note: z.string() });
 
 /** Who made a change: a member (on a card or by sending a file), or the command-line import / seed. */
-export const changerSchema = z.object({
+const changerSchema = z.object({
   tenantId: z.string(),
   aadObjectId: z.string(),
   name: z.string(),
@@ -83,7 +77,7 @@ export type Changer = z.infer<typeof changerSchema>;
 
 export { PLAN_ID_MAX_LENGTH };
 
-export const planIdSchema = z
+const planIdSchema = z
   .string()
   .regex(new RegExp(`^[a-z0-9-]{2,${PLAN_ID_PARTS.municipality}}:[a-z0-9-]{1,${PLAN_ID_PARTS.name}}$`));
 
@@ -106,9 +100,6 @@ export const planSchema = z.object({
   updatedBy: changerSchema,
 });
 export type Plan = z.infer<typeof planSchema>;
-
-/** What an import row or the edit card may set (everything but identity and bookkeeping). */
-export type PlanFields = Omit<Plan, 'id' | 'revision' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
 
 export const changeSchema = z.object({ field: z.string(), from: z.string(), to: z.string() });
 export type FieldChange = z.infer<typeof changeSchema>;

@@ -4,7 +4,7 @@ import { CardFactory, type MessagingExtensionAttachment, type MessagingExtension
 import { z } from 'zod';
 import type { Audience, Core, MemberTurn, Routes, SearchExtension } from '../../capability';
 import { Refusal } from '../../errors';
-import type { Member, PersonId } from '../../identity';
+import type { Member } from '../../identity';
 import { cardActivity, isShared, replaceCard, sendCard } from '../../turn';
 import type { Outbox } from '../../proactive/outbox';
 import type { Logger } from '../../log';
@@ -35,7 +35,6 @@ import {
   planListSubmitSchema,
   planOpenSubmitSchema,
   type EditField,
-  type FieldChange,
   type Plan,
 } from './model';
 import { mayEdit, mayImport, mayReadPlans, PLAN_ROLES, type ImportReport, type PlanNotifier, type PlanService } from './service';
@@ -47,7 +46,7 @@ const reportSchema = z
   .object({ status: z.literal('done'), created: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.array(z.unknown()), unknownColumns: z.array(z.string()) })
   .passthrough();
 /** Teams asks a search message extension for 25 results at a time (queryOptions.count): never more than that. */
-export const SEARCH_RESULTS_MAX = 25;
+const SEARCH_RESULTS_MAX = 25;
 
 /**
  * Followers hear of a plan's phase and number changes through the durable outbox: one message per change and
@@ -96,7 +95,7 @@ const fileAttachmentSchema = z.object({
 });
 
 /** Where a file may come from: https, and plain http on this machine only when running locally (no app id). */
-export function downloadAllowed(url: string, allowLoopbackHttp: boolean): boolean {
+function downloadAllowed(url: string, allowLoopbackHttp: boolean): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -3,7 +3,7 @@
 import { fold } from '../../text';
 import type { Plan } from './model';
 
-export interface Indexed {
+interface Indexed {
   plan: Plan;
   etag: string;
 }

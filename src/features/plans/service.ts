@@ -1,10 +1,10 @@
 // Plan rules: who may read, edit and import, how a change is checked and stored with its history, who is told,
 // and the regional progress. No Teams types here. Lookups read an in-memory index that one point read keeps
 // fresh, so a chat turn never scans the table, and two bot processes on one store see each other's changes.
-import { SYSTEM_ACTORS, type AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 
 /** Who imports when nobody typed it: the command line (`npm run import:plans`) or the demo data at start. */
-export type SystemImporter = 'import' | 'demo';
+type SystemImporter = 'import' | 'demo';
 import { NotFound } from '../../errors';
 import type { Member, PersonId } from '../../identity';
 import { samePerson } from '../../identity';
@@ -37,7 +37,7 @@ export interface PlanNotifier {
   planChanged(plan: Plan, changes: FieldChange[], followers: PersonId[]): Promise<void>;
 }
 
-export interface ProgressSettings {
+interface ProgressSettings {
   targetHomes: number;
   fromYear: number;
   toYear: number;
@@ -62,7 +62,7 @@ export interface ProgressFigures {
   municipalities: Array<{ id: string; name: string; tally: Tally }>;
 }
 
-export type EditResult =
+type EditResult =
   | { status: 'saved'; plan: Plan; changes: FieldChange[] }
   | { status: 'unchanged'; plan: Plan }
   | { status: 'conflict'; plan: Plan }
@@ -83,7 +83,7 @@ export type ImportReport =
     };
 
 /** A plan list that was read and checked: how many rows it has, and the step that writes it. */
-export type PreparedImport = { status: 'refused'; problem: Problem } | { status: 'ready'; rows: number; apply(): Promise<ImportReport> };
+type PreparedImport = { status: 'refused'; problem: Problem } | { status: 'ready'; rows: number; apply(): Promise<ImportReport> };
 
 /** The history's name for each value of a plan. */
 const FIELD_OF_HOMES = (part: keyof Homes) => `homes.${part}`;
@@ -112,7 +112,7 @@ export function mayEdit(member: Member, plan: Plan): boolean {
   return member.role === 'secretariaat' || (member.role === 'wethouder' && member.organisationId === plan.municipality);
 }
 
-export function changerOf(member: Member, via: Changer['via']): Changer {
+function changerOf(member: Member, via: Changer['via']): Changer {
   return { tenantId: member.tenantId, aadObjectId: member.aadObjectId, name: member.name, via };
 }
 
@@ -133,21 +133,13 @@ export class PlanService {
     private readonly refreshMs = 0,
     private readonly now: () => Date = () => new Date(),
     /** Where changes by people (edit card, file import) are recorded (the core's audit trail). */
-    private readonly audit?: AuditSink,
-  ) {}
+    audit: AuditSink,
+  ) {
+    this.record = auditRecorder(audit, 'plans');
+  }
 
   /** `actor` is a person, or the system when nobody typed it (the command-line import, the demo data). */
-  private async record(actor: Member | SystemImporter, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
-    await this.audit?.record({
-      actor: typeof actor === 'string' ? SYSTEM_ACTORS[actor] : { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'plans',
-      action,
-      target,
-      ...(subject ? { subject } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
-  }
+  private readonly record: AuditRecorder;
 
   /** Reads every plan once, at start. */
   async load(): Promise<void> {
@@ -512,7 +504,7 @@ export class PlanService {
 }
 
 /** Who changed a plan after that person's data was erased (cards say "oud-lid"). */
-export const FORMER_MEMBER = { tenantId: '', aadObjectId: '', name: '' } as const;
+const FORMER_MEMBER = { tenantId: '', aadObjectId: '', name: '' } as const;
 
 function fuzzyEqual(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1 || a.length < 4) return false;
@@ -574,7 +566,7 @@ function merge(current: Plan | undefined, v: ImportValues): Omit<Plan, 'revision
 }
 
 /** What changed between two versions of a plan, field by field, as text (the history shows it as it was). */
-export function diff(before: Plan, after: Omit<Plan, 'revision' | 'updatedAt' | 'updatedBy' | 'createdAt'>): FieldChange[] {
+function diff(before: Plan, after: Omit<Plan, 'revision' | 'updatedAt' | 'updatedBy' | 'createdAt'>): FieldChange[] {
   const out: FieldChange[] = [];
   const add = (field: string, from: unknown, to: unknown) => {
     const f = Array.isArray(from) ? from.join(', ') : String(from ?? '');

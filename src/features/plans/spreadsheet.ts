@@ -14,7 +14,7 @@ export interface SheetRow {
   cells: Cell[];
 }
 
-export type Sheet = { ok: true; header: string[]; rows: SheetRow[] } | { ok: false; problem: Problem };
+type Sheet = { ok: true; header: string[]; rows: SheetRow[] } | { ok: false; problem: Problem };
 
 const refuse = (key: Problem['key'], vars?: Problem['vars']): Sheet => ({ ok: false, problem: { key, ...(vars ? { vars } : {}) } });
 

@@ -4,8 +4,8 @@
 // transaction: a crash never leaves a plan without its history. The version row goes up with every write and
 // each plan row carries the version it was written at, so a bot process learns what changed elsewhere with one
 // point read, and fetches only those plans.
-import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { encodeKey, odataString, personKey } from '../../storage/keys';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { encodeKey, personKey } from '../../storage/keys';
 import { getOrUndefined, isStatus, type Tables } from '../../storage/tables';
 import type { PersonId } from '../../identity';
 import { historyEntrySchema, planSchema, type HistoryEntry, type Plan } from './model';
@@ -42,14 +42,14 @@ export interface PlanWrite {
   history: HistoryEntry | undefined;
 }
 
-export interface StoredPlan {
+interface StoredPlan {
   plan: Plan;
   etag: string;
   seq: number;
 }
 
 const rangeFilter = ([from, to]: readonly [string, string]) =>
-  `PartitionKey eq ${odataString(PARTITION)} and RowKey ge ${odataString(from)} and RowKey lt ${odataString(to)}`;
+  odata`PartitionKey eq ${PARTITION} and RowKey ge ${from} and RowKey lt ${to}`;
 
 function planOf(row: Record<string, unknown>): StoredPlan {
   return { plan: planSchema.parse(JSON.parse(String(row.data))), etag: String(row.etag), seq: Number(row.seq) };
@@ -184,7 +184,7 @@ export class PlanStore {
   /** History entries a person made: for privacy export and erasure only, never on a chat turn. */
   async historyBy(person: PersonId): Promise<Array<{ rowKey: string; entry: HistoryEntry }>> {
     const out: Array<{ rowKey: string; entry: HistoryEntry }> = [];
-    const filter = `${rangeFilter(keys.historyAll)} and byKey eq ${odataString(personKey(person.tenantId, person.aadObjectId))}`;
+    const filter = `${rangeFilter(keys.historyAll)} and ${odata`byKey eq ${personKey(person.tenantId, person.aadObjectId)}`}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       out.push({ rowKey: String(row.rowKey), entry: historyEntrySchema.parse(JSON.parse(String(row.data))) });
     }
@@ -198,7 +198,7 @@ export class PlanStore {
   /** Plans last changed by a person: for privacy only. */
   async plansChangedBy(person: PersonId): Promise<StoredPlan[]> {
     const out: StoredPlan[] = [];
-    const filter = `${rangeFilter(keys.planRange)} and byKey eq ${odataString(personKey(person.tenantId, person.aadObjectId))}`;
+    const filter = `${rangeFilter(keys.planRange)} and ${odata`byKey eq ${personKey(person.tenantId, person.aadObjectId)}`}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) out.push(planOf(row));
     return out;
   }

@@ -3,13 +3,13 @@ import { actionSet, card, choiceSet, fieldError, heading, rowName, submit, textB
 import { dateInput, timeInput } from '../../cards/inputs';
 import { clip, literal } from '../../cards/markdown';
 import { quotable } from '../../text';
-import { formatter, TIME_ZONE, type Locale } from '../../i18n';
+import { formatter, type Locale } from '../../i18n';
 import { ROLES, type Role } from '../../identity';
 import { t } from './messages';
 import { LIMITS, SERIES, type PersonRef, type Registration, type Session, type SessionField, type SessionStatus } from './model';
 import type { Attendees, FieldProblem, SessionNotice, SessionView } from './service';
 import { personKeyOf } from './store';
-import { toLocal } from './time';
+import { TIME_ZONE, toLocal } from '../../time';
 
 const intl = (locale: Locale) => (locale === 'en' ? 'en-GB' : 'nl-NL');
 
@@ -19,7 +19,7 @@ export function dayText(iso: string, locale: Locale): string {
   ).format(new Date(iso));
 }
 
-export function timeText(iso: string, locale: Locale): string {
+function timeText(iso: string, locale: Locale): string {
   return formatter(`clock|${locale}`, () => new Intl.DateTimeFormat(intl(locale), { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(
     new Date(iso),
   );
@@ -30,7 +30,7 @@ export function whenText(session: Session, locale: Locale): string {
   return t(locale, 'session.when', { date: dayText(session.startsAt, locale), from: timeText(session.startsAt, locale), to: timeText(session.endsAt, locale) });
 }
 
-export function statusLabel(locale: Locale, status: SessionStatus): string {
+function statusLabel(locale: Locale, status: SessionStatus): string {
   return t(locale, `session.status.${status}`);
 }
 
@@ -43,13 +43,13 @@ function seatsLine(locale: Locale, session: Session): string {
 }
 
 /** Sessions on one list card; "Meer sessies" shows the next ones. */
-export const SESSIONS_PER_PAGE = 6;
+const SESSIONS_PER_PAGE = 6;
 /** People per attendee card (signed up and waiting each); the whole list is the CSV. */
-export const ATTENDEES_PER_PAGE = 25;
+const ATTENDEES_PER_PAGE = 25;
 /** What a list shows of a text, at most; the whole text is on the session's form and notices (people: the CSV). */
-export const LIST_CLIP = { description: 300, location: 120, host: 80, facilitatorName: 80, opbrengst: 300, personName: 60, organisation: 40 } as const;
+const LIST_CLIP = { description: 300, location: 120, host: 80, facilitatorName: 80, opbrengst: 300, personName: 60, organisation: 40 } as const;
 
-export interface ListOptions {
+interface ListOptions {
   /** The first session to show (0 is the first). */
   from?: number;
   /** Which list this is, so a button pressed on it can show the same list again. */
@@ -199,7 +199,7 @@ export function valuesOf(session: Session): FormValues {
   };
 }
 
-export interface FormOptions {
+interface FormOptions {
   submissionId: string;
   editId?: string;
   values?: Partial<FormValues>;
@@ -269,7 +269,7 @@ export function sessionFormCard(locale: Locale, options: FormOptions): AdaptiveC
   return c;
 }
 
-export interface AttendeeOptions {
+interface AttendeeOptions {
   organisationName(id: string): string;
   /** The signed CSV download, for the secretariaat. */
   csv?: { url: string; minutes: number };

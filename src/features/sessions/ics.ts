@@ -1,9 +1,9 @@
 // An iCalendar file (RFC 5545) for one session, in Europe/Amsterdam time with its own VTIMEZONE, so every
 // calendar shows the local time. The UID stays the same for a session; SEQUENCE goes up when it changes.
 import type { Session } from './model';
-import { toLocal } from './time';
+import { toLocal } from '../../time';
 
-export const ICS_DOMAIN = 'bo-wonen.gooi-en-vechtstreek';
+const ICS_DOMAIN = 'bo-wonen.gooi-en-vechtstreek';
 
 // The EU rules since 1996: summer time from the last Sunday of March 02:00 to the last Sunday of October 03:00.
 const VTIMEZONE = [
@@ -51,7 +51,7 @@ export function fold(line: string): string {
   return out.join('\r\n ');
 }
 
-function localStamp(iso: string): string {
+function icsLocalTime(iso: string): string {
   const l = toLocal(new Date(iso));
   return `${l.date.replace(/-/g, '')}T${l.time.replace(':', '')}${l.seconds}`;
 }
@@ -72,8 +72,8 @@ export function sessionIcs(session: Session, now: Date): string {
     `UID:${session.id.toLowerCase()}@${ICS_DOMAIN}`,
     `DTSTAMP:${utcStamp(now)}`,
     `SEQUENCE:${session.revision}`,
-    `DTSTART;TZID=Europe/Amsterdam:${localStamp(session.startsAt)}`,
-    `DTEND;TZID=Europe/Amsterdam:${localStamp(session.endsAt)}`,
+    `DTSTART;TZID=Europe/Amsterdam:${icsLocalTime(session.startsAt)}`,
+    `DTEND;TZID=Europe/Amsterdam:${icsLocalTime(session.endsAt)}`,
     `SUMMARY:${escapeText(session.title)}`,
     ...(session.description ? [`DESCRIPTION:${escapeText(session.description)}`] : []),
     `LOCATION:${escapeText(session.location)}`,

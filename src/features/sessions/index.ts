@@ -38,10 +38,12 @@ export const sessions = defineCapability({
     },
   ],
   worstCases: sessionWorstCases,
-  build(core: Core, need: Need) {
+  async build(core: Core, need: Need) {
     const registry = need(members);
+    const store = new SessionStore(core.tables);
+    if ((await store.retireOldTables()) > 0) core.log.info({ event: 'sessions.oldTablesDropped' }, 'old session reminder claims dropped');
     const service: SessionService = new SessionService(
-      new SessionStore(core.tables),
+      store,
       sessionMessenger(core.outbox, () => service, (id) => sessionLink(core, 'ics', id), core.log),
       (person) => registry.resolve({ tenantId: person.tenantId, aadObjectId: person.aadObjectId, name: '' }),
       { reminderHours: core.config.sessions.reminderHours, audit: core.audit },

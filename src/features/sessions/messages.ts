@@ -311,7 +311,6 @@ const en: Record<keyof typeof nl, string> = {
 
 export const messages = defineMessages({ nl, en });
 export const t = translator(messages);
-export type SessionMessageKey = keyof typeof nl;
 
 /** Every "no" of the sessions capability, with its sentence. */
 export const refuse = refusals(

@@ -14,23 +14,21 @@ export const LIMITS = {
 } as const;
 
 export const SERIES = ['praktijkleergang', 'themasessie', 'overig'] as const;
-export const seriesSchema = z.enum(SERIES);
-export type Series = z.infer<typeof seriesSchema>;
+const seriesSchema = z.enum(SERIES);
 
 /**
  * What is stored. "vol" (full) is not stored: it follows from the seats, so it can never disagree with them.
  * "gesloten" is set by the secretariaat; after the deadline a session counts as closed too.
  */
-export const STORED_STATES = ['open', 'gesloten', 'geannuleerd'] as const;
-export const storedStateSchema = z.enum(STORED_STATES);
-export type StoredState = z.infer<typeof storedStateSchema>;
+const STORED_STATES = ['open', 'gesloten', 'geannuleerd'] as const;
+const storedStateSchema = z.enum(STORED_STATES);
 /** What a person is shown. */
 export type SessionStatus = 'open' | 'vol' | 'gesloten' | 'geannuleerd' | 'voorbij';
 
 export const sessionIdSchema = z.string().regex(/^S-\d{3,6}$/);
 
 /** A member by their ids, with the name shown on lists. */
-export const personRefSchema = z.object({ tenantId: z.string(), aadObjectId: z.string(), name: z.string() });
+const personRefSchema = z.object({ tenantId: z.string(), aadObjectId: z.string(), name: z.string() });
 export type PersonRef = z.infer<typeof personRefSchema>;
 
 export const sessionSchema = z.object({
@@ -84,8 +82,7 @@ export function newSessionState(now: Date): Pick<
   };
 }
 
-export const REGISTRATION_STATES = ['bevestigd', 'wachtlijst', 'afgemeld'] as const;
-export type RegistrationState = (typeof REGISTRATION_STATES)[number];
+const REGISTRATION_STATES = ['bevestigd', 'wachtlijst', 'afgemeld'] as const;
 
 export const registrationSchema = z.object({
   sessionId: sessionIdSchema,
@@ -147,7 +144,6 @@ export const sessionFormSubmitSchema = z.object({
   capacity: text,
   audience: text,
 });
-export type SessionFormSubmit = z.infer<typeof sessionFormSubmitSchema>;
 
 export const attendanceSubmitSchema = z.object({ sessionId: sessionIdSchema, attended: text, from: z.number().int().min(0).max(100_000).optional() });
 export const opbrengstSubmitSchema = z.object({ sessionId: sessionIdSchema, opbrengst: text });

@@ -29,9 +29,9 @@ import {
 import { MEMBER_ROLES, type Messenger, type SessionNotice, type SessionService, type SessionView } from './service';
 import { z } from 'zod';
 
-export const CSV_LINK_MINUTES = 15;
-export const CALENDAR_PATH = '/sessions/calendar';
-export const EXPORT_PATH = '/sessions/export';
+const CSV_LINK_MINUTES = 15;
+const CALENDAR_PATH = '/sessions/calendar';
+const EXPORT_PATH = '/sessions/export';
 const PURPOSE = { ics: 'session-calendar', csv: 'session-export' } as const;
 
 /** A signed link to a session's calendar file, or (for the secretariaat) its attendee export. */
@@ -67,9 +67,8 @@ export function sessionMessenger(outbox: Outbox, service: () => SessionService, 
     data: { id: notice.session.id, kind: notice.kind },
   });
   return {
-    async deliver(to, notice) {
-      await outbox.enqueue(message(to, notice));
-      return 'sent';
+    async once(to, notice) {
+      return (await outbox.enqueue(message(to, notice))) === 'exists' ? 'exists' : 'queued';
     },
     later(to, notice) {
       return outbox.notify(message(to, notice), (err) => log.error({ event: 'sessions.noticeNotQueued', err: errorFields(err) }, 'session notice not queued'));

@@ -4,9 +4,9 @@
 // the Thursday one to two weeks ahead, the demo BO (agenda) reflects on it two weeks later, and the learning
 // track follows that BO. All on Thursdays, a working day.
 import { newSessionState, type PersonRef, type Session } from './model';
-import { endOfLocalDay, fromLocal, toLocal } from './time';
+import { addDays, endOfLocalDay, fromLocal, localDay, weekdayOnOrAfter } from '../../time';
 
-export type SessionDraft = Omit<Session, 'id'>;
+type SessionDraft = Omit<Session, 'id'>;
 
 interface Plan {
   series: Session['series'];
@@ -105,11 +105,8 @@ const PLANS: Plan[] = [
 
 /** The Amsterdam day (YYYY-MM-DD) `days` after the first Thursday at least a week after `now`. */
 function thursdayAfter(now: Date, days: number): string {
-  const from = toLocal(new Date(now.getTime() + 7 * 86_400_000)).date;
-  const day = new Date(`${from}T12:00:00Z`);
   // 4 is Thursday.
-  day.setUTCDate(day.getUTCDate() + ((4 - day.getUTCDay() + 7) % 7) + days);
-  return day.toISOString().slice(0, 10);
+  return addDays(weekdayOnOrAfter(localDay(new Date(now.getTime() + 7 * 86_400_000)), 4), days);
 }
 
 /** When the demo theme session starts: Thursday 10:00, one to two weeks after `now` (the demo BO reflects on it). */

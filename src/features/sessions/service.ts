@@ -1,5 +1,5 @@
 // Session rules: who may sign up and when, the waiting list, who manages a session, reminders. No Teams types.
-import type { AuditSink } from '../../core/audit';
+import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/audit';
 import { NotFound } from '../../errors';
 import { samePerson, type Member, type PersonId, type Role } from '../../identity';
 import { decodeKey, personKey } from '../../storage/keys';
@@ -16,9 +16,7 @@ import {
   type SessionStatus,
 } from './model';
 import { Conflict, personKeyOf, type RegistrationChange, type SessionStore, type Versioned } from './store';
-import { endOfLocalDay, fromLocal } from './time';
-
-export type SendOutcome = 'sent' | 'noConversation' | 'gone' | 'failed';
+import { endOfLocalDay, fromLocal } from '../../time';
 
 /** What the people of a session are told, in their personal chat. */
 export type SessionNotice =
@@ -29,8 +27,11 @@ export type SessionNotice =
   | { kind: 'opbrengst'; session: Session };
 
 export interface Messenger {
-  /** Sends now and says how it went (a reminder records the outcome). */
-  deliver(to: PersonId, notice: SessionNotice): Promise<SendOutcome>;
+  /**
+   * Puts a notice in the outbox once: 'exists' when the same notice (a reminder: per session and start time)
+   * was put there before, by any instance.
+   */
+  once(to: PersonId, notice: SessionNotice): Promise<'queued' | 'exists'>;
   /** Keeps the notice in the outbox (it is sent after the turn); resolves once it is kept, never throws. */
   later(to: PersonId, notice: SessionNotice): Promise<void>;
 }
@@ -50,17 +51,17 @@ export type FieldProblem =
   | 'unknownFacilitator'
   | 'capacityBelowConfirmed';
 
-export type SaveResult =
+type SaveResult =
   | { status: 'saved'; session: Session; created: boolean; moved?: boolean }
   | { status: 'invalid'; problems: Partial<Record<SessionField, FieldProblem>>; confirmed?: number };
 
-export type SignUpResult =
+type SignUpResult =
   | { outcome: 'confirmed' | 'waiting'; session: Session; registration: Registration; position: number; already: boolean };
 
-export type CancelResult = { outcome: 'cancelled'; session: Session; was: 'bevestigd' | 'wachtlijst' } | { outcome: 'notRegistered'; session: Session };
+type CancelResult = { outcome: 'cancelled'; session: Session; was: 'bevestigd' | 'wachtlijst' } | { outcome: 'notRegistered'; session: Session };
 
 /** A person's place in a session, for the lists. */
-export interface MyPlace {
+interface MyPlace {
   state: 'bevestigd' | 'wachtlijst';
   position: number;
 }
@@ -82,11 +83,11 @@ export const MEMBER_ROLES: readonly Role[] = ['wethouder', 'directeur-bestuurder
 // Other instances may write the same session in between; each conflict means someone else got through.
 const ATTEMPTS = 80;
 
-export interface SessionOptions {
+interface SessionOptions {
   /** How long before the start the reminder goes out. */
   reminderHours: number;
   /** Where changes by the secretariaat (and the gespreksleider) are recorded. */
-  audit?: AuditSink;
+  audit: AuditSink;
 }
 
 export function statusOf(session: Session, now: Date): SessionStatus {
@@ -112,19 +113,11 @@ export class SessionService {
     private readonly memberOf: (person: PersonId) => Promise<Member | undefined>,
     private readonly options: SessionOptions,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  private async record(actor: Member, action: string, target: string, before?: unknown, after?: unknown, subject?: string): Promise<void> {
-    await this.options.audit?.record({
-      actor: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
-      capability: 'sessions',
-      action,
-      target,
-      ...(subject ? { subject } : {}),
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
+  ) {
+    this.record = auditRecorder(options.audit, 'sessions');
   }
+
+  private readonly record: AuditRecorder;
 
   // ---------------------------------------------------------------- reading
 
@@ -642,9 +635,9 @@ export class SessionService {
   // ---------------------------------------------------------------- reminders
 
   /**
-   * Sends the reminder to everyone confirmed for sessions starting within the reminder window. Each
-   * (session, person, start time) is claimed in storage before sending, so with several instances, or a
-   * restart, it goes out once. A claim whose send died half-way is not retried: once is better than twice.
+   * Puts the reminder in the outbox for everyone confirmed for sessions starting within the reminder window.
+   * The outbox keeps one row per session, start time and person, so with several instances, or a restart, it
+   * goes out once; a moved session gets its own reminder.
    */
   async sendDueReminders(now: Date = this.now()): Promise<{ sent: number; skipped: number }> {
     const lead = this.options.reminderHours * 3_600_000;
@@ -657,13 +650,8 @@ export class SessionService {
     for (const session of due) {
       for (const r of await this.store.registrations(session.id)) {
         if (r.value.state !== 'bevestigd') continue;
-        if (!(await this.store.claimReminder(session.id, r.person, session.startsAt, now))) {
-          skipped++;
-          continue;
-        }
-        const outcome = await this.messenger.deliver(r.value, { kind: 'reminder', session }).catch((): SendOutcome => 'failed');
-        await this.store.finishReminder(session.id, r.person, session.startsAt, outcome);
-        if (outcome === 'sent') sent++;
+        if ((await this.messenger.once(r.value, { kind: 'reminder', session })) === 'exists') skipped++;
+        else sent++;
       }
     }
     return { sent, skipped };
@@ -674,15 +662,15 @@ export class SessionService {
   async personalData(person: PersonId): Promise<Record<string, unknown>> {
     const key = personKey(person.tenantId, person.aadObjectId);
     // One read per session, all at once (one after another, they added up to most of `mijn gegevens`).
-    const [sessions, reminders] = await Promise.all([this.store.listSessions(), this.store.remindersOf(key)]);
+    const sessions = await this.store.listSessions();
     const found = await Promise.all(sessions.map((s) => this.store.getRegistration(s.id, key)));
     const registrations: Registration[] = found.flatMap((reg) => (reg ? [reg.value] : []));
     const led = sessions.filter((s) => s.facilitator && samePerson(s.facilitator, person)).map((s) => s.id);
-    return { registrations, reminders, leads: led };
+    return { registrations, leads: led };
   }
 
   /**
-   * Erases a person's sign-ups, waiting places, attendance and reminder records. A seat they held goes to
+   * Erases a person's sign-ups, waiting places and attendance (the reminders sent are the core's outbox rows). A seat they held goes to
    * the first person waiting, who is told. A session they lead keeps its facilitator's name but loses the link.
    */
   async erase(person: PersonId): Promise<void> {
@@ -705,7 +693,6 @@ export class SessionService {
       });
       if (outcome) await this.tellPromoted(outcome.session.value, outcome.promoted);
     }
-    await this.store.deleteRemindersOf(key);
   }
 
   // ---------------------------------------------------------------- seed
@@ -732,10 +719,10 @@ function describe(s: Session) {
   return { id, series, title, startsAt, endsAt, signupDeadline, location, hostOrganisation, facilitatorName, facilitator: s.facilitator?.name ?? '', capacity, audience, state };
 }
 
-export function requireSecretariaat(actor: Member): void {
+function requireSecretariaat(actor: Member): void {
   if (actor.role !== 'secretariaat') throw refuse.denied('secretariaatOnly');
 }
 
-export function formatSessionId(n: number): string {
+function formatSessionId(n: number): string {
   return `S-${String(n).padStart(3, '0')}`;
 }

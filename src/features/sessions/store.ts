@@ -1,12 +1,14 @@
-// Sessions, their registrations and reminder claims in Table Storage. The only code that knows their keys.
+// Sessions and their registrations in Table Storage. The only code that knows their keys.
 // One partition per session holds the session row and every registration of it, so a sign-up is one
 // transaction: the session row (its seat counters and arrival number, checked by ETag) plus the registration.
-import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { encodeKey, odataString, personKey } from '../../storage/keys';
-import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { encodeKey, personKey } from '../../storage/keys';
+import { dropTables, getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
 import { registrationSchema, sessionSchema, type Registration, type Session } from './model';
 
-export const SESSION_TABLES = { sessions: 'Sessions', reminders: 'SessionReminders' } as const;
+export const SESSION_TABLES = { sessions: 'Sessions' } as const;
+/** Reminder claims, from before the outbox's one row per batch and person made each reminder go out once. */
+const RETIRED_TABLES = ['SessionReminders'] as const;
 
 const SESSION_ROW = 'session';
 const REG_PREFIX = 'reg|';
@@ -18,11 +20,6 @@ const keys = {
   sequence: { partitionKey: 'sequence', rowKey: 'session' },
   /** A create form's submission per person, so a double click makes one session. */
   submission: (owner: string, submissionId: string) => ({ partitionKey: 'submission', rowKey: `${owner}|${encodeKey(submissionId)}` }),
-  /** One claim per person, session and start time: a moved session gets its own reminder. */
-  reminder: (sessionId: string, person: string, startsAt: string) => ({
-    partitionKey: encodeKey(sessionId),
-    rowKey: `${person}|${encodeKey(startsAt)}`,
-  }),
 };
 
 /** Someone else changed the session in between: read again and retry. */
@@ -36,16 +33,6 @@ export interface Versioned<T> {
 export type RegistrationChange =
   | { kind: 'put'; registration: Registration; etag?: string }
   | { kind: 'delete'; person: string; etag: string };
-
-export type ReminderState = 'sending' | 'sent' | 'noConversation' | 'gone' | 'failed';
-
-export interface ReminderClaim {
-  sessionId: string;
-  person: string;
-  startsAt: string;
-  state: ReminderState;
-  claimedAt: string;
-}
 
 function sessionFromRow(row: Record<string, unknown>): Session {
   return sessionSchema.parse({
@@ -65,11 +52,14 @@ function regToRow(r: Registration, person: string) {
 
 export class SessionStore {
   private readonly table: TableClient;
-  private readonly reminderTable: TableClient;
 
-  constructor(tables: Tables) {
+  constructor(private readonly tables: Tables) {
     this.table = tables.client(SESSION_TABLES.sessions);
-    this.reminderTable = tables.client(SESSION_TABLES.reminders);
+  }
+
+  /** Drops the tables nothing reads any more (with the personal data they held); safe to repeat. */
+  retireOldTables(): Promise<number> {
+    return dropTables(this.tables, RETIRED_TABLES);
   }
 
   async nextSessionNumber(): Promise<number> {
@@ -112,7 +102,7 @@ export class SessionStore {
   }
 
   async listSessions(): Promise<Session[]> {
-    const filter = `PartitionKey ge 'session|' and PartitionKey lt 'session}' and RowKey eq ${odataString(SESSION_ROW)}`;
+    const filter = odata`PartitionKey ge 'session|' and PartitionKey lt 'session}' and RowKey eq ${SESSION_ROW}`;
     const out: Session[] = [];
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) out.push(sessionFromRow(row));
     return out;
@@ -127,7 +117,7 @@ export class SessionStore {
   /** Every registration of a session (all states), with the person key each is stored under. */
   async registrations(sessionId: string): Promise<Array<Versioned<Registration> & { person: string }>> {
     const partition = keys.partition(sessionId);
-    const filter = `PartitionKey eq ${odataString(partition)} and RowKey ge ${odataString(REG_PREFIX)} and RowKey lt 'reg}'`;
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${REG_PREFIX} and RowKey lt 'reg}'`;
     const out: Array<Versioned<Registration> & { person: string }> = [];
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       out.push({ value: registrationSchema.parse(row), etag: String(row.etag), person: String(row.rowKey).slice(REG_PREFIX.length) });
@@ -167,40 +157,6 @@ export class SessionStore {
     } catch (err) {
       // Erased in between: nothing left to mark.
       if (!isStatus(err, 404)) throw err;
-    }
-  }
-
-  /** Claims one reminder. True for exactly one caller, whichever instance asks and however often. */
-  async claimReminder(sessionId: string, person: string, startsAt: string, now: Date): Promise<boolean> {
-    const k = keys.reminder(sessionId, person, startsAt);
-    try {
-      await this.reminderTable.createEntity({ ...k, sessionId, person, startsAt, state: 'sending', claimedAt: now.toISOString() });
-      return true;
-    } catch (err) {
-      if (isStatus(err, 409)) return false;
-      throw err;
-    }
-  }
-
-  async finishReminder(sessionId: string, person: string, startsAt: string, state: ReminderState): Promise<void> {
-    await this.reminderTable.updateEntity({ ...keys.reminder(sessionId, person, startsAt), state }, 'Merge');
-  }
-
-  async remindersOf(person: string): Promise<ReminderClaim[]> {
-    const filter = `RowKey ge ${odataString(`${person}|`)} and RowKey lt ${odataString(`${person}}`)}`;
-    const out: ReminderClaim[] = [];
-    for await (const row of this.reminderTable.listEntities<ReminderClaim>({ queryOptions: { filter } })) {
-      out.push({ sessionId: row.sessionId, person: row.person, startsAt: row.startsAt, state: row.state, claimedAt: row.claimedAt });
-    }
-    return out;
-  }
-
-  async deleteRemindersOf(person: string): Promise<void> {
-    const filter = `RowKey ge ${odataString(`${person}|`)} and RowKey lt ${odataString(`${person}}`)}`;
-    for await (const row of this.reminderTable.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
-      await this.reminderTable.deleteEntity(String(row.partitionKey), String(row.rowKey)).catch((err: unknown) => {
-        if (!isStatus(err, 404)) throw err;
-      });
     }
   }
 }
