@@ -79,13 +79,13 @@ function launch(env: Record<string, string>, args: string[] = ['--no-playground'
 }
 
 /** Waits until the launcher printed `text`, at most `ms` (keep it below the test's own timeout). */
-async function waitFor(run: { output: () => string }, text: string, ms = 60_000): Promise<void> {
+async function waitFor(run: { output: () => string }, text: string, ms = 100_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!run.output().includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** A launcher that starts Azurite and the bot can take long on a busy machine: well above the deadlines above. */
-const STARTING_TEST_MS = 120_000;
+const STARTING_TEST_MS = 150_000;
 
 async function occupy(port: number): Promise<net.Server> {
   const server = net.createServer();
@@ -183,7 +183,7 @@ it('keeps a message for someone who is not typing, and shows it when that person
     expect(first.output()).not.toContain('proactive.sent');
   } finally {
     first.child.kill('SIGINT');
-    await first.done;
+    await ended(first, 20_000);
   }
 
   // Marieke starts: the start line says a message waited, and her chat gets it as soon as it is opened.
