@@ -66,8 +66,8 @@ export const submit = (title: string, data: Record<string, unknown>, extra: Card
  * cut short, because the tooltip adds to every row's bytes.
  */
 const ROW_NAME_MAX = 50;
-export function rowName(title: string, item: string): { tooltip: string } {
-  const short = item.length <= ROW_NAME_MAX ? item : `${item.slice(0, ROW_NAME_MAX - 1).trimEnd()}…`;
+export function rowName(title: string, item: string, max = ROW_NAME_MAX): { tooltip: string } {
+  const short = item.length <= max ? item : `${item.slice(0, max - 1).trimEnd()}…`;
   return { tooltip: `${title}: ${short}` };
 }
 

@@ -10,7 +10,7 @@
 // idle one leaves. A local sliding window on top keeps one instance within the rate by its own clock too.
 import type { TableClient } from '@azure/data-tables';
 import { errorFields, type Logger } from '../log';
-import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
+import { getOrUndefined, isEtagConflict, isStatus, retryOnConflict, type Tables } from '../storage/tables';
 import { SlidingLimiter, type AppBudget } from './throttle';
 
 export const BUDGET_TABLE = 'ProactiveBudget';
@@ -109,22 +109,27 @@ export class SharedAppBudget implements AppBudget {
   /** Claims up to `want` places in the current slot (or the newest claimed, if another clock is ahead). */
   private async claim(want: number): Promise<{ grant: number; slot: number }> {
     let slot = Math.floor(this.clock() / SLOT_MS);
-    for (let attempt = 0; attempt < 20; attempt++) {
-      this.claims++;
-      const row = await getOrUndefined<WindowRow>(this.table, 'app', 'window');
-      slot = Math.max(Math.floor(this.clock() / SLOT_MS), row?.newest ?? 0);
-      const { grant, counts } = grantInWindow(row ? (JSON.parse(row.counts) as Record<string, number>) : {}, slot, want, this.rate);
-      if (grant <= 0) return { grant: 0, slot };
-      const next: WindowRow = { partitionKey: 'app', rowKey: 'window', newest: slot, counts: JSON.stringify(counts) };
-      try {
-        if (row) await this.table.updateEntity(next, 'Replace', { etag: row.etag });
-        else await this.table.createEntity(next);
-        return { grant, slot };
-      } catch (err) {
-        if (!isStatus(err, 412) && !isStatus(err, 409)) throw err;
-      }
+    try {
+      // At once again on a conflict: the other claim is done, and waiting would only waste the slot.
+      return await retryOnConflict(
+        async () => {
+          this.claims++;
+          const row = await getOrUndefined<WindowRow>(this.table, 'app', 'window');
+          slot = Math.max(Math.floor(this.clock() / SLOT_MS), row?.newest ?? 0);
+          const { grant, counts } = grantInWindow(row ? (JSON.parse(row.counts) as Record<string, number>) : {}, slot, want, this.rate);
+          if (grant <= 0) return { grant: 0, slot };
+          const next: WindowRow = { partitionKey: 'app', rowKey: 'window', newest: slot, counts: JSON.stringify(counts) };
+          if (row) await this.table.updateEntity(next, 'Replace', { etag: row.etag });
+          else await this.table.createEntity(next);
+          return { grant, slot };
+        },
+        { attempts: 20, pauseMs: () => 0 },
+      );
+    } catch (err) {
+      // Twenty other claims came first: nothing this time; the caller waits for the next slot.
+      if (isEtagConflict(err)) return { grant: 0, slot };
+      throw err;
     }
-    return { grant: 0, slot };
   }
 }
 

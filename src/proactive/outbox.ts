@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Locale } from '../i18n';
 import type { PersonId } from '../identity';
 import { encodeKey, personKey } from '../storage/keys';
-import { getOrUndefined, isStatus, type Tables } from '../storage/tables';
+import { getOrUndefined, isStatus, retryOnConflict, type Tables } from '../storage/tables';
 import type { WorkQueue } from './queue';
 
 export const OUTBOX_TABLE = 'Outbox';
@@ -416,20 +416,30 @@ export class Outbox {
    */
   async change(delivery: Delivery, changes: Partial<Omit<Delivery, 'batch' | 'key' | 'etag'>>): Promise<Delivery | undefined> {
     let current = delivery;
-    for (let tries = 0; tries < 3; tries++) {
-      const next = { ...current, ...changes, updatedAt: this.now().toISOString() };
-      try {
-        const result = await this.table.updateEntity(toRow(next), 'Replace', { etag: current.etag });
-        return { ...next, etag: result.etag ?? '' };
-      } catch (err) {
-        if (isStatus(err, 404)) return undefined;
-        if (!isStatus(err, 412)) throw err;
-      }
-      const now = await this.get(current.batch, current.recipient);
-      if (!now || !onlyMarkedQueued(current, now)) return undefined;
-      current = now;
+    const changed = (err: unknown) => isStatus(err, 412);
+    try {
+      return await retryOnConflict(
+        async (attempt) => {
+          if (attempt > 1) {
+            const now = await this.get(current.batch, current.recipient);
+            if (!now || !onlyMarkedQueued(current, now)) return undefined;
+            current = now;
+          }
+          const next = { ...current, ...changes, updatedAt: this.now().toISOString() };
+          try {
+            const result = await this.table.updateEntity(toRow(next), 'Replace', { etag: current.etag });
+            return { ...next, etag: result.etag ?? '' };
+          } catch (err) {
+            if (isStatus(err, 404)) return undefined;
+            throw err;
+          }
+        },
+        { isConflict: changed, attempts: 3, pauseMs: () => 0 },
+      );
+    } catch (err) {
+      if (changed(err)) return undefined;
+      throw err;
     }
-    return undefined;
   }
 
   async get(batch: string, recipient: Recipient): Promise<Delivery | undefined> {

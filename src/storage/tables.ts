@@ -85,31 +85,59 @@ export async function getOrUndefined<T extends object>(
   }
 }
 
+/** Someone else wrote the row (ETag no longer matches) or created it first. */
+export function isEtagConflict(err: unknown): boolean {
+  return isStatus(err, 412) || isStatus(err, 409);
+}
+
+export interface RetryOptions {
+  /** Which errors mean "someone else wrote in between": those are tried again, every other error is thrown. */
+  isConflict?: (err: unknown) => boolean;
+  /** Tries in all; the last conflict is thrown. */
+  attempts?: number;
+  /** The pause before try n + 1 (random, so two writers do not meet again at once); 0 tries again at once. */
+  pauseMs?: (attempt: number) => number;
+}
+
+/**
+ * The one retry loop of optimistic concurrency: runs `step` (read, decide, write with the ETag read) and runs it
+ * again when it throws a conflict, after a short random pause. `step` gets the attempt number (1, 2, …).
+ */
+export async function retryOnConflict<T>(step: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { isConflict = isEtagConflict, attempts = 10, pauseMs = (attempt: number) => Math.random() * Math.min(20 * attempt, 200) } = options;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step(attempt);
+    } catch (err) {
+      if (!isConflict(err) || attempt >= attempts) throw err;
+      const ms = pauseMs(attempt);
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+  }
+}
+
 /**
  * Read-modify-write with optimistic concurrency: re-reads and tries again when someone else wrote in between.
  * `change` gets the current entity (or undefined) and returns the new one, or undefined to write nothing.
  */
-export async function updateWithEtag<T extends object>(
+export function updateWithEtag<T extends object>(
   client: TableClient,
   partitionKey: string,
   rowKey: string,
   change: (current: TableEntity<T> | undefined) => TableEntity<T> | undefined,
   attempts = 10,
 ): Promise<TableEntity<T> | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await getOrUndefined<T>(client, partitionKey, rowKey);
-    const next = change(current);
-    if (!next) return current;
-    try {
+  return retryOnConflict(
+    async () => {
+      const current = await getOrUndefined<T>(client, partitionKey, rowKey);
+      const next = change(current);
+      if (!next) return current;
       if (current) await client.updateEntity(next, 'Replace', { etag: current.etag });
       else await client.createEntity(next);
       return next;
-    } catch (err) {
-      const conflict = isStatus(err, 412) || isStatus(err, 409);
-      if (!conflict || attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
+    },
+    { attempts },
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { addDays, localDay } from '../../time';
 import type { Member, PersonId } from '../../identity';
 import { samePerson } from '../../identity';
 import type { OutboxMessage } from '../../proactive/outbox';
+import { retryOnConflict } from '../../storage/tables';
 import type { AgendaService, BoMeeting } from '../agenda';
 import type { DilemmaService } from '../dilemmas';
 import type { MemberService } from '../members';
@@ -264,19 +265,18 @@ export class DecisionService {
   }
 
   private async update(id: string, change: (current: Decision) => Decision | undefined): Promise<{ before: Decision; after: Decision }> {
-    for (let attempt = 1; ; attempt++) {
-      const found = await this.store.get(id);
-      if (!found) throw new NotFound('No such decision');
-      const next = change(found.value);
-      if (!next) return { before: found.value, after: found.value };
-      const after = { ...next, updatedAt: this.now().toISOString() };
-      try {
+    return retryOnConflict(
+      async () => {
+        const found = await this.store.get(id);
+        if (!found) throw new NotFound('No such decision');
+        const next = change(found.value);
+        if (!next) return { before: found.value, after: found.value };
+        const after = { ...next, updatedAt: this.now().toISOString() };
         await this.store.replace(after, found.etag);
         return { before: found.value, after };
-      } catch (err) {
-        if (!(err instanceof Conflict) || attempt >= 5) throw err;
-      }
-    }
+      },
+      { isConflict: (err) => err instanceof Conflict, attempts: 5 },
+    );
   }
 
   // ---- follow-up ----

@@ -1,7 +1,7 @@
 // Members, access requests and organisations in Table Storage: the only code here that knows keys and ETags.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { encodeKey, personKey } from '../../storage/keys';
-import { getOrUndefined, isStatus, updateWithEtag, type Tables } from '../../storage/tables';
+import { getOrUndefined, isStatus, retryOnConflict, updateWithEtag, type Tables } from '../../storage/tables';
 import {
   accessRequestSchema,
   memberSchema,
@@ -115,13 +115,15 @@ export class MemberStore {
    */
   async guardedChange(tenantId: string, aadObjectId: string, change: GuardedChange): Promise<Member | undefined> {
     const k = keys.member(tenantId, aadObjectId);
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(async () => {
       let guard = await getOrUndefined<{ version: number }>(this.members, keys.guard.partitionKey, keys.guard.rowKey);
       if (!guard) {
+        // The first guarded change ever: make the guard row (or find another's), then read it.
         await this.members.createEntity({ ...keys.guard, version: 0 }).catch((err: unknown) => {
           if (!isStatus(err, 409)) throw err;
         });
-        continue;
+        guard = await getOrUndefined<{ version: number }>(this.members, keys.guard.partitionKey, keys.guard.rowKey);
+        if (!guard) throw new Error('The members guard row could not be made');
       }
       const members = await this.listMembers();
       const current = members.find((m) => samePerson(m, { tenantId, aadObjectId }));
@@ -131,15 +133,9 @@ export class MemberStore {
         ['update', { ...keys.guard, version: Number(guard.version ?? 0) + 1 }, 'Replace', { etag: guard.etag }],
         next === 'delete' ? ['delete', k] : ['update', { ...k, ...next }, 'Replace'],
       ];
-      try {
-        await this.members.submitTransaction(actions);
-        return next === 'delete' ? current : next;
-      } catch (err) {
-        const conflict = isStatus(err, 412) || isStatus(err, 409);
-        if (!conflict || attempt >= 30) throw err;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-      }
-    }
+      await this.members.submitTransaction(actions);
+      return next === 'delete' ? current : next;
+    }, { attempts: 30, pauseMs: (attempt) => Math.random() * 20 * attempt });
   }
 
   async markRemoved(tenantId: string, aadObjectId: string, at: string): Promise<void> {

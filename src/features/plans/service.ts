@@ -27,6 +27,7 @@ import {
 import { PlanIndex, type Found } from './search';
 import { readSheet } from './spreadsheet';
 import { PLANS_PER_WRITE, WriteConflict, type PlanStore, type PlanWrite } from './store';
+import { retryOnConflict } from '../../storage/tables';
 import { fold } from '../../text';
 import { personKey } from '../../storage/keys';
 import { performance } from 'node:perf_hooks';
@@ -289,7 +290,9 @@ export class PlanService {
    */
   async update(member: Member, input: PlanEditSubmit): Promise<EditResult> {
     const checked = checkEdit(input);
-    for (let attempt = 1; ; attempt++) {
+    // Another plan's write may move the version row in between: then read and decide again (this plan's
+    // revision decides whether the edit still stands).
+    const outcome = await retryOnConflict(async (): Promise<EditResult> => {
       const stored = await this.store.get(input.id);
       if (!stored) throw new NotFound('No such plan');
       if (!mayEdit(member, stored.plan)) throw refuse.denied('notEditor');
@@ -302,26 +305,23 @@ export class PlanService {
       const changes = diff(stored.plan, next);
       if (!changes.length) return { status: 'unchanged', plan: stored.plan };
       const saved = this.stamp(next, stored.plan.revision + 1, changerOf(member, 'kaart'));
-      try {
-        for (const written of await this.store.write([{ plan: saved, etag: stored.etag, history: this.entry(saved, changes, false) }])) {
-          this.index.put(written);
-        }
-      } catch (err) {
-        // Another plan's write moved the version row in between: try again (this plan's revision decides).
-        if (err instanceof WriteConflict && attempt < 10) continue;
-        throw err;
+      for (const written of await this.store.write([{ plan: saved, etag: stored.etag, history: this.entry(saved, changes, false) }])) {
+        this.index.put(written);
       }
-      await this.record(
-        member,
-        'plan.updated',
-        saved.id,
-        Object.fromEntries(changes.map((c) => [c.field, c.from])),
-        Object.fromEntries(changes.map((c) => [c.field, c.to])),
-        saved.name,
-      );
-      await this.tellFollowers(saved, changes);
       return { status: 'saved', plan: saved, changes };
-    }
+    }, WRITE_CONFLICTS);
+    if (outcome.status !== 'saved') return outcome;
+    const { plan: saved, changes } = outcome;
+    await this.record(
+      member,
+      'plan.updated',
+      saved.id,
+      Object.fromEntries(changes.map((c) => [c.field, c.from])),
+      Object.fromEntries(changes.map((c) => [c.field, c.to])),
+      saved.name,
+    );
+    await this.tellFollowers(saved, changes);
+    return outcome;
   }
 
   /** Imports a plan list (CSV or XLSX). The secretariaat only; the command line passes no member. */
@@ -379,7 +379,14 @@ export class PlanService {
     const counts = { created: 0, changed: 0, unchanged: 0 };
     for (let start = 0; start < rows.length; start += PLANS_PER_WRITE) {
       const chunk = rows.slice(start, start + PLANS_PER_WRITE);
-      for (let attempt = 1; ; attempt++) {
+      const { writes, unchanged } = await retryOnConflict(async (attempt) => {
+        if (attempt > 1) {
+          // Someone changed one of these plans (or any plan) in between: read these again, then decide again.
+          for (const values of chunk) {
+            const stored = await this.store.get(values.id);
+            if (stored) this.index.put(stored);
+          }
+        }
         const writes: Array<PlanWrite & { changes: FieldChange[] }> = [];
         let unchanged = 0;
         for (const values of chunk) {
@@ -399,25 +406,15 @@ export class PlanService {
           // the writes of a first import. Every later change gets its entry, in the same transaction.
           writes.push({ plan, etag: current?.etag, history: current ? this.entry(plan, changes, false) : undefined, changes });
         }
-        try {
-          for (const written of await this.store.write(writes)) this.index.put(written);
-        } catch (err) {
-          if (!(err instanceof WriteConflict) || attempt >= 10) throw err;
-          // Someone changed one of these plans (or any plan) in between: read these again, then decide again.
-          for (const values of chunk) {
-            const stored = await this.store.get(values.id);
-            if (stored) this.index.put(stored);
-          }
-          continue;
-        }
-        for (const w of writes) {
-          if (w.etag) counts.changed++;
-          else counts.created++;
-        }
-        counts.unchanged += unchanged;
-        for (const w of writes) if (w.etag) await this.tellFollowers(w.plan, w.changes);
-        break;
+        for (const written of await this.store.write(writes)) this.index.put(written);
+        return { writes, unchanged };
+      }, WRITE_CONFLICTS);
+      for (const w of writes) {
+        if (w.etag) counts.changed++;
+        else counts.created++;
       }
+      counts.unchanged += unchanged;
+      for (const w of writes) if (w.etag) await this.tellFollowers(w.plan, w.changes);
     }
     return counts;
   }
@@ -483,25 +480,24 @@ export class PlanService {
     for (const { rowKey, entry } of await this.store.historyBy(person)) {
       await this.store.replaceHistory(rowKey, { ...entry, by: { ...FORMER_MEMBER, via: entry.by.via } });
     }
-    for (let attempt = 1; attempt <= 10; attempt++) {
+    // Read again after a conflict: what is left is what still names the person.
+    await retryOnConflict(async () => {
       const plans = (await this.store.plansChangedBy(person)).filter((s) => samePerson(s.plan.updatedBy, person));
-      if (!plans.length) return;
-      try {
-        for (let i = 0; i < plans.length; i += PLANS_PER_WRITE) {
-          await this.store.write(
-            plans.slice(i, i + PLANS_PER_WRITE).map((s) => ({
-              plan: { ...s.plan, updatedBy: { ...FORMER_MEMBER, via: s.plan.updatedBy.via } },
-              etag: s.etag,
-              history: undefined,
-            })),
-          );
-        }
-      } catch (err) {
-        if (!(err instanceof WriteConflict)) throw err;
+      for (let i = 0; i < plans.length; i += PLANS_PER_WRITE) {
+        await this.store.write(
+          plans.slice(i, i + PLANS_PER_WRITE).map((s) => ({
+            plan: { ...s.plan, updatedBy: { ...FORMER_MEMBER, via: s.plan.updatedBy.via } },
+            etag: s.etag,
+            history: undefined,
+          })),
+        );
       }
-    }
+    }, WRITE_CONFLICTS);
   }
 }
+
+/** A plan write conflicts when another write moved the plans' version row in between. */
+const WRITE_CONFLICTS = { isConflict: (err: unknown) => err instanceof WriteConflict };
 
 /** Who changed a plan after that person's data was erased (cards say "oud-lid"). */
 const FORMER_MEMBER = { tenantId: '', aadObjectId: '', name: '' } as const;

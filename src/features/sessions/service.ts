@@ -3,6 +3,7 @@ import { auditRecorder, type AuditRecorder, type AuditSink } from '../../core/au
 import { NotFound } from '../../errors';
 import { samePerson, type Member, type PersonId, type Role } from '../../identity';
 import { decodeKey, personKey } from '../../storage/keys';
+import { retryOnConflict } from '../../storage/tables';
 import { refuse } from './messages';
 import {
   LIMITS,
@@ -347,16 +348,9 @@ export class SessionService {
    * presses at once cost a few retries instead of every press racing every other.
    */
   private retrying<T>(sessionId: string, step: () => Promise<T>, attempts = ATTEMPTS): Promise<T> {
-    return this.inTurn(sessionId, async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await step();
-        } catch (err) {
-          if (!(err instanceof Conflict) || attempt >= attempts) throw err;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * attempt, 100)));
-        }
-      }
-    });
+    return this.inTurn(sessionId, () =>
+      retryOnConflict(step, { isConflict: (err) => err instanceof Conflict, attempts, pauseMs: (attempt) => Math.random() * Math.min(5 * attempt, 100) }),
+    );
   }
 
   private inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
