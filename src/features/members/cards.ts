@@ -130,8 +130,6 @@ export function adminCard(
   const search = (view.search ?? '').slice(0, SEARCH_LENGTH);
   const offset = Math.max(0, Math.min(view.offset ?? 0, Math.max(0, members.length - 1)));
   const keep = { ...(search ? { search } : {}), ...(offset ? { offset } : {}) };
-  // "Nee" closes a confirmation by showing the same page again; nothing changes.
-  const keepButton = (name: string) => submit(t(locale, 'admin.no'), { verb: 'adminPage', offset, ...(search ? { search } : {}) }, rowName(t(locale, 'admin.no'), name));
   const body: CardElement[] = [
     heading(t(locale, 'admin.title')),
     {
@@ -204,7 +202,7 @@ export function adminCard(
                   card: {
                     type: 'AdaptiveCard',
                     body: [textBlock(t(locale, 'admin.removeConfirm', { name: literal(name) }))],
-                    actions: [submit(t(locale, 'admin.removeYes', { name }), { verb: 'removeMember', target, ...keep }, { style: 'destructive' }), keepButton(name)],
+                    actions: [submit(t(locale, 'admin.removeYes', { name }), { verb: 'removeMember', target, ...keep }, { style: 'destructive' })],
                   },
                 },
                 {
@@ -214,7 +212,7 @@ export function adminCard(
                   card: {
                     type: 'AdaptiveCard',
                     body: [textBlock(t(locale, 'admin.eraseConfirm', { name: literal(name) }))],
-                    actions: [submit(t(locale, 'admin.eraseYes', { name }), { verb: 'privacyEraseMember', target }, { style: 'destructive' }), keepButton(name)],
+                    actions: [submit(t(locale, 'admin.eraseYes', { name }), { verb: 'privacyEraseMember', target }, { style: 'destructive' })],
                   },
                 },
               ]),
