@@ -7,16 +7,33 @@ import { catalogs, type Locale } from '../../src/i18n';
 
 type Action = { type: string; title?: string; tooltip?: string };
 
-/** The buttons a person sees on one card: not a button's fallback, not the card's automatic refresh. */
-function actions(node: unknown, found: Action[] = []): Action[] {
-  if (Array.isArray(node)) node.forEach((n) => actions(n, found));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
+/**
+ * The buttons a person sees together, one list per view: the card, and each Action.ShowCard's card (it opens
+ * one at a time, below its button). Not a button's fallback, not the card's automatic refresh.
+ */
+function views(node: unknown): Action[][] {
+  const all: Action[][] = [];
+  const walk = (n: unknown, found: Action[]): void => {
+    if (Array.isArray(n)) return n.forEach((x) => walk(x, found));
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
     if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') found.push(o as Action);
-    for (const [key, value] of Object.entries(o)) if (key !== 'fallback' && key !== 'refresh') actions(value, found);
-  }
-  return found;
+    for (const [key, value] of Object.entries(o)) {
+      if (key === 'fallback' || key === 'refresh') continue;
+      if (key === 'card' && o.type === 'Action.ShowCard') {
+        const inner: Action[] = [];
+        all.push(inner);
+        walk(value, inner);
+      } else walk(value, found);
+    }
+  };
+  const top: Action[] = [];
+  all.push(top);
+  walk(node, top);
+  return all;
 }
+
+const actions = (node: unknown): Action[] => views(node).flat();
 
 /** Button words that say nothing of their row: every message without a placeholder. */
 function fixedWords(locale: Locale): Set<string> {
@@ -30,15 +47,16 @@ it.each<Locale>(['nl', 'en'])('names each repeated button after its row (%s)', a
   let repeatedSeen = 0;
   for (const capability of CAPABILITIES) {
     for (const worst of capability.worstCases?.(locale) ?? []) {
-      const found = actions(await worst.build());
-      const count = new Map<string, number>();
-      for (const a of found) count.set(a.title!, (count.get(a.title!) ?? 0) + 1);
-      for (const a of found) {
-        if (!fixed.has(a.title!) || count.get(a.title!)! < 2) continue;
-        repeatedSeen++;
-        // "Aanmelden: Samenwerken in de wijk", or the agenda's "Punt 4 omhoog".
-        const named = typeof a.tooltip === 'string' && a.tooltip.trim() !== '' && a.tooltip !== a.title;
-        if (!named) unnamed.push(`${capability.name}: ${worst.name}: "${a.title}"`);
+      for (const found of views(await worst.build())) {
+        const count = new Map<string, number>();
+        for (const a of found) count.set(a.title!, (count.get(a.title!) ?? 0) + 1);
+        for (const a of found) {
+          if (!fixed.has(a.title!) || count.get(a.title!)! < 2) continue;
+          repeatedSeen++;
+          // "Aanmelden: Samenwerken in de wijk", or the agenda's "Punt 4 omhoog".
+          const named = typeof a.tooltip === 'string' && a.tooltip.trim() !== '' && a.tooltip !== a.title;
+          if (!named) unnamed.push(`${capability.name}: ${worst.name}: "${a.title}"`);
+        }
       }
     }
   }

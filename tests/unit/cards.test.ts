@@ -27,7 +27,7 @@ const request: AccessRequest = {
 const member = (i: number): Member => ({
   tenantId: 't',
   aadObjectId: `m${i}`,
-  name: `Lid ${i} met een vrij lange naam om de kaart te vullen`,
+  name: `Lid ${i} met een lange naam om de kaart te vullen`,
   organisationId: organisations[i % organisations.length]!.id,
   role: i === 0 ? 'secretariaat' : 'wethouder',
   createdAt: '2026-01-01T00:00:00.000Z',

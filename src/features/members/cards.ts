@@ -21,8 +21,8 @@ import { clip, literal } from '../../cards/markdown';
 // card stays within Teams' budget (the worst-case test holds it there).
 export const MEMBERS_PER_PAGE = 10;
 export const REQUESTS_ON_CARD = 5;
-/** Names are cut to this on the beheer card (whole on the member's own messages). */
-export const NAME_ON_CARD = 60;
+/** Names are cut to this on the beheer card (whole on the member's own messages); 48 leaves room for a name per button. */
+export const NAME_ON_CARD = 48;
 /** The search rides on every button of the card (so it comes back the same): a few words are enough. */
 export const SEARCH_LENGTH = 40;
 
@@ -189,7 +189,7 @@ export function adminCard(
                   { value: member.role },
                 ),
               ],
-              actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId, ...keep }, rowName(t(locale, 'admin.changeRole'), name))],
+              actions: [submit(t(locale, 'admin.changeRole'), { verb: 'changeRole', target, input: inputId, ...keep })],
             },
           },
           // Nobody removes themselves from here by accident, and removing someone else asks once more, by name.
