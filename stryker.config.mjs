@@ -34,12 +34,13 @@ export default {
     // canSee: who may see a dilemma
     'src/features/dilemmas/service.ts:93-100',
     // seat allocation: sign-up, withdrawal, the waiting list
-    'src/features/sessions/service.ts:220-345',
+    'src/features/sessions/service.ts:221-345',
     // the outbox: enqueue once, notify before "done", state changes by ETag
-    'src/proactive/outbox.ts:216-272',
-    'src/proactive/outbox.ts:413-422',
+    'src/proactive/outbox.ts:216-267',
+    'src/proactive/outbox.ts:417-433',
+    'src/proactive/outbox.ts:522-526',
     // the worker's claim and lease
-    'src/proactive/worker.ts:186-235',
+    'src/proactive/worker.ts:187-236',
     // the tenant gate
     'src/bot.ts:97-102',
   ],

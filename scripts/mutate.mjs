@@ -25,12 +25,13 @@ const GROUPS = {
   },
   seats: {
     promise: 'seat allocation: sign-up, withdrawal, the waiting list',
-    mutate: ['src/features/sessions/service.ts:220-345'],
+    mutate: ['src/features/sessions/service.ts:221-345'],
     proofs: ['tests/integration/sessions.test.ts', 'tests/unit/sessions.test.ts'],
   },
   outbox: {
     promise: 'the outbox: enqueue once, state changes by ETag, the worker\'s claim and lease',
-    mutate: ['src/proactive/outbox.ts:216-272', 'src/proactive/outbox.ts:413-422', 'src/proactive/worker.ts:186-235'],
+    // enqueue and enqueueMany; change (by ETag) and its one exception (onlyMarkedQueued); the worker's send (claim, lease)
+    mutate: ['src/proactive/outbox.ts:216-267', 'src/proactive/outbox.ts:417-433', 'src/proactive/outbox.ts:522-526', 'src/proactive/worker.ts:187-236'],
     proofs: ['tests/integration/outbox.test.ts'],
   },
   room: {
