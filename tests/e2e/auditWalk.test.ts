@@ -1,6 +1,7 @@
 // The audit proof: every change the secretariaat can make (each secretariaat verb of the authorization
 // matrix) leaves exactly one row in the logboek, with who did it, what, on what, and before and after.
-import { auditSentence, type AuditEntry } from '../../src/core/audit';
+import { auditSentence, AuditLog, SYSTEM_ACTORS, type AuditEntry } from '../../src/core/audit';
+import { catalogs } from '../../src/i18n';
 import { SessionStore } from '../../src/features/sessions/store';
 import type { Member } from '../../src/identity';
 import { people, startTestBot, TENANT, type TestBot } from '../helpers/harness';
@@ -202,4 +203,52 @@ it('tells the logboek in Dutch with names and dates, and downloads it in Amsterd
   const newestRow = (await bot.app.services.audit.page(1)).entries[0]!;
   const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(newestRow.at));
   expect(newest!.startsWith(`"${local}";"${admin.name}";"${admin.name} heeft de gegevens gewist van iemand die geen lid meer was."`)).toBe(true);
+});
+
+describe('the logboek as a person reads it', () => {
+  const entry = (fields: Partial<AuditEntry> & Pick<AuditEntry, 'action' | 'target'>): AuditEntry => ({
+    id: 'x', at: '2027-01-27T09:00:00.000Z', actor: { tenantId: TENANT, aadObjectId: people.admin.aadObjectId, name: admin.name }, capability: 'test', before: undefined, after: undefined, ...fields,
+  });
+  const nl = (e: AuditEntry) => auditSentence(e, 'nl', bot.app.services.auditWords);
+
+  it('names changes nobody typed in words, says the numbers and names a removed item by its title', () => {
+    // The plan list read from the command line: BO Wonen's own words, never "system:import"; the counts as they were.
+    const imported = nl(entry({ actor: SYSTEM_ACTORS.import, action: 'plans.imported', target: 'planlijst', after: { created: 3, changed: 2, rejected: 1 } }));
+    expect(imported).toBe(`${catalogs.nl['audit.actor.import']} heeft de planlijst ingelezen: 3 nieuw, 2 gewijzigd, 1 afgekeurd.`);
+    // The demo data `npm start` puts in an empty store: likewise in words.
+    const demo = nl(entry({ actor: SYSTEM_ACTORS.demo, action: 'agenda.fixed', target: 'BO-2027-01-27', before: { status: 'gepland' }, after: { status: 'vastgesteld' } }));
+    expect(demo.startsWith(`${catalogs.nl['audit.actor.demo']} heeft de agenda van`)).toBe(true);
+    expect(nl(entry({ action: 'session.attendance', target: 'S-001', subject: 'Themasessie', before: { attended: 0, of: 6 }, after: { attended: 4, of: 6 } }))).toContain('(4 van 6)');
+    // Taken off the agenda: only a "before" is kept, and the sentence names the item from it.
+    expect(nl(entry({ action: 'agenda.itemRemoved', target: 'BO-2027-01-27', before: { title: 'Woondeal MRA', place: 2 } }))).toContain(': Woondeal MRA.');
+  });
+
+  it('shows a row whose action has no sentence any more by its code, instead of failing', () => {
+    expect(nl(entry({ action: 'plan.renamedLongAgo', target: 'P-0001' }))).toBe('Wijziging plan.renamedLongAgo op P-0001.');
+  });
+
+  it('keeps what changed by its name, shows the newest change first a page at a time, and cuts what is too long', async () => {
+    let now = new Date('2099-01-01T10:00:00.000Z');
+    const log = new AuditLog(bot.app.tables, () => now);
+    const actor = { tenantId: TENANT, aadObjectId: people.admin.aadObjectId, name: admin.name };
+    const long = 'x'.repeat(20_000);
+    const fits = 'y'.repeat(15_998); // 16,000 characters as JSON: the most that is kept whole
+    for (const [minute, before] of [[1, fits], [2, long], [3, 'kort']] as const) {
+      now = new Date(`2099-01-01T10:0${minute}:00.000Z`);
+      await log.record({ actor, capability: 'plans', action: 'plan.updated', target: `P-209${minute}`, subject: `Plan ${minute}`, before, after: 'nieuw' });
+    }
+    const first = await log.page(2);
+    expect(first.entries.map((e) => [e.target, e.subject])).toEqual([['P-2093', 'Plan 3'], ['P-2092', 'Plan 2']]);
+    expect(first.more).toBe(true);
+    expect(first.entries[1]!.before).toEqual({ cut: true, start: JSON.stringify(long).slice(0, 16_000) });
+    const next = await log.page(2, first.entries[1]!.id);
+    // The next page goes on after the last row shown: the oldest of the three, then older rows.
+    expect(next.entries[0]!.target).toBe('P-2091');
+    expect(next.entries[0]!.before).toBe(fits);
+  });
+
+  it('fails a test that records an action without a logboek sentence', async () => {
+    const actor = { tenantId: TENANT, aadObjectId: people.admin.aadObjectId, name: admin.name };
+    await expect(bot.app.services.audit.record({ actor, capability: 'plans', action: 'plan.madeUp', target: 'P-0001' })).rejects.toThrow('no logboek sentence');
+  });
 });

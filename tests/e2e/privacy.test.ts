@@ -1,6 +1,8 @@
 // Privacy and the audit trail over real HTTP: a member sees and downloads what the bot holds about them,
 // erases it (their dilemma stays, as "oud-lid"), the secretariaat erases a member who left, the audit trail
 // records each change and erasure, and inactive members are erased by the retention job.
+import { auditSentence } from '../../src/core/audit';
+import { catalogs } from '../../src/i18n';
 import { buttonsOf, cardOf, people, channel, readable, startTestBot, TENANT, type TestBot, type TestUser } from '../helpers/harness';
 
 let bot: TestBot;
@@ -42,20 +44,45 @@ it('shows a member what it holds and lets them download it at a signed link that
   expect(readable(overview)).toContain('Mijn gegevens');
   expect(readable(overview)).toContain("Dilemma's die je meldde");
   expect(readable(overview)).toContain('Je profiel: naam, organisatie en functie');
+  // Each kind with how many there are (or "ja"), in words; the personal chat too.
+  const facts = JSON.stringify(cardOf(overview));
+  expect(facts).toContain(JSON.stringify({ title: "Dilemma's die je meldde", value: '1' }));
+  expect(facts).toContain(JSON.stringify({ title: catalogs.nl['privacy.conversations'], value: '1' }));
+  expect(facts).toContain(JSON.stringify({ title: 'Je profiel: naam, organisatie en functie', value: catalogs.nl['privacy.present'] }));
+  // Nothing the person has not got is listed, and no field names.
+  expect(facts).not.toMatch(/"title":"(person|exportedAt|conversations|member|tenantId|aadObjectId)"/);
+  expect(buttonsOf(overview).find((b) => b.title === catalogs.nl['privacy.eraseButton'])!.data).toEqual({ verb: 'command', command: 'verwijder mijn gegevens' });
   const url = linkOf(overview);
   expect(url.startsWith('http://127.0.0.1:')).toBe(true);
   const res = await fetch(url);
   expect(res.status).toBe(200);
-  const data = (await res.json()) as { members: { member: { name: string } }; dilemmas: { dilemmas: Array<{ id: string }> }; conversations: unknown[] };
+  // A download of its own, never kept in a cache on the way.
+  expect({ type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), cache: res.headers.get('cache-control') }).toEqual({
+    type: 'application/json; charset=utf-8', disposition: 'attachment; filename="bo-wonen-mijn-gegevens.json"', cache: 'no-store',
+  });
+  const data = (await res.json()) as {
+    person: unknown; members: { member: { name: string } }; dilemmas: { dilemmas: Array<{ id: string }> }; conversations: Array<{ conversationType: string }>;
+  };
+  expect(data.person).toEqual({ tenantId: TENANT, aadObjectId: author.aadObjectId });
   expect(data.members.member.name).toBe('Marieke Melder');
   expect(data.dilemmas.dilemmas.map((d) => d.id)).toEqual([id]);
-  expect(data.conversations).toHaveLength(1);
+  expect(data.conversations).toEqual([expect.objectContaining({ conversationType: 'personal' })]);
+  // After its quarter of an hour the link says it has expired.
+  const now = Date.now;
+  const later = jest.spyOn(Date, 'now').mockImplementation(() => now() + 16 * 60 * 1000);
+  try {
+    const expired = await fetch(url);
+    expect({ status: expired.status, body: await expired.json() }).toEqual({ status: 410, body: { error: 'Deze link is verlopen.' } });
+  } finally {
+    later.mockRestore();
+  }
   // Someone else's data cannot be had by changing the token.
   const [payload, signature] = new URL(url).searchParams.get('t')!.split('.');
   const forged = JSON.parse(Buffer.from(payload!, 'base64url').toString());
   forged.d.aadObjectId = reader.aadObjectId;
   const forgedUrl = url.replace(/t=.*/, `t=${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`);
-  expect((await fetch(forgedUrl)).status).toBe(404);
+  const refused = await fetch(forgedUrl);
+  expect({ status: refused.status, body: await refused.json() }).toEqual({ status: 404, body: { error: 'Deze link bestaat niet.' } });
 });
 
 it('never shows personal data in a shared chat', async () => {
@@ -76,6 +103,12 @@ it('erases a member after confirmation; their dilemma stays for the region as "o
   const id = await logDilemma(author, 'Netcongestie bij de nieuwbouw');
   const [confirm] = await bot.say(author, 'verwijder mijn gegevens');
   expect(readable(confirm)).toContain('oud-lid');
+  // The button that erases is marked as one that cannot be undone (Teams shows it red).
+  const actions = (cardOf(confirm)?.actions ?? []) as Array<{ title: string; style?: string; data?: { verb?: string } }>;
+  expect(actions.map((a) => [a.title, a.data?.verb, a.style])).toEqual([
+    [catalogs.nl['privacy.eraseYes'], 'privacyErase', 'destructive'],
+    ['Nee, niets verwijderen', 'privacyEraseCancel', undefined],
+  ]);
   const yes = buttonsOf(confirm).find((b) => b.data.verb === 'privacyErase')!;
   const done = await bot.submit(author, yes.data, { replyToId: 'confirm-card' });
   expect(readable(done[0])).toContain('Je gegevens zijn verwijderd');
@@ -100,6 +133,14 @@ it('lets the secretariaat erase a member who left, and records it in the audit t
   // A wethouder cannot do it with a forged submit.
   const forged = await bot.submit(reader, { verb: 'privacyEraseMember', target: { tenantId: TENANT, aadObjectId: people.admin.aadObjectId } });
   expect(readable(forged[0])).toBe('Dit mag alleen het secretariaat.');
+  // Nor the secretariaat themselves: their own data goes with "verwijder mijn gegevens".
+  const self = await bot.submit(people.admin, { verb: 'privacyEraseMember', target: { tenantId: TENANT.toUpperCase(), aadObjectId: people.admin.aadObjectId } });
+  expect(readable(self[0])).toBe(catalogs.nl['privacy.notYourself']);
+  expect(readable((await bot.say(people.admin, 'help'))[0])).toContain('Welkom bij BO Wonen');
+  const row = (await bot.app.services.audit.page(20)).entries.find((e) => e.action === 'privacy.erased.secretariaat')!;
+  expect({ capability: row.capability, subject: row.subject }).toEqual({ capability: 'privacy', subject: 'Vincent Vertrokken' });
+  // Someone who was no longer a member when erased: the row has no name, and the sentence says so, not an id.
+  expect(auditSentence({ ...row, subject: undefined }, 'nl', bot.app.services.auditWords)).toBe('Sanne Secretaris heeft de gegevens gewist van iemand die geen lid meer was.');
 
   const [log] = await bot.say(people.admin, 'logboek');
   expect(readable(log)).toContain('Sanne Secretaris heeft de gegevens van Vincent Vertrokken gewist.');
@@ -122,11 +163,28 @@ it('records role changes with before and after', async () => {
 });
 
 it('erases members who have not used the bot for the retention period, but not configured admins', async () => {
+  // Everyone used the bot today: nobody is erased now, nor with the retention period turned off (0 days).
+  expect(await bot.app.services.privacy.eraseInactive(new Date())).toBe(0);
   const later = new Date(Date.now() + 800 * 24 * 60 * 60 * 1000);
+  const config = bot.app.services.config.privacy;
+  const days = config.inactiveDays;
+  config.inactiveDays = 0;
+  try {
+    expect(await bot.app.services.privacy.eraseInactive(later)).toBe(0);
+  } finally {
+    config.inactiveDays = days;
+  }
+  expect(readable((await bot.say(reader, 'help'))[0])).not.toContain('Toegang aanvragen');
+
   const erased = await bot.app.services.privacy.eraseInactive(later);
   expect(erased).toBeGreaterThanOrEqual(1);
   expect(readable((await bot.say(reader, 'help'))[0])).toContain('Toegang aanvragen');
   expect(readable((await bot.say(people.admin, 'help'))[0])).toContain('Welkom bij BO Wonen');
+  // The logboek names whose data went, and that it was the retention period.
+  const rows = (await bot.app.services.audit.page(50)).entries.filter((e) => e.action === 'privacy.erased.retention');
+  const sentences = rows.map((r) => auditSentence(r, 'nl', bot.app.services.auditWords));
+  expect(sentences).toContain('BO Wonen heeft de gegevens van Ruud Lezer gewist. Dit lid gebruikte BO Wonen lang niet.');
+  expect(auditSentence({ ...rows[0]!, subject: undefined }, 'nl', bot.app.services.auditWords)).not.toContain(rows[0]!.target);
 });
 
 it('records the secretariaat changes of every capability that has them: agenda and plans too', async () => {

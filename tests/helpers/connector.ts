@@ -27,6 +27,8 @@ export class FakeConnector {
   readonly rosters = new Map<string, RosterEntry[]>();
   /** Rosters Teams cannot give now (it answers 503 for them), as when Teams is slow or down. */
   readonly rostersFailing = new Set<string>();
+  /** Teams may give a roster in pages smaller than asked; set this to hand out pages of this many. */
+  rosterPageSize: number | undefined;
   /** Sign-in names (UPN) Teams gives when the bot asks about one person, by their Teams user id ("29:…"). */
   readonly userPrincipalNames = new Map<string, string>();
   serviceUrl = '';
@@ -63,7 +65,10 @@ export class FakeConnector {
       const rosterId = decodeURIComponent(members[1]!);
       if (this.rostersFailing.has(rosterId)) return send(503, { error: { code: 'ServiceUnavailable', message: 'roster not available' } });
       const roster = this.rosters.get(rosterId);
-      return roster ? send(200, { members: roster }) : send(404, { error: { code: 'ConversationNotFound', message: 'no roster' } });
+      if (!roster) return send(404, { error: { code: 'ConversationNotFound', message: 'no roster' } });
+      const start = Number(url.searchParams.get('continuationToken') ?? 0);
+      const end = this.rosterPageSize ? start + this.rosterPageSize : roster.length;
+      return send(200, { members: roster.slice(start, end), ...(end < roster.length ? { continuationToken: String(end) } : {}) });
     }
     const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && member) {

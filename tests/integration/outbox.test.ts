@@ -2,7 +2,8 @@
 // enforces the rate limits and answers with 429, 5xx, 403 and 404 when told to.
 import { startApp, type RunningApp } from '../../src/app';
 import { createLogger } from '../../src/log';
-import type { OutboxMessage } from '../../src/proactive/outbox';
+import { Outbox, type OutboxMessage } from '../../src/proactive/outbox';
+import type { Tables } from '../../src/storage/tables';
 import { Scheduler } from '../../src/proactive/scheduler';
 import { OutboxWorker } from '../../src/proactive/worker';
 import type { QueueMessage } from '../../src/proactive/queue';
@@ -100,11 +101,11 @@ it('sends a message once however often it is enqueued or its queue message comes
 
 it('adds nothing when a batch is enqueued a second time', async () => {
   const batch = Array.from({ length: 12 }, (_, k) => hello('b-again', k + 1));
-  expect(await app.services.outbox.enqueueMany(batch)).toMatchObject({ queued: 12, existed: 0 });
+  expect(await app.services.outbox.enqueueMany(batch)).toEqual({ queued: 12, existed: 0, held: 0 });
   await settled('b-again');
   expect(await app.worker.settle()).toBe(true);
   const callsBefore = teams.calls;
-  expect(await app.services.outbox.enqueueMany(batch)).toMatchObject({ queued: 0, existed: 12 });
+  expect(await app.services.outbox.enqueueMany(batch)).toEqual({ queued: 0, existed: 12, held: 0 });
   // Not one new queue message: the existing rows were skipped, not queued again.
   expect(await app.services.outbox.queue.hasVisible()).toBe(false);
   expect(await app.worker.settle()).toBe(true);
@@ -141,6 +142,11 @@ describe('with the worker paused, driving queue messages by hand', () => {
       if (message) return message;
       if (Date.now() > deadline) throw new Error('no queue message came');
     }
+  }
+
+  /** Hands queue messages to the worker, as the running worker would, until the batch has this many sent. */
+  async function handleUntil(batch: string, sent: number): Promise<void> {
+    for (let tries = 0; tries < 20 && (await app.services.outbox.report(batch)).sent < sent; tries++) await app.worker.handle(await takeMessage());
   }
 
   it('sends once when two workers race on one row (the state change needs the row\'s ETag)', async () => {
@@ -183,6 +189,82 @@ describe('with the worker paused, driving queue messages by hand', () => {
     expect(await app.services.outbox.get('b-lease', person(22))).toMatchObject({ state: 'sending', attempts: 0 });
     // Done with it: the test's own "other worker" says it is sent, so nothing comes back later.
     await app.services.outbox.change((await app.services.outbox.get('b-lease', person(22)))!, { state: 'sent', leaseUntil: 0 });
+  });
+
+  it('keeps a message whose queue was away, and sends it once the sweeper finds the queue back', async () => {
+    const queue = app.services.outbox.queue;
+    const away = jest.spyOn(queue, 'send').mockRejectedValueOnce(new Error('queue away'));
+    try {
+      expect(await app.services.outbox.enqueue(hello('b-held', 25))).toBe('held');
+    } finally {
+      away.mockRestore();
+    }
+    expect(app.services.outbox.held).toBeGreaterThan(0);
+    // The row is kept and waits for the sweeper: not marked as queued, since no message went out.
+    expect(await app.services.outbox.get('b-held', person(25))).toMatchObject({ state: 'pending', queued: false });
+    // The sweeper a little later (a row of a few seconds old may still get its message from its enqueuer).
+    const later = new Outbox(app.tables, queue, () => new Date(Date.now() + 10_000));
+    expect((await later.sweep()).requeued).toBeGreaterThan(0);
+    expect(await app.services.outbox.get('b-held', person(25))).toMatchObject({ state: 'pending', queued: true });
+    const from = teams.delivered.length;
+    await handleUntil('b-held', 1);
+    expect(teams.delivered.slice(from).filter((d) => d.conversationId === chatOf(25))).toHaveLength(1);
+    // With the queue there, a message is simply queued.
+    expect(await app.services.outbox.enqueue(hello('b-held', 26))).toBe('queued');
+    await handleUntil('b-held', 2);
+  });
+
+  it('throws when the row cannot be written instead of calling it a duplicate; notify tells its caller and never throws', async () => {
+    // An outbox whose table is not there: every write fails, and no failure may pass for "already enqueued".
+    const broken = new Outbox({ client: () => app.tables.client('Outboxmissing') } as unknown as Tables, app.services.outbox.queue);
+    await expect(broken.enqueue(hello('b-broken', 27))).rejects.toThrow();
+    const failures: unknown[] = [];
+    await broken.notify(hello('b-broken', 27), (err) => failures.push(err));
+    await broken.notify(async () => [hello('b-broken', 28)], (err) => failures.push(err));
+    expect(failures).toHaveLength(2);
+    // The working outbox: one message, or the list a function gives; resolved once the rows are written.
+    await app.services.outbox.notify(hello('b-notify', 33), (err) => failures.push(err));
+    await app.services.outbox.notify(async () => [hello('b-notify', 34), hello('b-notify', 35)], (err) => failures.push(err));
+    expect(failures).toHaveLength(2);
+    expect((await app.services.outbox.list('b-notify')).map((d) => d.recipient).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([person(33), person(34), person(35)]);
+    await handleUntil('b-notify', 3);
+    expect(await app.services.outbox.report('b-notify')).toMatchObject({ sent: 3, pending: 0 });
+  });
+
+  it('enqueues a batch bigger than one write (a hundred rows) once, with one queue message each', async () => {
+    const batch = Array.from({ length: 101 }, (_, k) => ({ batch: 'b-big', recipient: { conversationId: `a:big-${k}` }, kind: 'test.hello', data: { n: k } }) as OutboxMessage);
+    expect(await app.services.outbox.enqueueMany(batch)).toEqual({ queued: 101, existed: 0, held: 0 });
+    expect(await app.services.outbox.list('b-big')).toHaveLength(101);
+    // Exactly one message per row on the queue (taken off by hand: these chats do not exist).
+    let messages = 0;
+    for (const deadline = Date.now() + 20_000; messages < 101 && Date.now() < deadline; ) {
+      for (const m of await app.services.outbox.queue.receive(32, 30)) {
+        if ((JSON.parse(m.body) as { batch?: string }).batch === 'b-big') messages++;
+        await app.services.outbox.queue.delete(m);
+      }
+    }
+    expect(messages).toBe(101);
+    expect(await app.services.outbox.queue.hasVisible()).toBe(false);
+    for (const d of await app.services.outbox.list('b-big')) await app.services.outbox.change(d, { state: 'skipped' });
+  });
+
+  it('refuses a change made from an older copy of a row, also right after a change of its own, and drops one to a row erased meanwhile', async () => {
+    await app.services.outbox.enqueue(hello('b-stale', 36));
+    const message = await takeMessage();
+    const row = (await app.services.outbox.get('b-stale', person(36)))!;
+    const mine = (await app.services.outbox.change(row, { attempts: 1 }))!;
+    // The copy a change gives back carries the row's new ETag: a next change from it goes through.
+    const again = (await app.services.outbox.change(mine, { attempts: 2 }))!;
+    expect(again).toMatchObject({ attempts: 2 });
+    // Another worker changes the row: the copy held here is old now, and its change is refused.
+    await app.services.outbox.change((await app.services.outbox.get('b-stale', person(36)))!, { lastError: 'another worker' });
+    expect(await app.services.outbox.change(again, { state: 'sent' })).toBeUndefined();
+    expect(await app.services.outbox.get('b-stale', person(36))).toMatchObject({ state: 'pending', lastError: 'another worker' });
+    // The person is erased while a worker holds the row: its change comes to nothing, without an error.
+    const held = (await app.services.outbox.get('b-stale', person(36)))!;
+    await app.services.outbox.erase(person(36));
+    expect(await app.services.outbox.change(held, { state: 'sent' })).toBeUndefined();
+    await app.services.outbox.queue.delete(message);
   });
 
   it('counts a send taken over from a vanished worker as possibly double in the report', async () => {
