@@ -8,7 +8,7 @@ import { isShared } from '../turn';
 import type { Room } from './room';
 
 /** The sentence that refuses this turn the route, or undefined when it may run. */
-async function refusalFor(room: Room, turn: MemberTurn, audience: Audience, words: RefusalWords = {}): Promise<string | undefined> {
+export async function refusalFor(room: Room, turn: MemberTurn, audience: Audience, words: RefusalWords = {}): Promise<string | undefined> {
   const { roles, where } = audience;
   if (roles && !roles.includes(turn.member.role)) return words.role?.(turn.locale) ?? roleRefusal(turn.locale, roles);
   if (where === 'open' || !isShared(turn.context)) return undefined;

@@ -15,7 +15,7 @@ interface Person {
 const MAX_ROSTER = 2_000;
 
 /** Whether everyone who reads along may see something: 'unknown' when Teams could not say who reads along. */
-type RoomVerdict = 'yes' | 'no' | 'unknown';
+export type RoomVerdict = 'yes' | 'no' | 'unknown';
 
 export class Room {
   private readonly cache = new Map<string, { people: Person[] | undefined; until: number }>();
