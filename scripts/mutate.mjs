@@ -79,7 +79,8 @@ async function runGroup(base, name, group) {
   const jest = base.jest ?? {};
   const options = {
     ...base,
-    ...(group.coverageAnalysis ? { coverageAnalysis: group.coverageAnalysis } : {}),
+    // Stryker leaves out module-level mutants (ignoreStatic) only per test; with 'all' they are tested too.
+    ...(group.coverageAnalysis === 'all' ? { coverageAnalysis: 'all', ignoreStatic: false } : {}),
     mutate: group.mutate,
     jest: { ...jest, config: { ...(jest.config ?? {}), testMatch: group.proofs.map((p) => `<rootDir>/${p}`) } },
     htmlReporter: { fileName: `reports/mutation/${name}.html` },

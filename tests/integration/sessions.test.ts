@@ -225,6 +225,61 @@ describe('rules for signing up', () => {
   });
 });
 
+describe('a small session, seat by seat', () => {
+  const ids = async (id: string) => {
+    const { confirmed, waiting } = await a.attendees(secretary, id);
+    return { confirmed: confirmed.map((r) => r.aadObjectId), waiting: waiting.map((r) => r.aadObjectId) };
+  };
+
+  it('gives a seat while one is free, then a place on the waiting list; nobody is marked as attended yet', async () => {
+    const s = await newSession({ capacity: '1' });
+    expect(await a.signUp(member(300), s.id)).toMatchObject({ outcome: 'confirmed', position: 0, already: false, registration: { state: 'bevestigd', attended: false } });
+    expect(await a.signUp(member(301), s.id)).toMatchObject({ outcome: 'waiting', position: 1, already: false, registration: { state: 'wachtlijst', attended: false } });
+    expect(await a.signUp(member(300), s.id)).toMatchObject({ outcome: 'confirmed', already: true });
+  });
+
+  it('refuses a sign-up once the secretariaat closed it', async () => {
+    const s = await newSession();
+    await a.setSignUpOpen(secretary, s.id, false);
+    await expect(a.signUp(member(302), s.id)).rejects.toMatchObject({ reason: 'deadline' });
+    expect((await a.get(s.id)).confirmedCount).toBe(0);
+  });
+
+  it('gives up a waiting place without freeing a seat, and answers someone who was not signed up', async () => {
+    const s = await newSession({ capacity: '1' });
+    for (const n of [310, 311, 312]) await a.signUp(member(n), s.id);
+    const before = sent.length;
+    expect(await a.cancelSignUp(member(312), s.id)).toMatchObject({ outcome: 'cancelled', was: 'wachtlijst' });
+    expect(await a.get(s.id)).toMatchObject({ confirmedCount: 1, waitingCount: 1 });
+    expect(await ids(s.id)).toEqual({ confirmed: ['m-310'], waiting: ['m-311'] });
+    expect(sent.slice(before)).toEqual([]);
+    expect(await a.cancelSignUp(member(313), s.id)).toMatchObject({ outcome: 'notRegistered' });
+  });
+
+  it('keeps a seat once the session has begun, and moves no one up in a session that is over or cancelled', async () => {
+    const s = await newSession({ capacity: '1' });
+    for (const n of [320, 321]) await a.signUp(member(n), s.id);
+    clock = new Date('2027-04-15T10:30:00Z');
+    try {
+      await expect(a.cancelSignUp(member(320), s.id)).rejects.toMatchObject({ reason: 'started' });
+      // Erased during the session: the person waiting is not moved up (nor told so) for a session under way.
+      const before = sent.length;
+      await a.erase({ tenantId: TENANT, aadObjectId: 'm-320' });
+      expect(await a.get(s.id)).toMatchObject({ confirmedCount: 0, waitingCount: 1 });
+      expect(sent.slice(before)).toEqual([]);
+    } finally {
+      clock = new Date('2026-11-29T10:00:00Z');
+    }
+    const c = await newSession({ capacity: '1' });
+    for (const n of [322, 323]) await a.signUp(member(n), c.id);
+    await a.cancelSession(secretary, c.id);
+    const before = sent.length;
+    await a.cancelSignUp(member(322), c.id);
+    expect(await a.get(c.id)).toMatchObject({ confirmedCount: 0, waitingCount: 1 });
+    expect(sent.slice(before).filter((x) => x.kind === 'promoted')).toEqual([]);
+  });
+});
+
 describe('creating and editing', () => {
   it('refuses negative capacity, an end before the start, a past date and a deadline after the day, writing nothing', async () => {
     const before = (await storeA.listSessions()).length;
