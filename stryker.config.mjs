@@ -35,11 +35,11 @@ export default {
     // canSee: who may see a dilemma
     'src/features/dilemmas/service.ts:93-100',
     // seat allocation: sign-up, withdrawal, the waiting list
-    'src/features/sessions/service.ts:221-345',
+    'src/features/sessions/service.ts:215-339',
     // the outbox: enqueue once, notify before "done", state changes by ETag
     'src/proactive/outbox.ts:216-267',
-    'src/proactive/outbox.ts:417-433',
-    'src/proactive/outbox.ts:522-526',
+    'src/proactive/outbox.ts:417-443',
+    'src/proactive/outbox.ts:531-535',
     // the worker's claim and lease
     'src/proactive/worker.ts:187-236',
     // the tenant gate

@@ -527,7 +527,6 @@ export class Outbox {
   }
 }
 
-/** Teams message ids in a chat grow with time (they are timestamps); a receipt covers every id up to its own. */
 /** True when `now` is `before` with at most its "queued" mark set (and its time stamp moved). */
 function onlyMarkedQueued(before: Delivery, now: Delivery): boolean {
   const { queued: _q1, updatedAt: _u1, etag: _e1, ...a } = before;
@@ -535,6 +534,7 @@ function onlyMarkedQueued(before: Delivery, now: Delivery): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Teams message ids in a chat grow with time (they are timestamps); a receipt covers every id up to its own. */
 function isReadUpTo(activityId: string, lastRead: string): boolean {
   const a = Number(activityId);
   const b = Number(lastRead);
