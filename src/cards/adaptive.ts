@@ -59,15 +59,16 @@ export const submit = (title: string, data: Record<string, unknown>, extra: Card
   ...extra,
 });
 
+const ROW_NAME_MAX = 50;
+
 /**
  * The name of a button repeated per row ("Aanmelden" under each session): its word and the row's item, as
  * "Aanmelden: Samenwerken in de wijk". Give it as the button's tooltip: Teams makes that the button's HTML
  * title, which a screen reader reads with the word, so ten "Aanmelden" buttons can be told apart. The item is
  * cut short, because the tooltip adds to every row's bytes.
  */
-const ROW_NAME_MAX = 50;
-export function rowName(title: string, item: string, max = ROW_NAME_MAX): { tooltip: string } {
-  const short = item.length <= max ? item : `${item.slice(0, max - 1).trimEnd()}…`;
+export function rowName(title: string, item: string): { tooltip: string } {
+  const short = item.length <= ROW_NAME_MAX ? item : `${item.slice(0, ROW_NAME_MAX - 1).trimEnd()}…`;
   return { tooltip: `${title}: ${short}` };
 }
 
